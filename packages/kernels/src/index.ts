@@ -1,1 +1,25 @@
-export {};
+// @tinylm/kernels: the one tensor backend layer of tinylm (see README.md and docs/backends.md).
+export { initBackend, formatBackendReport } from './backend/init';
+export type { InitBackendOptions, BackendReport } from './backend/init';
+export { probeBackend, probeBackends, TENSORFLOW_PACKAGES } from './backend/probe';
+export type { BackendAvailability } from './backend/probe';
+export { BACKEND_NAMES, isBackendName } from './backend/names';
+export type { BackendName } from './backend/names';
+export { SWIFTSHADER_ICD } from './backend/node-webgpu';
+export { ensureGradients } from './gradients/ensure-gradients';
+export { registerTinylmKernels, tinylmKernelNames } from './kernels/register-all';
+export { SPARSE_XENT, SPARSE_XENT_GRAD } from './kernels/names';
+export { embedding } from './ops/embedding';
+export { rmsNorm } from './ops/rms-norm';
+export { rotaryTables, applyRotary } from './ops/rotary';
+export type { RotaryTables } from './ops/rotary';
+export { swiglu, swigluMlp } from './ops/swiglu';
+export { causalSelfAttention, causalMask } from './ops/attention';
+export type { AttentionOptions } from './ops/attention';
+export { crossEntropy } from './ops/cross-entropy';
+export type { CrossEntropyOptions } from './ops/cross-entropy';
+export { AdamW } from './optim/adamw';
+export type { AdamWOptions, AdamWState } from './optim/adamw';
+export { clipGradNorm } from './optim/clip-grad-norm';
+export type { ClippedGradients } from './optim/clip-grad-norm';
+export { TinylmError, BackendError, ArgumentError } from './errors';

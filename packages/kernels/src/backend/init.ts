@@ -1,0 +1,115 @@
+// initBackend: the one call that picks, initialises and describes the tensor backend.
+// Order: explicit choice > TINYLM_BACKEND > best available (tensorflow > webgpu > wasm > cpu).
+import * as tf from '@tensorflow/tfjs-core';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import { BackendError } from '../errors';
+import { ensureGradients } from '../gradients/ensure-gradients';
+import { registerTinylmKernels } from '../kernels/register-all';
+import { BACKEND_NAMES, type BackendName, isBackendName, isNode, readEnv } from './names';
+import { type BackendAvailability, probeBackend, probeBackends } from './probe';
+import { registerWebGpuBackend } from './register-webgpu';
+
+export interface InitBackendOptions {
+  /** Backend to use; overrides TINYLM_BACKEND. */
+  backend?: BackendName | string;
+  /** Threads for the wasm backend where multithreading is supported (browser, cross-origin isolated). */
+  wasmThreads?: number;
+}
+
+export interface BackendReport {
+  /** The backend now active in tfjs. */
+  backend: BackendName;
+  /** Why it was chosen. */
+  reason: string;
+  /** WebGPU adapter description, when the backend is webgpu. */
+  adapter?: string;
+  /** Threads the backend computes with (1 for cpu; wasm's thread pool; 0 when unknown). */
+  threads: number;
+  runtime: 'node' | 'browser';
+  /** Where tfjs gradients came from (see docs/backends.md). */
+  gradients: 'tfjs-core' | 'bundled';
+  /** Every backend with its availability, as probed while choosing. */
+  candidates: BackendAvailability[];
+}
+
+/**
+ * Picks and initialises the tfjs backend, registers tinylm's kernels for it, and reports.
+ * Throws BackendError naming the available backends when the requested one is unknown or unavailable.
+ */
+export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  const gradients = await ensureGradients();
+  const fromEnv = readEnv('TINYLM_BACKEND');
+  const requested = options.backend ?? (fromEnv && fromEnv.length > 0 ? fromEnv : undefined);
+  let chosen: BackendName;
+  let reason: string;
+  let candidates: BackendAvailability[];
+  if (requested !== undefined) {
+    const source = options.backend !== undefined ? 'requested by the caller' : 'requested by TINYLM_BACKEND';
+    if (!isBackendName(requested)) {
+      candidates = await probeBackends();
+      throw new BackendError(
+        `unknown backend "${requested}" (${source}); choose one of ${BACKEND_NAMES.join(', ')} ` +
+          `(available here: ${listAvailable(candidates)})`,
+      );
+    }
+    const probe = await probeBackend(requested);
+    if (!probe.available) {
+      candidates = await probeBackends();
+      throw new BackendError(
+        `backend "${requested}" (${source}) is not available: ${probe.reason}. Available here: ${listAvailable(candidates)}`,
+      );
+    }
+    candidates = [probe];
+    chosen = requested;
+    reason = source;
+  } else {
+    candidates = await probeBackends();
+    const best = candidates.find((c) => c.available);
+    if (!best) throw new BackendError('no tfjs backend is available');
+    chosen = best.name;
+    const skipped = candidates.slice(0, candidates.indexOf(best)).map((c) => `${c.name}: ${c.reason}`);
+    reason = skipped.length ? `best available (${skipped.join('; ')})` : 'best available';
+  }
+  let adapter: string | undefined;
+  if (chosen === 'webgpu') adapter = await registerWebGpuBackend();
+  if (chosen === 'wasm' && options.wasmThreads) {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    wasm.setThreadsCount(options.wasmThreads);
+  }
+  const ok = await tf.setBackend(chosen);
+  if (!ok) throw new BackendError(`backend "${chosen}" failed to initialise (tfjs setBackend returned false)`);
+  await tf.ready();
+  registerTinylmKernels(chosen);
+  return {
+    backend: chosen,
+    reason,
+    adapter,
+    threads: await threadsOf(chosen),
+    runtime: isNode() ? 'node' : 'browser',
+    gradients,
+    candidates,
+  };
+}
+
+function listAvailable(candidates: BackendAvailability[]): string {
+  const names = candidates.filter((c) => c.available).map((c) => c.name);
+  return names.length ? names.join(', ') : 'none';
+}
+
+async function threadsOf(name: BackendName): Promise<number> {
+  if (name === 'cpu') return 1;
+  if (name === 'wasm') {
+    const wasm = await import('@tensorflow/tfjs-backend-wasm');
+    return tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') ? wasm.getThreadsCount() : 1;
+  }
+  return 0;
+}
+
+/** One line per fact, for humans: what was chosen, on what, and why. */
+export function formatBackendReport(r: BackendReport): string {
+  const lines = [`backend: ${r.backend} (${r.reason})`];
+  if (r.adapter) lines.push(`adapter: ${r.adapter}`);
+  lines.push(`threads: ${r.threads === 0 ? 'n/a' : r.threads}`, `runtime: ${r.runtime}`);
+  return lines.join('\n');
+}

@@ -1,0 +1,31 @@
+// The kernels tinylm adds to tfjs, per backend (tfjs's register-all layout): training kernels
+// the wasm backend lacks, and the fused sparse cross-entropy. Registering twice is a no-op here
+// (tfjs itself would warn and replace).
+import * as tf from '@tensorflow/tfjs-core';
+import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { sparseXentCpuConfigs } from './sparse-xent-cpu';
+import { sparseXentWasmConfigs } from './sparse-xent-wasm';
+import { sparseXentWebGpuConfigs } from './sparse-xent-webgpu';
+import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm';
+
+const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Object.freeze({
+  cpu: sparseXentCpuConfigs,
+  wasm: [unsortedSegmentSumWasmConfig, ...sparseXentWasmConfigs],
+  webgpu: sparseXentWebGpuConfigs,
+});
+
+/** Registers tinylm's kernels for `backend`; returns the names registered by this call. */
+export function registerTinylmKernels(backend: string): string[] {
+  const added: string[] = [];
+  for (const config of KERNELS_BY_BACKEND[backend] ?? []) {
+    if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
+    tf.registerKernel(config);
+    added.push(config.kernelName);
+  }
+  return added;
+}
+
+/** The kernels tinylm provides for each backend, for docs and tests. */
+export function tinylmKernelNames(backend: string): string[] {
+  return (KERNELS_BY_BACKEND[backend] ?? []).map((c) => c.kernelName);
+}

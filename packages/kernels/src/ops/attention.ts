@@ -1,0 +1,49 @@
+// Causal scaled dot-product self-attention with grouped-query heads (Ainslie et al. 2023), in
+// Hugging Face's head order: query head h reads KV head floor(h / (H / KV)) (repeat_kv).
+// Keys may be longer than queries (a KV cache): query i sits at position offset + i and sees
+// keys 0 .. offset + i.
+import * as tf from '@tensorflow/tfjs-core';
+import { ArgumentError } from '../errors';
+import { checkDim, checkDtype, checkRank } from './check';
+
+export interface AttentionOptions {
+  /** Position of the first query among the keys; default keys - queries (a KV cache). */
+  offset?: number;
+}
+
+/** Additive causal mask (T, S): 0 where key j <= offset + i, -1e9 elsewhere. */
+export function causalMask(t: number, s: number, offset: number): tf.Tensor2D {
+  const m = new Float32Array(t * s);
+  for (let i = 0; i < t; i++) for (let j = offset + i + 1; j < s; j++) m[i * s + j] = -1e9;
+  return tf.tensor2d(m, [t, s]);
+}
+
+/** q (B, H, T, D), k and v (B, KV, S, D) -> (B, H, T, D). */
+export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): tf.Tensor {
+  checkRank('causalSelfAttention', 'q', q, 4, '(batch, heads, seq, headDim)');
+  checkRank('causalSelfAttention', 'k', k, 4, '(batch, kvHeads, keys, headDim)');
+  checkRank('causalSelfAttention', 'v', v, 4, '(batch, kvHeads, keys, headDim)');
+  checkDtype('causalSelfAttention', 'q', q, ['float32']);
+  const [b, h, t, d] = q.shape;
+  const [, kv, s] = k.shape;
+  checkDim('causalSelfAttention', 'k', k, 0, b, 'the batch size of q');
+  checkDim('causalSelfAttention', 'k', k, 3, d, 'the head size of q');
+  if (kv <= 0 || h % kv !== 0) {
+    throw new ArgumentError(
+      `causalSelfAttention: num_heads (${h}, q axis 1) must be divisible by num_kv_heads (${kv}, k axis 1)`,
+    );
+  }
+  for (const axis of [0, 1, 2, 3]) checkDim('causalSelfAttention', 'v', v, axis, k.shape[axis], `axis ${axis} of k`);
+  const offset = options.offset ?? s - t;
+  if (!Number.isInteger(offset) || offset < 0 || offset + t > s) {
+    throw new ArgumentError(`causalSelfAttention: offset must be an integer in [0, ${s - t}] (keys - queries), got ${offset}`);
+  }
+  const g = h / kv;
+  return tf.tidy(() => {
+    const qg = tf.reshape(q, [b, kv, g * t, d]); // (B, KV, G*T, D): heads of one group share K/V
+    const scores = tf.mul(tf.matMul(qg, k, false, true), 1 / Math.sqrt(d)); // (B, KV, G*T, S)
+    const masked = tf.add(tf.reshape(scores, [b, kv, g, t, s]), causalMask(t, s, offset)); // (B, KV, G, T, S)
+    const att = tf.reshape(tf.softmax(masked, -1), [b, kv, g * t, s]);
+    return tf.reshape(tf.matMul(att, v), [b, h, t, d]); // (B, H, T, D)
+  });
+}

@@ -1,0 +1,23 @@
+// Global gradient-norm clipping, as torch.nn.utils.clip_grad_norm_: total = sqrt(sum of all
+// squared gradient entries); every gradient is scaled by min(1, maxNorm / (total + 1e-6)).
+import * as tf from '@tensorflow/tfjs-core';
+import { checkFinite } from '../ops/check';
+
+export interface ClippedGradients<T extends Record<string, tf.Tensor>> {
+  grads: T;
+  /** The norm before clipping (a scalar tensor: read it when convenient, it forces a sync). */
+  norm: tf.Scalar;
+}
+
+/** Returns new, clipped gradients; the inputs are left as they are. */
+export function clipGradNorm<T extends Record<string, tf.Tensor>>(grads: T, maxNorm: number): ClippedGradients<T> {
+  checkFinite('clipGradNorm', 'maxNorm', maxNorm);
+  return tf.tidy(() => {
+    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
+    const norm = tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
+    const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
+    const out = {} as Record<string, tf.Tensor>;
+    for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);
+    return { grads: out as T, norm };
+  });
+}
