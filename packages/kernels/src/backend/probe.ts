@@ -25,7 +25,9 @@ export function loadTensorflowBinding(): Promise<{ pkg: string } | string> {
         return { pkg };
       } catch (e) {
         const msg = String(e instanceof Error ? e.message : e).split('\n')[0];
-        failures.push(/Cannot find (module|package)|Could not resolve|ERR_MODULE_NOT_FOUND/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`);
+        failures.push(
+          /Cannot find (module|package)|Could not resolve|ERR_MODULE_NOT_FOUND/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`,
+        );
       }
     }
     return `${failures.join('; ')} (optional peers: npm install @tensorflow/tfjs-node-gpu for CUDA)`;

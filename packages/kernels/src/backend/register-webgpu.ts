@@ -5,10 +5,15 @@ import * as tf from '@tensorflow/tfjs-core';
 import { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
 import { requestWebGpuAdapter } from './node-webgpu';
 
+let registered = false;
+
+/** Registers the factory once per process (a WebGPU adapter can create only one device). */
 export async function registerWebGpuBackend(): Promise<string> {
   const handle = await requestWebGpuAdapter();
   if (typeof handle === 'string') throw new Error(handle);
   const { adapter, description } = handle;
+  if (registered) return description;
+  registered = true;
   if (tf.findBackendFactory('webgpu')) tf.removeBackend('webgpu');
   tf.registerBackend(
     'webgpu',
@@ -22,6 +27,8 @@ export async function registerWebGpuBackend(): Promise<string> {
           maxBufferSize: limits.maxBufferSize,
           maxComputeWorkgroupSizeX: limits.maxComputeWorkgroupSizeX,
           maxComputeInvocationsPerWorkgroup: limits.maxComputeInvocationsPerWorkgroup,
+          // tfjs's AddN / Concat bind one buffer per input: take all the adapter offers
+          maxStorageBuffersPerShaderStage: limits.maxStorageBuffersPerShaderStage,
         },
       });
       const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;

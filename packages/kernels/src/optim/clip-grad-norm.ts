@@ -13,8 +13,9 @@ export interface ClippedGradients<T extends Record<string, tf.Tensor>> {
 export function clipGradNorm<T extends Record<string, tf.Tensor>>(grads: T, maxNorm: number): ClippedGradients<T> {
   checkFinite('clipGradNorm', 'maxNorm', maxNorm);
   return tf.tidy(() => {
-    const squares = Object.values(grads).map((g) => tf.sum(tf.square(g)));
-    const norm = tf.sqrt(squares.length ? tf.addN(squares) : tf.scalar(0)) as tf.Scalar;
+    // a chain of adds, not addN: WebGPU binds one buffer per addN input and limits them (often 8)
+    const sumSq = Object.values(grads).reduce<tf.Tensor>((acc, g) => tf.add(acc, tf.sum(tf.square(g))), tf.scalar(0));
+    const norm = tf.sqrt(sumSq) as tf.Scalar;
     const scale = tf.minimum(1, tf.div(maxNorm, tf.add(norm, 1e-6)));
     const out = {} as Record<string, tf.Tensor>;
     for (const [k, g] of Object.entries(grads)) out[k] = tf.mul(g, scale);
