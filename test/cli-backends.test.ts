@@ -1,0 +1,36 @@
+// `tinylm backends --json` from the built bin, as a user runs it.
+import { describe, expect, it } from 'vitest';
+import { SWIFTSHADER_ICD } from '@tinylm/kernels';
+import { existsSync } from 'node:fs';
+import { gate } from '../tooling/test-env';
+import { tinylm } from './support';
+
+describe('tinylm backends', () => {
+  it('--json lists the four backends with availability and reasons', () => {
+    const r = tinylm(['backends', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out.backends.map((b: { name: string }) => b.name)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    for (const b of out.backends) expect(typeof b.reason).toBe('string');
+    expect(out.backends.find((b: { name: string }) => b.name === 'cpu').available).toBe(true);
+  });
+
+  const icd = process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD;
+  it.runIf(gate('webgpu', existsSync(icd), `no Vulkan ICD at ${icd} (install chromium and libvulkan1)`))(
+    'reports webgpu available when VK_ICD_FILENAMES points at SwiftShader, and unavailable (with the fix) when not',
+    () => {
+      const on = JSON.parse(tinylm(['backends', '--json'], { env: { VK_ICD_FILENAMES: icd } }).stdout);
+      const webgpu = on.backends.find((b: { name: string }) => b.name === 'webgpu');
+      expect(webgpu.available, webgpu.reason).toBe(true);
+      expect(webgpu.reason).toMatch(/adapter: /);
+      const off = JSON.parse(tinylm(['backends', '--json'], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } }).stdout);
+      expect(off.backends.find((b: { name: string }) => b.name === 'webgpu').available).toBe(false);
+    },
+  );
+
+  it('an unknown command fails with the list of commands', () => {
+    const r = tinylm(['nope']);
+    expect(r.status).toBe(2);
+    expect(r.stderr).toMatch(/unknown command "nope"; commands: .*backends/);
+  });
+});
