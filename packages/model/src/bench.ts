@@ -1,0 +1,57 @@
+// The training-throughput benchmark: the same work per step as ../shared/bench/torch_train_ref.py
+// (forward, backward, clip 1.0, AdamW betas 0.9/0.95 wd 0.1, lr 1e-3) on random token batches, so
+// tokens/s can be compared with PyTorch side by side.
+import * as tf from '@tensorflow/tfjs-core';
+import type { LlamaConfig } from '@tinylm/arch-config';
+import { AdamW } from '@tinylm/kernels';
+import { LlamaModel } from './model';
+import { seededRandom } from './sampling';
+import { trainStep } from './train-step';
+
+export interface BenchTrainOptions {
+  batch: number;
+  seq: number;
+  steps: number;
+  /** Untimed steps first (kernel compilation, allocator warm-up). */
+  warmup?: number;
+  seed?: number;
+}
+
+export interface BenchTrainResult {
+  params: number;
+  tokens_per_step: number;
+  step_ms: number;
+  tokens_per_s: number;
+  /** Loss of every step, warm-up included. */
+  losses: number[];
+}
+
+export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions): Promise<BenchTrainResult> {
+  const { batch, seq, steps } = options;
+  const warmup = options.warmup ?? 1;
+  const seed = options.seed ?? 0;
+  const model = LlamaModel.create({ ...config, maxPositionEmbeddings: Math.max(seq, config.maxPositionEmbeddings) }, { seed });
+  const opt = new AdamW({ lr: 1e-3, beta1: 0.9, beta2: 0.95, weightDecay: 0.1 });
+  const random = seededRandom(seed + 1);
+  const tokens = (n: number) => Int32Array.from({ length: n }, () => Math.floor(random() * config.vocabSize));
+  const ids = tf.tensor2d(tokens(batch * seq), [batch, seq], 'int32');
+  const targets = tf.tensor2d(tokens(batch * seq), [batch, seq], 'int32');
+  const losses: number[] = [];
+  try {
+    for (let i = 0; i < warmup; i++) losses.push((await trainStep(model, opt, ids, targets)).loss);
+    const t0 = performance.now();
+    for (let i = 0; i < steps; i++) losses.push((await trainStep(model, opt, ids, targets)).loss);
+    const stepMs = (performance.now() - t0) / steps;
+    return {
+      params: model.numParams(),
+      tokens_per_step: batch * seq,
+      step_ms: Math.round(stepMs * 10) / 10,
+      tokens_per_s: Math.round(((batch * seq) / stepMs) * 1000 * 10) / 10,
+      losses,
+    };
+  } finally {
+    tf.dispose([ids, targets]);
+    opt.dispose();
+    model.dispose();
+  }
+}
