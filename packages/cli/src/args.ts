@@ -25,13 +25,16 @@ export function parseFlags(argv: string[], options: Options, usage: string): Par
   }
 }
 
-/** A flag that must be a positive integer. */
-export function intFlag(name: string, value: string | undefined, fallback?: number): number {
+/** A flag that must be an integer >= min (default 1, a positive integer). */
+export function intFlag(name: string, value: unknown, fallback?: number, min = 1): number {
   if (value === undefined) {
     if (fallback === undefined) throw new UsageError(`--${name} is required`);
     return fallback;
   }
   const n = Number(value);
-  if (!Number.isInteger(n) || n <= 0) throw new UsageError(`--${name} must be a positive integer, got "${value}"`);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min) {
+    const what = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
+    throw new UsageError(`--${name} must be ${what}, got "${String(value)}"`);
+  }
   return n;
 }

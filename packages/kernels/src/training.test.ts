@@ -3,6 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { initBackend } from './backend/init';
+import { probeBackends } from './backend/probe';
 import { causalSelfAttention } from './ops/attention';
 import { crossEntropy } from './ops/cross-entropy';
 import { embedding } from './ops/embedding';
@@ -11,9 +12,9 @@ import { applyRotary, rotaryTables } from './ops/rotary';
 import { swigluMlp } from './ops/swiglu';
 import { AdamW } from './optim/adamw';
 import { clipGradNorm } from './optim/clip-grad-norm';
-import { backendsUnderTest } from './testing/backends-under-test';
+import { backendsUnderTest } from '../../../tooling/backends-under-test';
 
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTest(probeBackends);
 const [V, C, H, KV, F, B, T] = [32, 16, 4, 2, 24, 2, 8];
 const D = C / H;
 

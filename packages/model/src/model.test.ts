@@ -2,7 +2,8 @@
 // forward equal to recomputing the whole sequence, and generation.
 import * as tf from '@tensorflow/tfjs-core';
 import { countParams, getPreset, resolveConfig } from '@tinylm/arch-config';
-import { initBackend } from '@tinylm/kernels';
+import { initBackend, probeBackends } from '@tinylm/kernels';
+import { backendsUnderTest } from '../../../tooling/backends-under-test';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { generate } from './generate';
 import { KvCache } from './kv-cache';
@@ -28,6 +29,26 @@ describe('LlamaModel', () => {
       expect(m.numParams()).toBe(countParams(c).total);
       m.dispose();
     }
+  });
+
+  it('seed 0 is a seed too (tfjs reads 0 as no seed): two models from seed 0 are equal', async () => {
+    const [a, b] = [LlamaModel.create(gqa, { seed: 0 }), LlamaModel.create(gqa, { seed: 0 })];
+    for (const [name, p] of a.params) expect(Array.from(await p.data()), name).toEqual(Array.from(await b.params.get(name)!.data()));
+    a.dispose();
+    b.dispose();
+  });
+
+  it('the same seed gives the same first loss on every backend present (float32 tolerance)', async () => {
+    const ids = () => tf.tensor2d([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]], [2, 6], 'int32');
+    const losses: Record<string, number> = {};
+    for (const backend of await backendsUnderTest(probeBackends)) {
+      await initBackend({ backend });
+      const m = LlamaModel.create(gqa, { seed: 0 });
+      losses[backend] = (await m.loss(ids(), tf.reverse(ids(), 1)).data())[0];
+      m.dispose();
+    }
+    await initBackend({ backend: 'cpu' });
+    for (const [backend, loss] of Object.entries(losses)) expect(loss, backend).toBeCloseTo(losses.cpu, 4);
   });
 
   it('forward gives (B, T, V) logits; the same seed gives the same weights', async () => {

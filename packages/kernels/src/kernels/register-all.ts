@@ -3,6 +3,7 @@
 // (tfjs itself would warn and replace).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
+import { batchMatMulWasmConfig } from './batch-matmul-wasm';
 import { sparseXentCpuConfigs } from './sparse-xent-cpu';
 import { sparseXentWasmConfigs } from './sparse-xent-wasm';
 import { sparseXentWebGpuConfigs } from './sparse-xent-webgpu';
@@ -17,6 +18,13 @@ const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Ob
 /** Registers tinylm's kernels for `backend`; returns the names registered by this call. */
 export function registerTinylmKernels(backend: string): string[] {
   const added: string[] = [];
+  if (backend === 'wasm') {
+    const matmul = batchMatMulWasmConfig();
+    if (matmul) {
+      tf.registerKernel(matmul);
+      added.push(matmul.kernelName);
+    }
+  }
   for (const config of KERNELS_BY_BACKEND[backend] ?? []) {
     if (tf.getKernel(config.kernelName, config.backendName) !== undefined) continue;
     tf.registerKernel(config);
@@ -27,5 +35,6 @@ export function registerTinylmKernels(backend: string): string[] {
 
 /** The kernels tinylm provides for each backend, for docs and tests. */
 export function tinylmKernelNames(backend: string): string[] {
-  return (KERNELS_BY_BACKEND[backend] ?? []).map((c) => c.kernelName);
+  const names = (KERNELS_BY_BACKEND[backend] ?? []).map((c) => c.kernelName);
+  return backend === 'wasm' ? ['BatchMatMul', ...names] : names;
 }

@@ -6,7 +6,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../backend/init';
-import { backendsUnderTest } from '../testing/backends-under-test';
+import { probeBackends } from '../backend/probe';
+import { backendsUnderTest } from '../../../../tooling/backends-under-test';
 import {
   type Arr,
   attention64,
@@ -26,7 +27,7 @@ import { rmsNorm } from './rms-norm';
 import { applyRotary, rotaryTables } from './rotary';
 import { swigluMlp } from './swiglu';
 
-const backends = await backendsUnderTest();
+const backends = await backendsUnderTest(probeBackends);
 
 interface Case {
   inputs: { name: string; shape: number[]; data: Arr }[];

@@ -1,0 +1,37 @@
+// `tinylm init --preset NAME | --config FILE --seed N --out DIR`: a randomly initialised model as
+// a Hugging Face folder.
+import { LlamaModel, saveHfModel } from '@tinylm/model';
+import { intFlag, parseFlags, UsageError } from '../args';
+import type { CliIo } from '../io';
+import { BACKEND_FLAG, startBackend } from './backend-flag';
+import type { Command } from './command';
+import { CONFIG_FLAGS, configFromFlags } from './config-flags';
+
+const USAGE = 'tinylm init (--preset NAME | --config FILE) --out DIR [--seed N] [--init normal|scaled] [--dtype float32|float16|bfloat16] [--force]';
+
+export const initCommand: Command = {
+  name: 'init',
+  summary: 'write a randomly initialised model (Hugging Face folder)',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo) {
+    const { values } = parseFlags(
+      argv,
+      { ...CONFIG_FLAGS, ...BACKEND_FLAG, out: { type: 'string' }, seed: { type: 'string' }, init: { type: 'string' }, dtype: { type: 'string' }, force: { type: 'boolean' } },
+      USAGE,
+    );
+    if (!values.out) throw new UsageError(`--out DIR is required\nusage: ${USAGE}`);
+    const scheme = (values.init as string | undefined) ?? 'normal';
+    if (scheme !== 'normal' && scheme !== 'scaled') throw new UsageError(`--init must be normal or scaled, got "${scheme}"`);
+    const { config, name } = await configFromFlags(values);
+    await startBackend(values.backend, io);
+    const seed = intFlag('seed', values.seed, 0, 0);
+    const model = LlamaModel.create(config, { seed, scheme });
+    const written = await saveHfModel(model, values.out as string, {
+      dtype: (values.dtype as 'float32' | 'float16' | 'bfloat16' | undefined) ?? 'float32',
+      force: Boolean(values.force),
+    });
+    io.err(`initialised ${name}: ${model.numParams().toLocaleString('en-US')} parameters, seed ${seed} -> ${written.dir}`);
+    model.dispose();
+    return 0;
+  },
+};
