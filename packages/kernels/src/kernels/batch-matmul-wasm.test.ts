@@ -46,8 +46,8 @@ describe('wasm BatchMatMul (tinylm replacement)', () => {
   }
 
   it('leaves no intermediate tensor behind', () => {
-    const a = tf.ones([4, 6]);
-    const b = tf.ones([5, 6]);
+    const a = tf.ones([6, 4]); // a^T: (4, 6)
+    const b = tf.ones([5, 6]); // b^T: (6, 5)
     const dataIds = () => tf.backend().numDataIds();
     const before = dataIds();
     tf.matMul(a, b, true, true).dispose(); // both operands transposed into temporaries
