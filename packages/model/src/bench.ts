@@ -14,11 +14,15 @@ export interface BenchTrainOptions {
   steps: number;
   /** Untimed steps first (kernel compilation, allocator warm-up). */
   warmup?: number;
+  /** Stop the timed steps once this many seconds have passed (at least one step runs). */
+  maxSeconds?: number;
   seed?: number;
 }
 
 export interface BenchTrainResult {
   params: number;
+  /** Timed steps actually run (fewer than asked when maxSeconds ran out). */
+  steps: number;
   tokens_per_step: number;
   step_ms: number;
   tokens_per_s: number;
@@ -40,10 +44,16 @@ export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions
   try {
     for (let i = 0; i < warmup; i++) losses.push((await trainStep(model, opt, ids, targets)).loss);
     const t0 = performance.now();
-    for (let i = 0; i < steps; i++) losses.push((await trainStep(model, opt, ids, targets)).loss);
-    const stepMs = (performance.now() - t0) / steps;
+    const budgetMs = (options.maxSeconds ?? Infinity) * 1000;
+    let timed = 0;
+    while (timed < steps && (timed === 0 || performance.now() - t0 < budgetMs)) {
+      losses.push((await trainStep(model, opt, ids, targets)).loss);
+      timed += 1;
+    }
+    const stepMs = (performance.now() - t0) / timed;
     return {
       params: model.numParams(),
+      steps: timed,
       tokens_per_step: batch * seq,
       step_ms: Math.round(stepMs * 10) / 10,
       tokens_per_s: Math.round(((batch * seq) / stepMs) * 1000 * 10) / 10,

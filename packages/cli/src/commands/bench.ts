@@ -9,7 +9,8 @@ import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 import { runTorchReference } from './torch-reference';
 
-const USAGE = 'tinylm bench train --preset bench-5m|bench-20m [--backend NAME | --all] [--steps N] [--warmup N] [--seed S] [--json]';
+const USAGE =
+  'tinylm bench train --preset bench-5m|bench-20m [--backend NAME | --all] [--steps N] [--warmup N] [--max-seconds S] [--seed S] [--json]';
 
 /** Batch and sequence length of each bench preset, as in torch_train_ref.py. */
 const SHAPES: Record<string, { batch: number; seq: number }> = {
@@ -25,7 +26,7 @@ export const benchCommand: Command = {
     if (argv[0] !== 'train') throw new UsageError(`unknown benchmark "${argv[0] ?? ''}"\nusage: ${USAGE}`);
     const { values } = parseFlags(
       argv.slice(1),
-      { ...BACKEND_FLAG, preset: { type: 'string' }, all: { type: 'boolean' }, steps: { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      { ...BACKEND_FLAG, preset: { type: 'string' }, all: { type: 'boolean' }, steps: { type: 'string' }, 'max-seconds': { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
       USAGE,
     );
     const preset = (values.preset as string | undefined) ?? 'bench-5m';
@@ -35,14 +36,20 @@ export const benchCommand: Command = {
     const steps = intFlag('steps', values.steps, 3);
     const warmup = intFlag('warmup', values.warmup, 1, 0);
     const seed = intFlag('seed', values.seed, 0, 0);
-    const backends = values.all
-      ? (await probeBackends()).filter((b) => b.available).map((b) => b.name)
-      : [values.backend as string | undefined];
+    const maxSeconds = values['max-seconds'] === undefined ? undefined : intFlag('max-seconds', values['max-seconds']);
+    let backends: (string | undefined)[] = [values.backend as string | undefined];
+    if (values.all) {
+      const available = (await probeBackends()).filter((b) => b.available);
+      // A software WebGPU adapter times SwiftShader, not WebGPU: ask for it by name to run it anyway.
+      const software = available.filter((b) => b.name === 'webgpu' && /swiftshader/i.test(b.reason));
+      for (const b of software) io.err(`skipping webgpu: ${b.reason} is a CPU rasteriser (run --backend webgpu to time it anyway)`);
+      backends = available.filter((b) => !software.includes(b)).map((b) => b.name);
+    }
     const results: Record<string, unknown>[] = [];
     for (const name of backends) {
       const report = await startBackend(name, io, Boolean(values.json));
       io.err(`bench ${preset} on ${report.backend}: ${warmup} warm-up + ${steps} timed steps of ${shape.batch}x${shape.seq} tokens ...`);
-      const r = await benchTrain(config, { ...shape, steps, warmup, seed });
+      const r = await benchTrain(config, { ...shape, steps, warmup, seed, maxSeconds });
       const line = { backend: report.backend, preset, ...r };
       results.push(line);
       io.out(JSON.stringify(line));
