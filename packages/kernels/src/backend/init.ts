@@ -80,6 +80,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
   const ok = await tf.setBackend(chosen);
   if (!ok) throw new BackendError(`backend "${chosen}" failed to initialise (tfjs setBackend returned false)`);
   await tf.ready();
+  // tfjs's cpu backend prints an install-tfjs-node banner on first use, on stdout in some
+  // runtimes, which would corrupt --json output; the report's reason already says it.
+  if (chosen === 'cpu') (tf.backend() as unknown as { firstUse?: boolean }).firstUse = false;
   registerTinylmKernels(chosen);
   return {
     backend: chosen,
