@@ -18,6 +18,7 @@ export { causalSelfAttention, causalMask } from './ops/attention';
 export type { AttentionOptions } from './ops/attention';
 export { crossEntropy } from './ops/cross-entropy';
 export type { CrossEntropyOptions } from './ops/cross-entropy';
+export { tokenLosses } from './ops/token-losses';
 export { AdamW } from './optim/adamw';
 export type { AdamWOptions, AdamWState } from './optim/adamw';
 export { clipGradNorm } from './optim/clip-grad-norm';

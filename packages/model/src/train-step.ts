@@ -1,6 +1,8 @@
-// One optimisation step of a LlamaModel: loss and gradients (tf.variableGrads), global-norm
-// clipping, AdamW. Returns the loss and the pre-clip gradient norm as numbers. The trainer and
-// the benchmark share it; nothing is left allocated between steps.
+// One optimisation step of a LlamaModel, in two halves so that a trainer can accumulate
+// gradients over micro-batches and check the loss before touching the weights:
+//   computeGradients: loss and gradients of one micro-batch (tf.variableGrads);
+//   applyGradients:   global-norm clipping, then AdamW.
+// trainStep does both for one batch. Nothing stays allocated between steps.
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdamW, clipGradNorm } from '@tinylm/kernels';
 import type { LlamaModel } from './model';
@@ -17,6 +19,38 @@ export interface TrainStepResult {
   gradNorm: number;
 }
 
+export interface Gradients {
+  /** Mean loss of the micro-batch (a scalar the caller disposes). */
+  loss: tf.Scalar;
+  /** Gradient per parameter name. */
+  grads: Record<string, tf.Tensor>;
+}
+
+/** Loss and gradients of one micro-batch: ids and targets (B, T) int32. */
+export function computeGradients(model: LlamaModel, ids: tf.Tensor, targets: tf.Tensor): Gradients {
+  const params = model.namedParams();
+  const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), Object.values(params));
+  const named: Record<string, tf.Tensor> = {};
+  for (const [name, p] of Object.entries(params)) named[name] = grads[p.name];
+  return { loss: value, grads: named };
+}
+
+/** Clips `grads` by global norm and applies AdamW; disposes `grads`. Returns the pre-clip norm. */
+export async function applyGradients(
+  model: LlamaModel,
+  optimizer: AdamW,
+  grads: Record<string, tf.Tensor>,
+  options: TrainStepOptions = {},
+): Promise<number> {
+  const clip = options.clip ?? 1.0;
+  const { grads: clipped, norm } = clipGradNorm(grads, clip > 0 ? clip : Infinity);
+  optimizer.apply(model.namedParams(), clipped, options.lr);
+  const gradNorm = (await norm.data())[0];
+  tf.dispose([norm, ...Object.values(grads), ...Object.values(clipped)]);
+  return gradNorm;
+}
+
+/** computeGradients + applyGradients for one batch. */
 export async function trainStep(
   model: LlamaModel,
   optimizer: AdamW,
@@ -24,14 +58,9 @@ export async function trainStep(
   targets: tf.Tensor, // (B, T) int32
   options: TrainStepOptions = {},
 ): Promise<TrainStepResult> {
-  const params = model.namedParams();
-  const { value, grads } = tf.variableGrads(() => model.loss(ids, targets), Object.values(params));
-  const named: Record<string, tf.Tensor> = {};
-  for (const [name, p] of Object.entries(params)) named[name] = grads[p.name];
-  const clip = options.clip ?? 1.0;
-  const { grads: clipped, norm } = clipGradNorm(named, clip > 0 ? clip : Infinity);
-  optimizer.apply(params, clipped, options.lr);
-  const [loss, gradNorm] = await Promise.all([value.data(), norm.data()]);
-  tf.dispose([value, norm, ...Object.values(grads), ...Object.values(clipped)]);
-  return { loss: loss[0], gradNorm: gradNorm[0] };
+  const { loss, grads } = computeGradients(model, ids, targets);
+  const gradNorm = await applyGradients(model, optimizer, grads, options);
+  const value = (await loss.data())[0];
+  loss.dispose();
+  return { loss: value, gradNorm };
 }

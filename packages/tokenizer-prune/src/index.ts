@@ -1,1 +1,58 @@
-export {};
+// `@tinylm/tokenizer-prune`: the compact tokenizer of "Rethinking Optimization and Architecture
+// for Tiny Language Models" (PAPER.md section 1). Count a big tokenizer's tokens over a corpus,
+// keep the special tokens, the byte alphabet and the most frequent tokens (with the BPE merges
+// they need), and write a consistent tokenizer.json / SentencePiece .model, an old -> new id
+// map and a report. Also the small runtime `Tokenizer` other tinylm packages encode with.
+
+export {
+  countTokens,
+  corpusFormatOf,
+  type CountProgress,
+  type CountTokensOptions,
+} from './count-tokens';
+export {
+  arrayToCounts,
+  assertSameTokenizer,
+  type CorpusFormat,
+  type CountSource,
+  countsToArray,
+  mergeTokenCounts,
+  readTokenCounts,
+  type TokenCounts,
+  validateTokenCounts,
+  writeTokenCounts,
+} from './count-file';
+export { CorpusError, CountFileError, TokenizerFormatError, TokenizerMismatchError, VocabSizeError } from './errors';
+// The hf-io errors this package also throws (an existing output folder, a bad argument), so
+// callers can check them without importing hf-io themselves.
+export { InvalidArgumentError, OutputExistsError, TinylmError } from '@tinylm/hf-io';
+export {
+  embeddingShare,
+  llamaIntermediateSize,
+  nonEmbeddingParams,
+  type ParamShare,
+  type ParamShareModel,
+} from './param-share';
+export {
+  type HeldOutReport,
+  pruneTokenizer,
+  type PruneReport,
+  type PruneResult,
+  type PruneTokenizerOptions,
+} from './prune-tokenizer';
+export { isAuthorsSpecial, type MandatoryReason, type SelectionStats } from './select-vocab';
+export {
+  bytePieceName,
+  parseSentencePieceModel,
+  PieceType,
+  type PieceTypeValue,
+  rewriteSentencePieceModel,
+  type SentencePiece,
+  type SentencePieceModel,
+  type SentencePieceModelType,
+  type SentencePieceRewrite,
+} from './sentencepiece-model';
+export { SentencePieceEncoder } from './sentencepiece-encoder';
+export { type DecodeOptions, loadTokenizer, type Tokenizer, type TokenizerKind } from './tokenizer';
+export { readTokenizerSource, resolveTokenizerPath, type TokenizerSource } from './tokenizer-source';
+export { SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';

@@ -2,13 +2,16 @@
 import { archCommand } from './arch';
 import { backendsCommand } from './backends';
 import { benchCommand } from './bench';
+import { convert2hfCommand } from './convert2hf';
 import { countCommand } from './count';
 import { demoCommand } from './demo';
 import { encodeCommand } from './encode';
+import { evalCommand } from './eval';
 import { generateCommand } from './generate';
 import { initCommand } from './init';
 import { logitsCommand } from './logits';
 import { pruneTokenizerCommand } from './prune-tokenizer';
+import { trainCommand } from './train';
 import type { Command } from './command';
 
 export const COMMANDS: readonly Command[] = Object.freeze([
@@ -18,6 +21,9 @@ export const COMMANDS: readonly Command[] = Object.freeze([
   encodeCommand,
   archCommand,
   initCommand,
+  trainCommand,
+  evalCommand,
+  convert2hfCommand,
   logitsCommand,
   generateCommand,
   benchCommand,

@@ -22,6 +22,7 @@ import {
 } from '../testing/reference64';
 import { causalSelfAttention } from './attention';
 import { crossEntropy } from './cross-entropy';
+import { tokenLosses } from './token-losses';
 import { embedding } from './embedding';
 import { rmsNorm } from './rms-norm';
 import { applyRotary, rotaryTables } from './rotary';
@@ -160,6 +161,24 @@ describe.each(backends)('ops on %s', (backend) => {
       scale,
     );
     t.dispose();
+  });
+
+  it('tokenLosses: one loss per token, 0 for ignored targets, mean equal to crossEntropy', async () => {
+    const [n, v] = [6, 11];
+    const targets = Int32Array.from([3, -100, 10, 0, 7, -100]);
+    const x = randn(n * v, 21, 2);
+    const logits = f32(x, [2, 3, v]);
+    const t = tf.tensor2d(targets, [2, 3], 'int32');
+    const per = tokenLosses(logits, t);
+    expect(per.shape).toEqual([2, 3]);
+    const got = (await per.data()) as Float32Array;
+    targets.forEach((ti, i) => {
+      const want = ti === -100 ? 0 : crossEntropy64(Float64Array.from(Float32Array.from(x.slice(i * v, (i + 1) * v))), Int32Array.of(ti), v, -100);
+      expect(Math.abs(got[i] - want), `token ${i}`).toBeLessThan(1e-4 * scale);
+    });
+    const mean = (await crossEntropy(logits, t).data())[0];
+    expect(Math.abs(mean - got.reduce((a, b) => a + b, 0) / 4)).toBeLessThan(1e-5 * scale);
+    tf.dispose([logits, t, per]);
   });
 
   it('crossEntropy gives NaN for a target outside the vocabulary (the trainer stops on it)', async () => {

@@ -96,6 +96,13 @@ describe('AdamW behaviour', () => {
     expect(() => opt.apply(p, { nope: tf.zeros([2, 2]) })).toThrow(/"nope" has no parameter/);
   });
 
+  it('clipGradNorm with maxNorm Infinity only measures; a non-positive maxNorm is refused', async () => {
+    const { grads, norm } = clipGradNorm({ a: tf.tensor([30, 40]) }, Infinity);
+    expect((await norm.data())[0]).toBeCloseTo(50, 4);
+    expect(Array.from(await grads.a.data())).toEqual([30, 40]);
+    expect(() => clipGradNorm({ a: tf.tensor([1]) }, 0)).toThrow(/maxNorm must be > 0/);
+  });
+
   it('clipGradNorm leaves small gradients unchanged and reports the norm', async () => {
     const { grads, norm } = clipGradNorm({ a: tf.tensor([0.3, 0.4]) }, 1);
     expect((await norm.data())[0]).toBeCloseTo(0.5, 6);

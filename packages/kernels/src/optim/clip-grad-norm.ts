@@ -1,7 +1,7 @@
 // Global gradient-norm clipping, as torch.nn.utils.clip_grad_norm_: total = sqrt(sum of all
 // squared gradient entries); every gradient is scaled by min(1, maxNorm / (total + 1e-6)).
 import * as tf from '@tensorflow/tfjs-core';
-import { checkFinite } from '../ops/check';
+import { ArgumentError } from '../errors';
 
 export interface ClippedGradients<T extends Record<string, tf.Tensor>> {
   grads: T;
@@ -9,9 +9,9 @@ export interface ClippedGradients<T extends Record<string, tf.Tensor>> {
   norm: tf.Scalar;
 }
 
-/** Returns new, clipped gradients; the inputs are left as they are. */
+/** Returns new, clipped gradients; the inputs are left as they are. maxNorm Infinity: norm only. */
 export function clipGradNorm<T extends Record<string, tf.Tensor>>(grads: T, maxNorm: number): ClippedGradients<T> {
-  checkFinite('clipGradNorm', 'maxNorm', maxNorm);
+  if (!(maxNorm > 0)) throw new ArgumentError(`clipGradNorm: maxNorm must be > 0 (Infinity: no clipping), got ${maxNorm}`);
   return tf.tidy(() => {
     // a chain of adds, not addN: WebGPU binds one buffer per addN input and limits them (often 8)
     const sumSq = Object.values(grads).reduce<tf.Tensor>((acc, g) => tf.add(acc, tf.sum(tf.square(g))), tf.scalar(0));

@@ -1,0 +1,92 @@
+// `tinylm prune-tokenizer`: the compact tokenizer (PAPER.md section 1), a thin wrapper over
+// @tinylm/tokenizer-prune's pruneTokenizer. Writes DIR/tokenizer.json (or tokenizer.model),
+// tokenizer_config.json, vocab-map.json and prune-report.json; prints a summary, or the report
+// with --json.
+import { type ParamShareModel, pruneTokenizer } from '@tinylm/tokenizer-prune';
+import { intFlag, parseFlags, UsageError } from '../args';
+import type { CliIo } from '../io';
+import type { Command } from './command';
+
+const USAGE =
+  'tinylm prune-tokenizer --tokenizer PATH --counts counts.json --vocab-size N --out DIR ' +
+  '[--held-out FILE...] [--hidden-size H --layers L [--intermediate-size F]] [--no-authors-rule] [--force] [--json]';
+
+export const pruneTokenizerCommand: Command = {
+  name: 'prune-tokenizer',
+  summary: 'keep the special tokens, byte alphabet and most frequent tokens of a tokenizer (with a consistent BPE)',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo) {
+    const { values, positionals } = parseFlags(
+      argv,
+      {
+        tokenizer: { type: 'string' },
+        counts: { type: 'string' },
+        'vocab-size': { type: 'string' },
+        out: { type: 'string' },
+        'held-out': { type: 'string', multiple: true },
+        'hidden-size': { type: 'string' },
+        layers: { type: 'string' },
+        'intermediate-size': { type: 'string' },
+        'no-authors-rule': { type: 'boolean' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      USAGE
+    );
+    for (const name of ['tokenizer', 'counts', 'out'] as const) {
+      if (!values[name]) throw new UsageError(`--${name} is required\nusage: ${USAGE}`);
+    }
+    const vocabSize = intFlag('vocab-size', values['vocab-size'] as string | undefined);
+    const heldOut = [...((values['held-out'] as string[] | undefined) ?? []), ...positionals];
+    let model: ParamShareModel | undefined;
+    if (values['hidden-size'] !== undefined) {
+      model = {
+        hiddenSize: intFlag('hidden-size', values['hidden-size'] as string),
+        layers: intFlag('layers', values.layers as string | undefined),
+        intermediateSize:
+          values['intermediate-size'] === undefined ? undefined : intFlag('intermediate-size', values['intermediate-size'] as string),
+      };
+    } else if (values.layers !== undefined || values['intermediate-size'] !== undefined) {
+      throw new UsageError('--layers and --intermediate-size need --hidden-size');
+    }
+    const { report, out, files } = await pruneTokenizer({
+      tokenizer: values.tokenizer as string,
+      counts: values.counts as string,
+      vocabSize,
+      out: values.out as string,
+      force: values.force === true,
+      heldOut,
+      model,
+      authorsRule: values['no-authors-rule'] !== true,
+      onStep: (step) => io.err(`prune-tokenizer: ${step}`),
+    });
+    if (values.json) {
+      io.out(JSON.stringify(report));
+      return 0;
+    }
+    const s = report.selection;
+    const lines = [
+      `${report.tokenizer.path} (${report.tokenizer.kind}, ${report.tokenizer.vocabSize} ids) -> ${out} (${report.pruned.vocabSize} ids)`,
+      `  wrote ${files.join(', ')}`,
+      `  coverage: ${report.coveragePercent.toFixed(2)}% of the ${report.counts.total} counted tokens kept`,
+      `  kept: ${s.minimum} mandatory (specials, byte alphabet), ${s.byFrequency} by frequency, ${s.ancestors} as BPE ancestors, ${s.fill} to fill`,
+      `  keep-ancestors moved ${s.displacedByAncestors} slots from the plain frequency order to ancestors`,
+    ];
+    if (report.merges) lines.push(`  merges: ${report.merges.before} -> ${report.merges.after}`);
+    if (report.heldOut) {
+      const h = report.heldOut;
+      lines.push(
+        `  held-out tokens per byte: ${h.tokensPerByteBefore.toFixed(4)} -> ${h.tokensPerByteAfter.toFixed(4)} ` +
+          `(${h.lines} lines; round trip exact on ${h.roundTripAfter}/${h.lines}, before ${h.roundTripBefore}/${h.lines})`
+      );
+    }
+    if (report.params) {
+      lines.push(
+        `  embedding + head share: ${report.params.before.percent.toFixed(2)}% -> ${report.params.after.percent.toFixed(2)}% ` +
+          `(hidden ${report.params.model.hiddenSize})`
+      );
+    }
+    io.out(lines.join('\n'));
+    return 0;
+  },
+};

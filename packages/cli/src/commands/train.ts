@@ -1,0 +1,155 @@
+// `tinylm train`: trains a model (a Hugging Face folder, or a preset / config initialised at
+// random) on text, JSONL or token files, in one or more rounds with loss-based data refining.
+// Writes RUN_DIR/metrics.jsonl, checkpoints, rounds/*.json and the final model in RUN_DIR/final.
+import { join } from 'node:path';
+import { configFromPresetOrFile } from '@tinylm/arch-config';
+import { type Granularity, loadPacked, splitHeldOut, train } from '@tinylm/multi-round-trainer';
+import { LlamaModel, loadHfModel, saveHfModel } from '@tinylm/model';
+import { loadTokenizer } from '@tinylm/tokenizer-prune';
+import { intFlag, parseFlags, UsageError } from '../args';
+import type { CliIo } from '../io';
+import { clock, statusLine } from '../progress';
+import { BACKEND_FLAG, startBackend } from './backend-flag';
+import type { Command } from './command';
+
+const USAGE = [
+  'tinylm train (--model DIR | --config PRESET_OR_FILE [--seed N]) --data FILES... --out RUN_DIR',
+  '  [--tokenizer DIR] [--val FILES... | --val-fraction 0.05] [--rounds 2] [--sample-rate 0.5] [--temperature 1]',
+  '  [--granularity batch|sample] [--steps N | --tokens N] [--batch 8] [--seq 128] [--grad-accum 1]',
+  '  [--lr 1e-4] [--min-lr 1e-5] [--warmup 0.03] [--weight-decay 0.1] [--clip 1]',
+  '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--json]',
+].join('\n');
+
+function num(name: string, v: unknown, fallback: number, min = 0): number {
+  if (v === undefined) return fallback;
+  const n = Number(v);
+  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${String(v)}"`);
+  return n;
+}
+
+export const trainCommand: Command = {
+  name: 'train',
+  summary: 'train a model, in rounds with loss-based data refining; checkpoints, exact --resume',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo) {
+    const { values } = parseFlags(
+      argv,
+      {
+        ...BACKEND_FLAG,
+        model: { type: 'string' },
+        config: { type: 'string' },
+        seed: { type: 'string' },
+        data: { type: 'string', multiple: true },
+        val: { type: 'string', multiple: true },
+        'val-fraction': { type: 'string' },
+        tokenizer: { type: 'string' },
+        out: { type: 'string' },
+        rounds: { type: 'string' },
+        'sample-rate': { type: 'string' },
+        temperature: { type: 'string' },
+        granularity: { type: 'string' },
+        steps: { type: 'string' },
+        tokens: { type: 'string' },
+        batch: { type: 'string' },
+        seq: { type: 'string' },
+        'grad-accum': { type: 'string' },
+        lr: { type: 'string' },
+        'min-lr': { type: 'string' },
+        warmup: { type: 'string' },
+        'weight-decay': { type: 'string' },
+        clip: { type: 'string' },
+        'eval-every': { type: 'string' },
+        'checkpoint-every': { type: 'string' },
+        keep: { type: 'string' },
+        resume: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    const out = values.out as string | undefined;
+    const data = values.data as string[] | undefined;
+    if (!out) throw new UsageError(`--out RUN_DIR is required\nusage: ${USAGE}`);
+    if (!data?.length) throw new UsageError(`--data FILES is required\nusage: ${USAGE}`);
+    if (Boolean(values.model) === Boolean(values.config)) throw new UsageError('give exactly one of --model DIR and --config PRESET_OR_FILE');
+    if (values.steps !== undefined && values.tokens !== undefined) throw new UsageError('give --steps or --tokens, not both');
+    const granularity = (values.granularity as string | undefined) ?? 'batch';
+    if (granularity !== 'batch' && granularity !== 'sample') throw new UsageError(`--granularity must be batch or sample, got "${granularity}"`);
+    const batch = intFlag('batch', values.batch, 8);
+    const seq = intFlag('seq', values.seq, 128);
+    const accum = intFlag('grad-accum', values['grad-accum'], 1);
+
+    const backend = await startBackend(values.backend, io);
+    const tokenizer = values.tokenizer ? await loadTokenizer(values.tokenizer as string) : undefined;
+    const model = values.model
+      ? await loadHfModel(values.model as string)
+      : LlamaModel.create(await configFromPresetOrFile(values.config as string), { seed: intFlag('seed', values.seed, 0, 0) });
+    if (tokenizer && tokenizer.vocabSize > model.config.vocabSize) {
+      throw new UsageError(
+        `the tokenizer (${tokenizer.path}) has ${tokenizer.vocabSize} tokens but the model's vocabulary is ${model.config.vocabSize}; ` +
+          'the model needs at least as many embedding rows as the tokenizer has ids',
+      );
+    }
+    const load = (files: string[]) => loadPacked(files, { seqLen: seq, vocabSize: model.config.vocabSize, tokenizer });
+    const all = await load(data);
+    const { train: trainData, val } = values.val
+      ? { train: all, val: await load(values.val as string[]) }
+      : splitHeldOut(all, num('val-fraction', values['val-fraction'], 0.05, 1e-9));
+    const steps =
+      values.tokens !== undefined ? Math.max(1, Math.ceil(intFlag('tokens', values.tokens) / (batch * seq * accum))) : values.steps === undefined ? undefined : intFlag('steps', values.steps);
+    const status = statusLine(io);
+    const result = await train({
+      model,
+      train: trainData,
+      val,
+      outDir: out,
+      batchSize: batch,
+      gradAccum: accum,
+      steps,
+      lr: num('lr', values.lr, 1e-4),
+      minLr: num('min-lr', values['min-lr'], 1e-5),
+      warmupRatio: num('warmup', values.warmup, 0.03),
+      weightDecay: num('weight-decay', values['weight-decay'], 0.1),
+      clip: num('clip', values.clip, 1),
+      rounds: intFlag('rounds', values.rounds, 2),
+      sampleRate: num('sample-rate', values['sample-rate'], 0.5, 1e-9),
+      temperature: num('temperature', values.temperature, 1, 1e-9),
+      granularity: granularity as Granularity,
+      evalEvery: intFlag('eval-every', values['eval-every'], 0, 0),
+      checkpointEvery: intFlag('checkpoint-every', values['checkpoint-every'], 0, 0),
+      keep: intFlag('keep', values.keep, 3),
+      seed: intFlag('seed', values.seed, 0, 0),
+      resume: Boolean(values.resume),
+      tokenizer,
+      onEvent: (e) => {
+        if (e.kind === 'start') {
+          status.final(
+            `training on ${backend.backend}: ${e.batches} batches of ${batch}x${seq} tokens, ${e.totalSteps} steps in all` +
+              (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''),
+          );
+        } else if (e.kind === 'step') {
+          status.update(
+            `round ${e.round} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +
+              `${Math.round(e.tokensPerSecond).toLocaleString('en-US')} tok/s  ETA ${clock(e.etaSeconds * 1000)}`,
+            e.step === e.totalSteps,
+          );
+        } else if (e.kind === 'eval') {
+          const bpb = e.result.bitsPerByte === null ? '' : `  bpb ${e.result.bitsPerByte.toFixed(4)}`;
+          status.final(`eval at step ${e.step} (round ${e.round}): loss ${e.result.loss.toFixed(4)}  ppl ${e.result.perplexity.toFixed(2)}${bpb}`);
+        } else if (e.kind === 'score') {
+          status.update(`scoring the training data for round ${e.round + 1}: ${e.done}/${e.total} sequences`, e.done === e.total);
+        } else if (e.kind === 'round') {
+          status.final(`round ${e.round} data drawn: ${e.file}`);
+        } else if (e.kind === 'warn') {
+          status.final(`warning: ${e.message}`);
+        }
+      },
+    });
+    const finalDir = join(out, 'final');
+    await saveHfModel(model, finalDir, { tokenizerDir: values.tokenizer as string | undefined, force: true });
+    model.dispose();
+    const summary = { steps: result.steps, tokens: result.tokens, val_loss: result.finalEval.loss, val_bpb: result.finalEval.bitsPerByte, model: finalDir };
+    if (values.json) io.out(JSON.stringify(summary));
+    else io.out(`done: ${result.steps} steps, held-out loss ${result.finalEval.loss.toFixed(4)}${result.finalEval.bitsPerByte === null ? '' : `, ${result.finalEval.bitsPerByte.toFixed(4)} bits/byte`} -> ${finalDir}`);
+    return 0;
+  },
+};

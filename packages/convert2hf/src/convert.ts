@@ -1,0 +1,85 @@
+// convert2hf: one call from a checkpoint to a Hugging Face folder. The source is a model tinylm
+// wrote (a training run, one checkpoint, or a saveHfModel folder) or an InternEvo checkpoint
+// folder (model_tp*_pp*.pt); the output is written by `writeHfModel`. This is what
+// `tinylm convert2hf --src PATH --out DIR` runs; it plays the part of the PanGu-π Pro authors'
+// tools/transformers/convert2hf.py (PAPER.md, section 6).
+
+import { readdir, stat } from 'node:fs/promises';
+import { OutputExistsError } from '@tinylm/hf-io';
+import { CheckpointError } from './errors';
+import { type WriteHfModelOptions, type WrittenHfModel, writeHfModel } from './hf-export';
+import { type InternEvoOptions, readInternEvoCheckpoint } from './internevo-checkpoint';
+import type { ModelSource } from './model-source';
+import { openTinylmModel } from './tinylm-checkpoint';
+
+/** Where a checkpoint comes from. */
+export type SourceFormat = 'tinylm' | 'internevo';
+
+/** Options for `convert2hf`. */
+export interface Convert2HfOptions extends WriteHfModelOptions {
+  /** A tinylm run / checkpoint / model folder, or an InternEvo checkpoint folder. */
+  src: string;
+  /** The Hugging Face folder to write. */
+  out: string;
+  /** The source format; default: `internevo` when `src` holds model_tp*_pp*.pt files, else `tinylm`. */
+  from?: SourceFormat;
+  /** InternEvo-specific options (model config values, rotary layout, ...). */
+  internevo?: InternEvoOptions;
+}
+
+/** What `convert2hf` did. */
+export interface Convert2HfResult {
+  readonly from: SourceFormat;
+  /** The folder the weights were read from (for a run: the checkpoint picked). */
+  readonly source: string;
+  readonly written: WrittenHfModel;
+  /** What was read, picked, skipped and dropped along the way. */
+  readonly notes: readonly string[];
+}
+
+async function exists(path: string): Promise<boolean> {
+  return stat(path).then(
+    () => true,
+    () => false
+  );
+}
+
+/** Detects the source format of `src`: InternEvo when it holds model_tp{t}_pp{p}.pt shards. */
+export async function detectSourceFormat(src: string): Promise<SourceFormat> {
+  try {
+    return (await readdir(src)).some((n) => /^model_tp\d+_pp\d+\.pt$/.test(n)) ? 'internevo' : 'tinylm';
+  } catch (error) {
+    throw new CheckpointError({ message: `${src}: cannot read (${(error as Error).message})`, file: src, cause: error });
+  }
+}
+
+/** Opens `src` as a model source of the given (or detected) format. Call `close()` when done. */
+export async function openModelSource(src: string, from?: SourceFormat, internevo?: InternEvoOptions): Promise<ModelSource> {
+  const format = from ?? (await detectSourceFormat(src));
+  if (format !== 'tinylm' && format !== 'internevo') {
+    throw new CheckpointError({ message: `from ${JSON.stringify(format)} is not allowed; allowed: tinylm, internevo`, field: 'from' });
+  }
+  return format === 'internevo' ? readInternEvoCheckpoint(src, internevo) : openTinylmModel(src);
+}
+
+/**
+ * Converts a checkpoint to a Hugging Face LLaMA folder (see the file header and `writeHfModel`).
+ * Training state (optimizer moments, round, data position, rng) is dropped. Throws
+ * `CheckpointError` for an inconsistent or incomplete source, `OutputExistsError` when `out`
+ * exists without `force`, and the reader errors for corrupt files; nothing half-written is left.
+ */
+export async function convert2hf(options: Convert2HfOptions): Promise<Convert2HfResult> {
+  if (!options.force && (await exists(options.out))) {
+    throw new OutputExistsError({ message: `${options.out} already exists; pass force: true (--force) to replace it`, file: options.out });
+  }
+  const from = options.from ?? (await detectSourceFormat(options.src));
+  const source = await openModelSource(options.src, from, options.internevo);
+  try {
+    const written = await writeHfModel(source, options.out, options);
+    const notes = [...source.notes];
+    if (written.paddingRows > 0) notes.push(`the embedding has ${written.paddingRows} rows beyond the tokenizer's ${written.tokenizer?.size} ids (padding)`);
+    return { from, source: source.path, written, notes };
+  } finally {
+    await source.close();
+  }
+}

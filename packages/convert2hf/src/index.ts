@@ -1,0 +1,76 @@
+// @tinylm/convert2hf: training checkpoints (tinylm's own and InternEvo's model_tp*_pp*.pt) to
+// Hugging Face LLaMA folders, and Hugging Face folders to GGUF for llama.cpp. Pure TypeScript on
+// @tinylm/hf-io and @tinylm/arch-config; PyTorch pickles are read without executing anything.
+// The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (PAPER.md, section 6).
+
+export { type Convert2HfOptions, type Convert2HfResult, convert2hf, detectSourceFormat, openModelSource, type SourceFormat } from './convert';
+export { CheckpointError, GgufExportError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
+export { type ExportedGguf, type ExportGgufOptions, exportGguf, type GgufDtype } from './gguf-export';
+export { detectPreTokenizer, GGUF_TOKEN_TYPES, type GgufVocab, type GgufVocabOptions, ggufVocab } from './gguf-tokenizer';
+export {
+  GGML_TYPES,
+  GGUF_VALUE_TYPES,
+  type GgufScalarType,
+  type GgufTensor,
+  type GgufValue,
+  type WriteGgufOptions,
+  type WrittenGguf,
+  writeGguf,
+} from './gguf-writer';
+export {
+  OUTPUT_DTYPES,
+  type OutputDtype,
+  resolveSpecialIds,
+  type WriteHfModelOptions,
+  type WrittenHfModel,
+  writeHfModel,
+} from './hf-export';
+export {
+  type InternEvoModelType,
+  type InternEvoOptions,
+  type InternEvoSource,
+  readInternEvoCheckpoint,
+} from './internevo-checkpoint';
+export { INTERNEVO_CONFIG_GLOBALS, type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
+export { EMBED, FINAL_NORM, LM_HEAD, type LlamaParam, layerName, llamaParams, permuteRotaryRows } from './llama-params';
+export type { ModelSource, SourceKind, SourceTensor } from './model-source';
+export {
+  type Buildable,
+  type GlobalHandler,
+  type HandlerContext,
+  type PickleValue,
+  PyDict,
+  PyGlobal,
+  PySet,
+  PyTuple,
+  type UnpickleOptions,
+  unpickle,
+} from './pickle';
+export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece-model';
+export {
+  CHECKPOINT_DIR_PATTERN,
+  checkpointDirName,
+  findLatestCheckpoint,
+  openTinylmModel,
+  readTrainingCheckpoint,
+  type SkippedCheckpoint,
+  type TinylmPathKind,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TrainerStateV1,
+  type TrainingCheckpoint,
+  validateTrainerState,
+} from './tinylm-checkpoint';
+export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
+export {
+  type LoadTorchFileOptions,
+  loadTorchFile,
+  stateDictOf,
+  TORCH_GLOBALS,
+  TORCH_STORAGE_DTYPES,
+  type TorchFile,
+  TorchStorage,
+  TorchTensor,
+  toPlain,
+} from './torch-checkpoint';
+export { crc32, openZip, ZipArchive, type ZipEntry } from './zip-reader';

@@ -1,0 +1,316 @@
+// tinylm's own training checkpoint format: the contract between @tinylm/multi-round-trainer (which
+// writes it) and this package (which reads it). See README.md, "Training checkpoint format".
+//
+//   run/                              a training run
+//     step-00001200/                  one checkpoint: "step-" + the step, zero-padded to 8 digits
+//       config.json                   Hugging Face LlamaForCausalLM config (as saveHfModel writes it)
+//       model.safetensors             the weights, F32, Hugging Face names (or shards + index)
+//       optimizer.safetensors         optional: AdamW moments, F32, "m.<param name>" and "v.<param name>"
+//       trainer_state.json            { "format": "tinylm-checkpoint", "version": 1, "step", "round",
+//                                       "data_position", "rng_state", ... }
+//       tokenizer.json, tokenizer_config.json, tokenizer.model, ...   optional tokenizer files
+//
+// A checkpoint folder is written under a temporary name and renamed when complete (hf-io's
+// withTempDir), so a folder named step-N is either complete or damaged, never in progress.
+// Converting a run picks the complete checkpoint with the highest step; damaged ones are skipped
+// and reported. Layout modelled on Hugging Face transformers' Trainer checkpoints
+// (checkpoint-N/ with trainer_state.json), with safetensors for the optimizer state as well.
+
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { fromHfConfig, type LlamaConfig } from '@tinylm/arch-config';
+import { type HfCheckpoint, openHfCheckpoint, openSafetensors, TinylmError } from '@tinylm/hf-io';
+import { CheckpointError } from './errors';
+import { LM_HEAD, llamaParams } from './llama-params';
+import type { ModelSource, SourceTensor } from './model-source';
+import { hasTokenizer } from './tokenizer-files';
+
+/** `trainer_state.json`'s `format`. */
+export const TRAINER_STATE_FORMAT = 'tinylm-checkpoint';
+/** The `version` of the format this package reads and documents. */
+export const TRAINER_STATE_VERSION = 1;
+/** Checkpoint folder names: `step-` and the step, zero-padded to at least 8 digits. */
+export const CHECKPOINT_DIR_PATTERN = /^step-(\d{8,})$/;
+
+/** `trainer_state.json`, version 1. Fields beyond these are allowed and kept. */
+export interface TrainerStateV1 {
+  readonly format: typeof TRAINER_STATE_FORMAT;
+  readonly version: 1;
+  /** Optimizer steps completed; equals the number in the folder name. */
+  readonly step: number;
+  /** Multi-round training: the round in progress, from 0. */
+  readonly round: number;
+  /** Where the data stream resumes (trainer-defined JSON, e.g. `{ "shard": 3, "offset": 1048576 }`). */
+  readonly data_position: unknown;
+  /** Random generator state to resume with (trainer-defined JSON). */
+  readonly rng_state: unknown;
+  readonly [key: string]: unknown;
+}
+
+/** The folder name of the checkpoint at `step` (e.g. `step-00001200`). */
+export function checkpointDirName(step: number): string {
+  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be an integer >= 0, got ${step}`);
+  return `step-${String(step).padStart(8, '0')}`;
+}
+
+/**
+ * Checks a parsed trainer_state.json against version 1 of the format; returns it typed. Throws
+ * `CheckpointError` naming the file and the field (a newer version is named as such).
+ */
+export function validateTrainerState(value: unknown, file = 'trainer_state.json'): TrainerStateV1 {
+  const bad = (field: string, why: string): never => {
+    throw new CheckpointError({ message: `${file}: ${field} ${why}`, file, field });
+  };
+  if (value == null || typeof value !== 'object' || Array.isArray(value)) bad('(the whole file)', 'must be a JSON object');
+  const s = value as Record<string, unknown>;
+  if (s.format !== TRAINER_STATE_FORMAT) bad('format', `is ${JSON.stringify(s.format)}; expected "${TRAINER_STATE_FORMAT}"`);
+  if (s.version !== TRAINER_STATE_VERSION) {
+    bad('version', `is ${JSON.stringify(s.version)}; this reader understands version ${TRAINER_STATE_VERSION}${typeof s.version === 'number' && s.version > 1 ? ' (written by a newer tinylm: upgrade @tinylm/convert2hf)' : ''}`);
+  }
+  for (const field of ['step', 'round'] as const) {
+    if (!Number.isSafeInteger(s[field]) || (s[field] as number) < 0) bad(field, `is ${JSON.stringify(s[field])}; expected an integer >= 0`);
+  }
+  for (const field of ['data_position', 'rng_state'] as const) if (!(field in s)) bad(field, 'is missing');
+  return s as TrainerStateV1;
+}
+
+/** One training checkpoint, validated by `readTrainingCheckpoint` (headers only, no weights read). */
+export interface TrainingCheckpoint {
+  readonly dir: string;
+  readonly state: TrainerStateV1;
+  readonly config: LlamaConfig;
+  /** Names of the optimizer tensors (`m.*`, `v.*`), empty without optimizer.safetensors. */
+  readonly optimizerTensors: readonly string[];
+  /** Whether the folder holds tokenizer files. */
+  readonly hasTokenizer: boolean;
+}
+
+async function kind(path: string): Promise<'file' | 'dir' | 'none'> {
+  try {
+    return (await stat(path)).isDirectory() ? 'dir' : 'file';
+  } catch {
+    return 'none';
+  }
+}
+
+async function readJson(path: string): Promise<unknown> {
+  try {
+    return JSON.parse(await readFile(path, 'utf8'));
+  } catch (error) {
+    throw new CheckpointError({ message: `${path}: cannot read as JSON (${(error as Error).message})`, file: path, cause: error });
+  }
+}
+
+/** config.json -> LlamaConfig, accepting `attention_bias: true` (reported separately). */
+export function readLlamaConfig(json: unknown, source: string): { config: LlamaConfig; attentionBias: boolean } {
+  const o = json as Record<string, unknown>;
+  const attentionBias = o != null && typeof o === 'object' && o.attention_bias === true;
+  const config = fromHfConfig(attentionBias ? { ...o, attention_bias: false } : json, source);
+  return { config, attentionBias };
+}
+
+/**
+ * Checks the weights of a checkpoint against its config: every tensor the config implies is there
+ * with the right shape and a floating-point dtype, and nothing else is. Throws `CheckpointError`
+ * naming the tensor, what the config implies, and the file.
+ */
+export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, attentionBias: boolean, dir: string, requireDtype?: string): string[] {
+  const notes: string[] = [];
+  const expected = llamaParams(config, attentionBias);
+  const names = new Set(expected.map((p) => p.name));
+  for (const p of expected) {
+    if (!checkpoint.has(p.name)) {
+      throw new CheckpointError({ message: `${dir}: tensor ${p.name} is missing (config.json implies it, shape [${p.shape}])`, file: dir, tensor: p.name });
+    }
+    const info = checkpoint.info(p.name);
+    if (info.shape.join() !== p.shape.join()) {
+      throw new CheckpointError({
+        message: `${join(dir, info.file)}: tensor ${p.name} has shape [${info.shape}], but config.json implies [${p.shape}]`,
+        file: join(dir, info.file),
+        tensor: p.name,
+      });
+    }
+    if (!['F32', 'F16', 'BF16'].includes(info.dtype) || (requireDtype && info.dtype !== requireDtype)) {
+      throw new CheckpointError({
+        message: `${join(dir, info.file)}: tensor ${p.name} is ${info.dtype}; allowed: ${requireDtype ?? 'F32, F16, BF16'}`,
+        file: join(dir, info.file),
+        tensor: p.name,
+      });
+    }
+  }
+  const extra = checkpoint.tensors.map((t) => t.name).filter((n) => !names.has(n));
+  const ignorable = extra.filter((n) => /\.rotary_emb\.inv_freq$/.test(n) || (n === LM_HEAD && config.tieWordEmbeddings));
+  const unknown = extra.filter((n) => !ignorable.includes(n));
+  if (unknown.length > 0) {
+    throw new CheckpointError({
+      message: `${dir}: tensors that are not LlamaForCausalLM parameters of this config: ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? `, ... (${unknown.length})` : ''}`,
+      file: dir,
+      tensor: unknown[0],
+    });
+  }
+  if (ignorable.length > 0) notes.push(`ignored ${ignorable.join(', ')}`);
+  return notes;
+}
+
+/**
+ * Reads and validates one training checkpoint folder (`step-XXXXXXXX/`): trainer_state.json
+ * (format, version, step matching the folder name), config.json, the model weights against the
+ * config (F32), and optimizer.safetensors when present (exactly `m.<name>` and `v.<name>` for
+ * every parameter, same shapes, F32). Only headers are read. Throws `CheckpointError` naming the
+ * file and what is wrong.
+ */
+export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheckpoint> {
+  if ((await kind(dir)) !== 'dir') throw new CheckpointError({ message: `${dir}: not a folder`, file: dir });
+  const statePath = join(dir, 'trainer_state.json');
+  if ((await kind(statePath)) !== 'file') throw new CheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
+  const state = validateTrainerState(await readJson(statePath), statePath);
+  const m = CHECKPOINT_DIR_PATTERN.exec(dir.split(/[\\/]/).filter(Boolean).pop() ?? '');
+  if (m && Number(m[1]) !== state.step) {
+    throw new CheckpointError({ message: `${statePath}: step is ${state.step} but the folder is named for step ${Number(m[1])}`, file: statePath, field: 'step' });
+  }
+  const configPath = join(dir, 'config.json');
+  if ((await kind(configPath)) !== 'file') throw new CheckpointError({ message: `${dir}: no config.json`, file: dir });
+  const { config, attentionBias } = readLlamaConfig(await readJson(configPath), configPath);
+  const weights = await openHfCheckpoint(dir);
+  let params: { name: string; shape: readonly number[] }[];
+  try {
+    checkWeights(weights, config, attentionBias, dir, 'F32');
+    params = llamaParams(config, attentionBias);
+  } finally {
+    await weights.close();
+  }
+  const optimizerTensors: string[] = [];
+  const optPath = join(dir, 'optimizer.safetensors');
+  if ((await kind(optPath)) === 'file') {
+    const opt = await openSafetensors(optPath);
+    try {
+      const wanted = new Map<string, readonly number[]>();
+      for (const p of params) for (const moment of ['m', 'v']) wanted.set(`${moment}.${p.name}`, p.shape);
+      for (const t of opt.tensors) {
+        const shape = wanted.get(t.name);
+        if (!shape) {
+          throw new CheckpointError({ message: `${optPath}: ${t.name} is not m.<param> or v.<param> of a model parameter`, file: optPath, tensor: t.name });
+        }
+        if (t.shape.join() !== shape.join() || t.dtype !== 'F32') {
+          throw new CheckpointError({ message: `${optPath}: ${t.name} is ${t.dtype} [${t.shape}]; expected F32 [${shape}]`, file: optPath, tensor: t.name });
+        }
+        optimizerTensors.push(t.name);
+      }
+      const missing = [...wanted.keys()].filter((n) => !opt.has(n));
+      if (missing.length > 0) {
+        throw new CheckpointError({ message: `${optPath}: missing optimizer moments ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? `, ... (${missing.length})` : ''}`, file: optPath, tensor: missing[0] });
+      }
+    } finally {
+      await opt.close();
+    }
+  }
+  return { dir, state, config, optimizerTensors, hasTokenizer: await hasTokenizer(dir) };
+}
+
+/** A checkpoint folder of a run that was passed over, and why. */
+export interface SkippedCheckpoint {
+  readonly dir: string;
+  readonly reason: string;
+}
+
+/**
+ * The complete checkpoint with the highest step in a run folder (`step-*` subfolders). Damaged
+ * ones (any `readTrainingCheckpoint` error) are skipped and listed; folders with other names
+ * (e.g. `step-00000100.tmp-1a2b3c`, a write in progress) are ignored. Throws `CheckpointError`
+ * when no complete checkpoint remains, listing why each was skipped.
+ */
+export async function findLatestCheckpoint(runDir: string): Promise<{ checkpoint: TrainingCheckpoint; skipped: SkippedCheckpoint[] }> {
+  let names: string[];
+  try {
+    names = await readdir(runDir);
+  } catch (error) {
+    throw new CheckpointError({ message: `${runDir}: cannot read the run folder (${(error as Error).message})`, file: runDir, cause: error });
+  }
+  const steps = names
+    .map((n) => ({ name: n, m: CHECKPOINT_DIR_PATTERN.exec(n) }))
+    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
+    .sort((a, b) => Number(b.m[1]) - Number(a.m[1]));
+  const skipped: SkippedCheckpoint[] = [];
+  for (const { name } of steps) {
+    const dir = join(runDir, name);
+    if ((await kind(dir)) !== 'dir') continue;
+    try {
+      return { checkpoint: await readTrainingCheckpoint(dir), skipped };
+    } catch (error) {
+      if (!TinylmError.isInstance(error)) throw error; // damaged: any tinylm error (hf-io, arch-config, this package)
+      skipped.push({ dir, reason: (error as Error).message });
+    }
+  }
+  throw new CheckpointError({
+    message: `${runDir}: no complete checkpoint (step-XXXXXXXX folder)${skipped.length ? `; skipped: ${skipped.map((s) => s.reason).join('; ')}` : ''}`,
+    file: runDir,
+  });
+}
+
+/** What `openTinylmModel` found at a path. */
+export type TinylmPathKind = 'run' | 'checkpoint' | 'hf-folder';
+
+/**
+ * Opens a model that tinylm wrote, for conversion: a run folder (its latest complete checkpoint),
+ * one checkpoint folder, or a plain Hugging Face folder as @tinylm/model's saveHfModel writes.
+ * Optimizer and trainer state are dropped (listed in `notes`). Throws `CheckpointError` for a
+ * path that is none of these, and for weights that disagree with config.json.
+ */
+export async function openTinylmModel(path: string): Promise<ModelSource & { pathKind: TinylmPathKind; skipped: readonly SkippedCheckpoint[] }> {
+  if ((await kind(path)) !== 'dir') throw new CheckpointError({ message: `${path}: not a folder`, file: path });
+  const notes: string[] = [];
+  let dir = path;
+  let pathKind: TinylmPathKind = 'hf-folder';
+  let skipped: SkippedCheckpoint[] = [];
+  let requireDtype: string | undefined;
+  const isCheckpoint = (await kind(join(path, 'trainer_state.json'))) === 'file';
+  const isRun = !isCheckpoint && (await readdir(path)).some((n) => CHECKPOINT_DIR_PATTERN.test(n));
+  if (isRun || isCheckpoint) {
+    const found = isRun ? await findLatestCheckpoint(path) : { checkpoint: await readTrainingCheckpoint(path), skipped: [] };
+    dir = found.checkpoint.dir;
+    skipped = found.skipped;
+    pathKind = isRun ? 'run' : 'checkpoint';
+    requireDtype = 'F32';
+    const s = found.checkpoint.state;
+    if (isRun) notes.push(`picked ${dir} (step ${s.step}), the latest complete checkpoint of the run`);
+    for (const skip of skipped) notes.push(`skipped ${skip.dir}: ${skip.reason}`);
+    notes.push(`dropped trainer state (step ${s.step}, round ${s.round}, data position, rng state)`);
+    if (found.checkpoint.optimizerTensors.length > 0) notes.push(`dropped optimizer state (${found.checkpoint.optimizerTensors.length} AdamW moment tensors)`);
+  } else if ((await kind(join(path, 'config.json'))) !== 'file') {
+    throw new CheckpointError({
+      message: `${path}: not a tinylm model: expected a run folder (step-XXXXXXXX/ inside), a checkpoint folder (trainer_state.json) or a Hugging Face folder (config.json)`,
+      file: path,
+    });
+  }
+  const configPath = join(dir, 'config.json');
+  const { config, attentionBias } = readLlamaConfig(await readJson(configPath), configPath);
+  const weights = await openHfCheckpoint(dir);
+  try {
+    notes.push(...checkWeights(weights, config, attentionBias, dir, requireDtype));
+    const tensors: SourceTensor[] = llamaParams(config, attentionBias).map((p) => {
+      const info = weights.info(p.name);
+      return {
+        name: p.name,
+        shape: p.shape,
+        sourceDtype: info.dtype,
+        read: () => weights.readTensorAsFloat32(p.name),
+        readRaw: () => weights.readTensorBytes(p.name),
+      };
+    });
+    return {
+      kind: pathKind === 'hf-folder' ? 'hf-folder' : 'tinylm-checkpoint',
+      path: dir,
+      config,
+      attentionBias,
+      tensors,
+      tokenizerDir: (await hasTokenizer(dir)) ? dir : undefined,
+      notes,
+      pathKind,
+      skipped,
+      close: () => weights.close(),
+    };
+  } catch (error) {
+    await weights.close();
+    throw error;
+  }
+}

@@ -1,0 +1,249 @@
+// pruneTokenizer: the compact tokenizer of the paper (PAPER.md section 1). Reads the big
+// tokenizer and a count file made with it, keeps specials + byte alphabet + the most frequent
+// tokens with their BPE ancestors to exactly the requested size (select-vocab.ts), and writes,
+// into a temporary sibling folder renamed into place at the end (hf-io's withTempDir, so a
+// failure leaves nothing half-written):
+//   tokenizer.json (tokenizer.json input) or tokenizer.model (SentencePiece input),
+//   tokenizer_config.json (and special_tokens_map.json when the original has one),
+//   vocab-map.json  { "<old id>": <new id> } over the kept tokens, monotone (read by param-inherit),
+//   prune-report.json  coverage, tokens per byte before/after, embedding+head share before/after.
+
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { atomicWriteFile, type JsonValue, OutputExistsError, withTempDir, writeJsonFile } from '@tinylm/hf-io';
+import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
+import { CorpusError } from './errors';
+import { embeddingShare, type ParamShare, type ParamShareModel } from './param-share';
+import { idMap, hfVocabView, prunedTokenizerJson } from './prune-tokenizer-json';
+import { sentencePieceVocabView } from './prune-sentencepiece';
+import { PieceType, rewriteSentencePieceModel } from './sentencepiece-model';
+import { selectVocabulary, type SelectionStats } from './select-vocab';
+import { type Tokenizer, tokenizerFromSource } from './tokenizer';
+import { defaultHfTokenizerConfig, defaultSentencePieceConfig, remapTokenizerConfig } from './tokenizer-config';
+import { readTokenizerSource, type TokenizerSource, tokenizerSourceFromBytes } from './tokenizer-source';
+
+/** Options of `pruneTokenizer`. */
+export interface PruneTokenizerOptions {
+  /** The big tokenizer: tokenizer.json, SentencePiece .model, or a folder holding one. */
+  tokenizer: string;
+  /** A count file made with that tokenizer (path), or its contents. */
+  counts: string | TokenCounts;
+  /** Exact size of the new vocabulary (added tokens included). */
+  vocabSize: number;
+  /** Output folder; it must not exist unless `force`. */
+  out: string;
+  /** Replace `out` if it exists. Default false. */
+  force?: boolean;
+  /** Held-out text files for tokens per byte before and after (encoded line by line). */
+  heldOut?: readonly string[];
+  /** The model whose embedding + head share the report gives, before and after. */
+  model?: ParamShareModel;
+  /** Apply the authors' `<...>` / `[...]` special-token rule. Default true. */
+  authorsRule?: boolean;
+  /** Told what is being done, for progress output. */
+  onStep?: (step: string) => void;
+}
+
+/** Tokens per byte of held-out text, before and after. */
+export interface HeldOutReport {
+  files: string[];
+  lines: number;
+  bytes: number;
+  tokensBefore: number;
+  tokensAfter: number;
+  tokensPerByteBefore: number;
+  tokensPerByteAfter: number;
+  /** Lines whose decode(encode(line)) gives the line back, before and after pruning. */
+  roundTripBefore: number;
+  roundTripAfter: number;
+}
+
+/** The report written to prune-report.json. */
+export interface PruneReport {
+  tokenizer: { path: string; hash: string; vocabSize: number; kind: string };
+  pruned: { hash: string; vocabSize: number; kind: string };
+  counts: { file: string | null; total: number; documents: number; bytes: number };
+  /** Share of the counted tokens whose id is kept, in percent (the paper's coverage). */
+  coveragePercent: number;
+  /** How the kept tokens were chosen, and how many slots the keep-ancestors rule moved. */
+  selection: SelectionStats;
+  /** BPE merges before and after (null for Unigram). */
+  merges: { before: number; after: number } | null;
+  /** The BPE consistency rule used. */
+  consistency: 'keep-ancestors';
+  /** Notes on what changed besides the vocabulary. */
+  notes: string[];
+  heldOut: HeldOutReport | null;
+  params: { model: ParamShareModel; before: ParamShare; after: ParamShare } | null;
+}
+
+/** What `pruneTokenizer` returns. */
+export interface PruneResult {
+  /** The output folder. */
+  out: string;
+  /** Files written, relative to `out`. */
+  files: string[];
+  report: PruneReport;
+  /** Old id -> new id over the kept tokens. */
+  vocabMap: Record<string, number>;
+}
+
+function kindOf(source: TokenizerSource): string {
+  if (source.format === 'tokenizer.json') return source.bpe.kind === 'byte-level' ? 'bpe-byte-level' : 'bpe-byte-fallback';
+  return source.model.trainerSpec.modelType === 'bpe' ? 'sentencepiece-bpe' : 'sentencepiece-unigram';
+}
+
+async function measureHeldOut(files: readonly string[], before: Tokenizer, after: Tokenizer): Promise<HeldOutReport> {
+  const r: HeldOutReport = {
+    files: [...files],
+    lines: 0,
+    bytes: 0,
+    tokensBefore: 0,
+    tokensAfter: 0,
+    tokensPerByteBefore: 0,
+    tokensPerByteAfter: 0,
+    roundTripBefore: 0,
+    roundTripAfter: 0,
+  };
+  for (const file of files) {
+    let text: string;
+    try {
+      text = await readFile(file, 'utf8');
+    } catch (error) {
+      throw new CorpusError({ message: `${file}: cannot read held-out text (${(error as Error).message})`, file, cause: error });
+    }
+    for (const line of text.split(/(?<=\n)/)) {
+      if (line === '') continue;
+      const a = before.encode(line);
+      const b = after.encode(line);
+      r.lines++;
+      r.bytes += Buffer.byteLength(line, 'utf8');
+      r.tokensBefore += a.length;
+      r.tokensAfter += b.length;
+      if (before.decode(a) === line) r.roundTripBefore++;
+      if (after.decode(b) === line) r.roundTripAfter++;
+    }
+  }
+  if (r.bytes === 0) throw new CorpusError({ message: `held-out text is empty (${files.join(', ')})`, file: files[0] });
+  r.tokensPerByteBefore = r.tokensBefore / r.bytes;
+  r.tokensPerByteAfter = r.tokensAfter / r.bytes;
+  return r;
+}
+
+/**
+ * Prunes `options.tokenizer` to exactly `options.vocabSize` tokens using `options.counts`, and
+ * writes the result folder atomically. Throws `VocabSizeError` (the message gives the minimum),
+ * `TokenizerMismatchError` (counts from another tokenizer), `CountFileError` / `TokenizerFormatError`
+ * (unreadable, truncated or unsupported files), `CorpusError` (counts of an empty corpus), and
+ * hf-io's `OutputExistsError` when `out` exists without `force`. Nothing is left in `out` on failure.
+ */
+export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<PruneResult> {
+  const step = options.onStep ?? (() => undefined);
+  if (!options.force && (await pathExists(options.out))) {
+    throw new OutputExistsError({ message: `${options.out} already exists; pass force: true to replace it`, file: options.out });
+  }
+  step(`reading ${options.tokenizer}`);
+  const source = await readTokenizerSource(options.tokenizer);
+  const countsFile = typeof options.counts === 'string' ? options.counts : null;
+  const counts = countsFile ? await readTokenCounts(countsFile) : validateTokenCounts(options.counts, '<counts>');
+  assertSameTokenizer(counts, source.hash, countsFile ?? '<counts>', source.path);
+  if (counts.total === 0) {
+    throw new CorpusError({ message: `${countsFile ?? '<counts>'}: no tokens were counted (an empty corpus)`, file: countsFile ?? undefined });
+  }
+  step('selecting the vocabulary');
+  const view =
+    source.format === 'tokenizer.json'
+      ? hfVocabView(source.bpe, { authorsRule: options.authorsRule })
+      : sentencePieceVocabView(source.model, { authorsRule: options.authorsRule });
+  const dense = countsToArray(counts);
+  const selection = selectVocabulary(view, dense, options.vocabSize);
+  const map = idMap(selection.keep);
+  let kept = 0;
+  for (const old of selection.keep) kept += dense[old];
+
+  step('building the pruned tokenizer');
+  const files: Record<string, string | Uint8Array> = {};
+  const jsonFiles: Record<string, unknown> = {};
+  const notes: string[] = [];
+  let merges: PruneReport['merges'] = null;
+  let prunedSource: TokenizerSource;
+  let config: Record<string, JsonValue>;
+  if (source.format === 'tokenizer.json') {
+    const out = prunedTokenizerJson(source.bpe, selection.keep);
+    merges = { before: out.mergesBefore, after: out.mergesAfter };
+    files['tokenizer.json'] = out.text;
+    config = source.config ? remapTokenizerConfig(source.config, map) : defaultHfTokenizerConfig(source.bpe, map);
+    prunedSource = tokenizerSourceFromBytes(new TextEncoder().encode(out.text), join(options.out, 'tokenizer.json'), config, source.specialTokensMap);
+  } else {
+    const bytes = rewriteSentencePieceModel(source.model, { keep: selection.keep });
+    files['tokenizer.model'] = bytes;
+    if (source.model.hasSelfTestData) notes.push('self_test_data was dropped: its expected segmentations belong to the old vocabulary');
+    notes.push('TrainerSpec vocab_size and unk/bos/eos/pad ids were updated to the new vocabulary');
+    if (source.model.trainerSpec.modelType === 'bpe') {
+      // SentencePiece BPE has no merge list: each multi-character NORMAL piece is one merge result.
+      const isMerge = (p: { piece: string; type: number }) => p.type === PieceType.NORMAL && Array.from(p.piece).length > 1;
+      const pieces = source.model.pieces;
+      merges = { before: pieces.filter(isMerge).length, after: selection.keep.filter((id) => isMerge(pieces[id])).length };
+    }
+    config = source.config ? remapTokenizerConfig(source.config, map) : defaultSentencePieceConfig(source.model, map);
+    prunedSource = tokenizerSourceFromBytes(bytes, join(options.out, 'tokenizer.model'), config, source.specialTokensMap);
+  }
+  jsonFiles['tokenizer_config.json'] = config;
+  if (source.specialTokensMap) jsonFiles['special_tokens_map.json'] = source.specialTokensMap;
+  const vocabMap: Record<string, number> = {};
+  for (const [old, id] of map) vocabMap[String(old)] = id;
+
+  let heldOut: HeldOutReport | null = null;
+  if (options.heldOut && options.heldOut.length > 0) {
+    step('measuring tokens per byte on held-out text');
+    heldOut = await measureHeldOut(options.heldOut, tokenizerFromSource(source), tokenizerFromSource(prunedSource));
+  }
+  const params = options.model
+    ? {
+        model: options.model,
+        before: embeddingShare(source.vocabSize, options.model),
+        after: embeddingShare(selection.keep.length, options.model),
+      }
+    : null;
+  const report: PruneReport = {
+    tokenizer: { path: source.path, hash: source.hash, vocabSize: source.vocabSize, kind: kindOf(source) },
+    pruned: { hash: prunedSource.hash, vocabSize: prunedSource.vocabSize, kind: kindOf(prunedSource) },
+    counts: { file: countsFile, total: counts.total, documents: counts.documents, bytes: counts.bytes },
+    coveragePercent: (100 * kept) / counts.total,
+    selection: selection.stats,
+    merges,
+    consistency: 'keep-ancestors',
+    notes,
+    heldOut,
+    params,
+  };
+
+  step(`writing ${options.out}`);
+  await withTempDir(
+    options.out,
+    async (dir) => {
+      for (const [name, data] of Object.entries(files)) await atomicWriteFile(join(dir, name), data);
+      // transformers writes these with sorted keys (save_pretrained: json.dumps(sort_keys=True)).
+      for (const [name, value] of Object.entries(jsonFiles)) await writeJsonFile(join(dir, name), value, { sortKeys: true });
+      await writeJsonFile(join(dir, 'vocab-map.json'), vocabMap);
+      await writeJsonFile(join(dir, 'prune-report.json'), report);
+    },
+    { force: options.force }
+  );
+  return {
+    out: options.out,
+    files: [...Object.keys(files), ...Object.keys(jsonFiles), 'vocab-map.json', 'prune-report.json'],
+    report,
+    vocabMap,
+  };
+}
+
+async function pathExists(path: string): Promise<boolean> {
+  try {
+    await stat(path);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
+    throw error;
+  }
+}

@@ -1,0 +1,60 @@
+// `tinylm train` killed with SIGKILL part-way and resumed with --resume writes the same
+// metrics.jsonl losses as an uninterrupted run: bit for bit on the cpu backend.
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ROOT, tinylm } from './support';
+
+let dir: string;
+const args = (out: string) => [
+  'train', '--config', join(dir, 'cfg.json'), '--data', join(dir, 'docs.bin'), '--out', out,
+  '--steps', '14', '--batch', '4', '--seq', '32', '--checkpoint-every', '3', '--lr', '1e-2',
+  '--rounds', '2', '--seed', '1', '--backend', 'cpu',
+];
+
+async function losses(run: string): Promise<[number, number][]> {
+  return (await readFile(join(run, 'metrics.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l))
+    .filter((l) => 'loss' in l)
+    .map((l) => [l.step, l.loss]);
+}
+
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'tinylm-resume-'));
+  const text = await readFile(join(ROOT, 'README.md'));
+  await writeFile(join(dir, 'docs.bin'), Buffer.from(Uint16Array.from(text).buffer));
+  await writeFile(join(dir, 'cfg.json'), JSON.stringify({ vocabSize: 256, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+describe('tinylm train --resume after SIGKILL', () => {
+  it('repeats the uninterrupted losses exactly', async () => {
+    const whole = tinylm(args(join(dir, 'whole')));
+    expect(whole.status, whole.stderr).toBe(0);
+    const want = await losses(join(dir, 'whole'));
+    expect(want.length).toBeGreaterThan(14);
+
+    const run = join(dir, 'killed');
+    const child = spawn(process.execPath, [join(ROOT, 'packages/cli/dist/bin.js'), ...args(run)], { cwd: ROOT, stdio: 'ignore' });
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.on('exit', (_code, signal) => resolve(signal)));
+    const deadline = Date.now() + 120_000;
+    while (!existsSync(join(run, 'step-00000006')) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
+    child.kill('SIGKILL');
+    expect(await exited).toBe('SIGKILL');
+    expect(existsSync(join(run, 'final'))).toBe(false); // it really was cut short
+    const partial = await losses(run);
+    expect(partial.length).toBeLessThan(want.length);
+
+    const resumed = tinylm([...args(run), '--resume']);
+    expect(resumed.status, resumed.stderr).toBe(0);
+    expect(resumed.stderr).toMatch(/resuming from .*step-000000\d\d/);
+    expect(await losses(run)).toEqual(want);
+  });
+});
