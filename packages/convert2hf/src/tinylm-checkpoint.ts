@@ -38,7 +38,7 @@ export interface TrainerStateV1 {
   readonly version: 1;
   /** Optimizer steps completed; equals the number in the folder name. */
   readonly step: number;
-  /** Multi-round training: the round in progress, from 0. */
+  /** Multi-round training: the round in progress (the trainer counts from 1). */
   readonly round: number;
   /** Where the data stream resumes (trainer-defined JSON, e.g. `{ "shard": 3, "offset": 1048576 }`). */
   readonly data_position: unknown;

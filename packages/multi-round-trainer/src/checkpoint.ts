@@ -26,12 +26,11 @@ export interface TrainerState {
   step: number;
   /** The round being trained (1-based). */
   round: number;
-  /** Micro-batches of this round already consumed (the data position). */
-  position: number;
-  /** Sequences of the current round when it is a refined one (rounds >= 2). */
-  selection?: number[];
+  /** Where the data resumes: micro-batches of this round already consumed, and the sequences a
+   * refined round (rounds >= 2) trains on, in order. */
+  data_position: { micro_batch: number; selection?: number[] };
   /** Randomness is counter-based: (seed, purpose, counter) -> stream; nothing else to save. */
-  rng: { seed: number; scheme: 'counter' };
+  rng_state: { seed: number; scheme: 'counter' };
   /** The run settings a resume must share, compared field by field. */
   settings: Record<string, unknown>;
   /** Adam's step count (bias correction). */

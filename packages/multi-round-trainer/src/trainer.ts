@@ -190,8 +190,8 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
       state = {
         step: s.step,
         round: s.round,
-        position: s.position,
-        selection: s.selection ? Uint32Array.from(s.selection) : undefined,
+        position: s.data_position.micro_batch,
+        selection: s.data_position.selection ? Uint32Array.from(s.data_position.selection) : undefined,
         elapsed: s.elapsed ?? 0,
       };
       resumedFrom = ckpt.dir;
@@ -215,7 +215,14 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     return result;
   };
   const checkpoint = async (round: number, position: number, selection?: Uint32Array) => {
-    const full = { step: state.step, round, position, selection: selection ? Array.from(selection) : undefined, rng: { seed, scheme: 'counter' as const }, settings, elapsed: state.elapsed };
+    const full = {
+      step: state.step,
+      round,
+      data_position: { micro_batch: position, selection: selection ? Array.from(selection) : undefined },
+      rng_state: { seed, scheme: 'counter' as const },
+      settings,
+      elapsed: state.elapsed,
+    };
     const dir = await saveCheckpoint(o.outDir, o.model, opt, full, keep);
     emit({ kind: 'checkpoint', step: state.step, dir });
   };
