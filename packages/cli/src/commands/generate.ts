@@ -1,6 +1,8 @@
-// `tinylm generate --model DIR --ids ... --max-new-tokens N [--greedy] [--json]`: continuation
-// with a KV cache; sampling is seeded (--seed).
+// `tinylm generate --model DIR (--ids ... | --prompt TEXT) --max-new-tokens N [--greedy] [--json]`:
+// continuation with a KV cache; sampling is seeded (--seed). A text prompt is encoded with the
+// model folder's tokenizer (or --tokenizer), after its BOS token when it has one.
 import { generate, loadHfModel } from '@tinylm/model';
+import { loadTokenizer, type Tokenizer } from '@tinylm/tokenizer-prune';
 import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
@@ -8,7 +10,7 @@ import type { Command } from './command';
 import { parseIds } from './ids-flag';
 
 const USAGE =
-  'tinylm generate --model DIR --ids 1,2,3 --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME]';
+  'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME]';
 
 function numberFlag(name: string, value: unknown): number | undefined {
   if (value === undefined) return undefined;
@@ -29,6 +31,7 @@ export const generateCommand: Command = {
         model: { type: 'string' },
         ids: { type: 'string' },
         prompt: { type: 'string' },
+        tokenizer: { type: 'string' },
         'max-new-tokens': { type: 'string' },
         greedy: { type: 'boolean' },
         temperature: { type: 'string' },
@@ -40,10 +43,13 @@ export const generateCommand: Command = {
       USAGE,
     );
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
+    if ((values.prompt === undefined) === (values.ids === undefined)) throw new UsageError('give exactly one of --ids and --prompt');
+    let tokenizer: Tokenizer | undefined;
+    let prompt: number[];
     if (values.prompt !== undefined) {
-      throw new UsageError('--prompt needs a tokenizer; pass token ids with --ids (text prompts come with @tinylm/tokenizer-prune)');
-    }
-    const prompt = parseIds(values.ids);
+      tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? (values.model as string));
+      prompt = [...(tokenizer.bosId === null ? [] : [tokenizer.bosId]), ...tokenizer.encode(values.prompt as string)];
+    } else prompt = parseIds(values.ids);
     const maxNewTokens = intFlag('max-new-tokens', values['max-new-tokens'], 32, 0);
     await startBackend(values.backend, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
@@ -55,8 +61,13 @@ export const generateCommand: Command = {
         topK: numberFlag('top-k', values['top-k']),
         topP: numberFlag('top-p', values['top-p']),
         seed: intFlag('seed', values.seed, 0, 0),
+        stopIds: tokenizer?.eosId === null || tokenizer === undefined ? undefined : [tokenizer.eosId],
       });
-      io.out(values.json ? JSON.stringify({ ids: out.ids }) : out.ids.join(','));
+      // decode prompt + continuation together: decoders drop a leading space on a sequence's first token
+      const decode = (ids: number[]) => tokenizer!.decode(ids, { skipSpecialTokens: true });
+      const text = tokenizer && (decode([...prompt, ...out.ids]).slice(decode(prompt).length));
+      if (values.json) io.out(JSON.stringify(text === undefined ? { ids: out.ids } : { ids: out.ids, text }));
+      else io.out(text === undefined ? out.ids.join(',') : `${values.prompt as string}${text}`);
     } finally {
       model.dispose();
     }
