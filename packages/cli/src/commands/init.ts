@@ -7,7 +7,8 @@ import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 import { CONFIG_FLAGS, configFromFlags } from './config-flags';
 
-const USAGE = 'tinylm init (--preset NAME | --config FILE) --out DIR [--seed N] [--init normal|scaled] [--dtype float32|float16|bfloat16] [--force]';
+const USAGE =
+  'tinylm init (--preset NAME | --config FILE) --out DIR [--seed N] [--init normal|scaled] [--dtype float32|float16|bfloat16] [--tokenizer DIR] [--force]';
 
 export const initCommand: Command = {
   name: 'init',
@@ -16,7 +17,7 @@ export const initCommand: Command = {
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(
       argv,
-      { ...CONFIG_FLAGS, ...BACKEND_FLAG, out: { type: 'string' }, seed: { type: 'string' }, init: { type: 'string' }, dtype: { type: 'string' }, force: { type: 'boolean' } },
+      { ...CONFIG_FLAGS, ...BACKEND_FLAG, out: { type: 'string' }, seed: { type: 'string' }, init: { type: 'string' }, dtype: { type: 'string' }, tokenizer: { type: 'string' }, force: { type: 'boolean' } },
       USAGE,
     );
     if (!values.out) throw new UsageError(`--out DIR is required\nusage: ${USAGE}`);
@@ -29,6 +30,7 @@ export const initCommand: Command = {
     const written = await saveHfModel(model, values.out as string, {
       dtype: (values.dtype as 'float32' | 'float16' | 'bfloat16' | undefined) ?? 'float32',
       force: Boolean(values.force),
+      tokenizerDir: values.tokenizer as string | undefined,
     });
     io.err(`initialised ${name}: ${model.numParams().toLocaleString('en-US')} parameters, seed ${seed} -> ${written.dir}`);
     model.dispose();
