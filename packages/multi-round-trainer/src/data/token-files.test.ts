@@ -41,6 +41,9 @@ describe('readTokenFile', () => {
     const j = await readTokenFile(join(dir, 'text.jsonl'), { tokenizer: tok });
     expect(Array.from(j.ids)).toEqual([...tok.encode(TEXT), tok.eosId!, ...tok.encode('second')]);
     expect(j.bytes).toBe(Buffer.byteLength(TEXT) + 6);
+    const { gzipSync } = await import('node:zlib');
+    await writeFile(join(dir, 'text.jsonl.gz'), gzipSync(`${JSON.stringify({ text: TEXT })}\n${JSON.stringify({ text: 'second' })}\n`));
+    expect(Array.from((await readTokenFile(join(dir, 'text.jsonl.gz'), { tokenizer: tok })).ids)).toEqual(Array.from(j.ids));
     await writeFile(join(dir, 'plain.txt'), TEXT);
     const t = await readTokenFile(join(dir, 'plain.txt'), { tokenizer: tok });
     expect(Array.from(t.ids)).toEqual(tok.encode(TEXT));

@@ -1,13 +1,14 @@
 // Reading training data into token ids. Formats (by extension):
 //   .bin / .u16 / .u32   flat little-endian uint16 (default for .bin, as nanoGPT) or uint32 ids
-//   .jsonl               one JSON object a line: `tokens` (InternEvo's tokenized format, used
-//                        as is) or `text` (tokenised with the given tokenizer)
+//   .jsonl(.gz)          one JSON object a line: `tokens` (InternEvo's tokenized format, used
+//                        as is) or `text` (tokenised with the given tokenizer); gzip allowed
 //   anything else        plain UTF-8 text, tokenised whole
 // Documents are joined with the tokenizer's EOS id (when it has one) so that no sequence
 // silently runs one document into the next.
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
+import { createGunzip } from 'node:zlib';
 import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import { TrainingDataError } from '../errors';
 
@@ -32,7 +33,7 @@ export async function readTokenFile(path: string, options: ReadTokensOptions = {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new TrainingDataError(`${path}: no such file`);
   if (/\.(bin|u16|u32)$/.test(path)) return { ids: await readBinary(path, path.endsWith('.u32') ? 'uint32' : (options.binDtype ?? 'uint16')) };
-  if (path.endsWith('.jsonl')) return readJsonl(path, options.tokenizer);
+  if (/\.jsonl(\.gz)?$/.test(path)) return readJsonl(path, options.tokenizer);
   const tokenizer = requireTokenizer(path, options.tokenizer);
   const text = await readFile(path, 'utf8');
   return { ids: Uint32Array.from(tokenizer.encode(text)), bytes: Buffer.byteLength(text, 'utf8') };
@@ -60,7 +61,10 @@ async function readJsonl(path: string, tokenizer: Tokenizer | undefined): Promis
   let bytes = 0;
   let textLines = 0;
   let lineNo = 0;
-  const lines = createInterface({ input: createReadStream(path, 'utf8'), crlfDelay: Infinity });
+  const raw = createReadStream(path);
+  const input = path.endsWith('.gz') ? raw.pipe(createGunzip()) : raw;
+  input.setEncoding('utf8');
+  const lines = createInterface({ input, crlfDelay: Infinity });
   for await (const line of lines) {
     lineNo += 1;
     if (line.trim() === '') continue;
