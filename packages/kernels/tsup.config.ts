@@ -1,14 +1,29 @@
 import { packageConfig } from '../../tooling/tsup.config.base';
 
-// Two entries: the library, and tfjs-core's gradient registrations bundled for plain Node,
-// whose CommonJS tfjs-core build lacks them (src/gradients/ensure-gradients.ts loads it on demand).
-export default packageConfig(
-  { index: 'src/index.ts', 'register-tfjs-gradients': 'src/gradients/register-tfjs-gradients.ts' },
-  {
-    noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
-    esbuildOptions(options, context) {
-      const ext = context.format === 'cjs' ? '.cjs' : '.js';
-      options.define = { ...options.define, __TINYLM_GRADIENTS_ENTRY__: JSON.stringify(`./register-tfjs-gradients${ext}`) };
+const gradientsEntry = (ext: string) => JSON.stringify(`./register-tfjs-gradients${ext}`);
+
+export default [
+  // The library, and tfjs-core's gradient registrations bundled for plain Node, whose CommonJS
+  // tfjs-core build lacks them (src/gradients/ensure-gradients.ts loads it on demand).
+  packageConfig(
+    { index: 'src/index.ts', 'register-tfjs-gradients': 'src/gradients/register-tfjs-gradients.ts' },
+    {
+      noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
+      esbuildOptions(options, context) {
+        options.define = { ...options.define, __TINYLM_GRADIENTS_ENTRY__: gradientsEntry(context.format === 'cjs' ? '.cjs' : '.js') };
+      },
     },
-  },
-);
+  ),
+  // Browsers and bundlers: tfjs-core's gradient registrations stay an import of tfjs-core
+  // (the bundler resolves them to the app's one copy). ESM only; no clean (the config above does).
+  packageConfig(
+    { browser: 'src/browser.ts' },
+    {
+      format: ['esm'],
+      clean: false,
+      esbuildOptions(options) {
+        options.define = { ...options.define, __TINYLM_GRADIENTS_ENTRY__: gradientsEntry('.js') };
+      },
+    },
+  ),
+];
