@@ -16,7 +16,8 @@ export async function listBackends(): Promise<BackendsResult> {
   const backends = await probeBackends();
   const env = process.env.TINYLM_BACKEND;
   const byEnv = env ? backends.find((b) => b.name === env && b.available) : undefined;
-  return { backends, default: byEnv?.name ?? backends.find((b) => b.available)?.name ?? null };
+  const ranked = [...backends.filter((b) => !b.software), ...backends.filter((b) => b.software)];
+  return { backends, default: byEnv?.name ?? ranked.find((b) => b.available)?.name ?? null };
 }
 
 export const backendsCommand: Command = {

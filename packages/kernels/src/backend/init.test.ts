@@ -39,9 +39,11 @@ describe('initBackend', () => {
     expect(tf.getBackend()).toBe('wasm');
   });
 
-  it('with no choice, takes the best available and says what it skipped', async () => {
+  it('with no choice, takes the best available (a software WebGPU adapter after wasm) and says what it skipped', async () => {
     const r = await initBackend();
-    expect(r.backend).toBe(available[0]);
+    const preferred = [...probes.filter((p) => p.available && !p.software), ...probes.filter((p) => p.available && p.software)];
+    expect(r.backend).toBe(preferred[0].name);
+    if (webgpu.software) expect(r.reason).toMatch(/webgpu: .* is a software adapter, slower than wasm/);
     expect(r.reason).toMatch(/^best available/);
     if (available[0] !== 'tensorflow') expect(r.reason).toMatch(/tensorflow: /);
     expect(formatBackendReport(r)).toMatch(new RegExp(`^backend: ${r.backend} `));

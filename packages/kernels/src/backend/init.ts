@@ -65,10 +65,13 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     reason = source;
   } else {
     candidates = await probeBackends();
-    const best = candidates.find((c) => c.available);
+    // a software WebGPU adapter (SwiftShader) is a CPU rasteriser: slower than wasm, so last
+    const ranked = [...candidates.filter((c) => !c.software), ...candidates.filter((c) => c.software)];
+    const best = ranked.find((c) => c.available);
     if (!best) throw new BackendError('no tfjs backend is available');
     chosen = best.name;
-    const skipped = candidates.slice(0, candidates.indexOf(best)).map((c) => `${c.name}: ${c.reason}`);
+    const passedOver = candidates.filter((c) => c !== best && (ranked.indexOf(c) < ranked.indexOf(best) || (c.software && c.available)));
+    const skipped = passedOver.map((c) => `${c.name}: ${c.software && c.available ? `${c.reason} is a software adapter, slower than wasm` : c.reason}`);
     reason = skipped.length ? `best available (${skipped.join('; ')})` : 'best available';
   }
   let adapter: string | undefined;

@@ -7,6 +7,8 @@ export interface BackendAvailability {
   available: boolean;
   /** Why it is unavailable, or what provides it when available. */
   reason: string;
+  /** A software implementation (SwiftShader's CPU WebGPU): available, but not preferred over wasm. */
+  software?: boolean;
 }
 
 /** The packages that provide the `tensorflow` backend, preferred first. */
@@ -46,9 +48,9 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
     }
     case 'webgpu': {
       const r = await requestWebGpuAdapter();
-      return typeof r === 'string'
-        ? { name, available: false, reason: r }
-        : { name, available: true, reason: `adapter: ${r.description}` };
+      if (typeof r === 'string') return { name, available: false, reason: r };
+      const software = /swiftshader|llvmpipe|lavapipe|software|fallback/i.test(r.description);
+      return { name, available: true, reason: `adapter: ${r.description}`, ...(software ? { software } : {}) };
     }
     case 'wasm':
       return typeof WebAssembly === 'object'
