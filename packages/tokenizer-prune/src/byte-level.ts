@@ -19,16 +19,3 @@ function buildTable(): string[] {
 
 /** `BYTE_LEVEL_ALPHABET[b]` is the character that stands for byte `b`. */
 export const BYTE_LEVEL_ALPHABET: readonly string[] = Object.freeze(buildTable());
-
-const reverse = new Map<string, number>(BYTE_LEVEL_ALPHABET.map((c, b) => [c, b]));
-
-/** The bytes a byte-level token stands for, or null if it holds a character outside the alphabet. */
-export function byteLevelToBytes(token: string): Uint8Array | null {
-  const out: number[] = [];
-  for (const c of token) {
-    const b = reverse.get(c);
-    if (b === undefined) return null;
-    out.push(b);
-  }
-  return Uint8Array.from(out);
-}
