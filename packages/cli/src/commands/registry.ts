@@ -8,6 +8,7 @@ import { demoCommand } from './demo';
 import { encodeCommand } from './encode';
 import { evalCommand } from './eval';
 import { generateCommand } from './generate';
+import { inheritCommand } from './inherit';
 import { initCommand } from './init';
 import { logitsCommand } from './logits';
 import { pruneTokenizerCommand } from './prune-tokenizer';
@@ -20,6 +21,7 @@ export const COMMANDS: readonly Command[] = Object.freeze([
   pruneTokenizerCommand,
   encodeCommand,
   archCommand,
+  inheritCommand,
   initCommand,
   trainCommand,
   evalCommand,

@@ -1,0 +1,129 @@
+// `tinylm inherit --from DIR --to CONFIG_OR_PRESET --out DIR`: a small model initialised from a
+// large pretrained one (PanGu-π Pro parameter inheritance). A thin wrapper over
+// @tinylm/param-inherit's inheritParams; the report lands in DIR/inherit-report.json.
+import { configFromPresetOrFile } from '@tinylm/arch-config';
+import { inheritParams, LAYER_CRITERIA, type LayerCriterion, WIDTH_CRITERIA, type WidthCriterion } from '@tinylm/param-inherit';
+import { intFlag, parseFlags, UsageError } from '../args';
+import type { CliIo } from '../io';
+import { clock, statusLine } from '../progress';
+import { BACKEND_FLAG, startBackend } from './backend-flag';
+import type { Command } from './command';
+
+const USAGE =
+  'tinylm inherit --from DIR --to CONFIG_OR_PRESET --out DIR [--vocab-map FILE] [--tokenizer DIR] ' +
+  '[--layers uniform|first-last|block-influence|learned] [--keep-first N] [--width l1|l2|activation|taylor|learned] ' +
+  '[--calib FILES] [--calib-tokenizer bytes|DIR] [--calib-seq N] [--calib-samples N] [--calib-batch N] [--calib-token-dtype uint16|uint32] ' +
+  '[--steps N] [--train-weights] [--dtype float32|float16|bfloat16] [--max-shard-size 5GB] [--force] [--json] [--backend NAME]';
+
+const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
+
+function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+  return value as T;
+}
+
+/** `--calib a.txt,b.jsonl --calib c.bin` -> [a.txt, b.jsonl, c.bin]. */
+function files(value: unknown): string[] {
+  const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
+  return list.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+}
+
+export const inheritCommand: Command = {
+  name: 'inherit',
+  summary: 'initialise a smaller model from a large pretrained Hugging Face folder (layers, heads, neurons, channels, vocabulary)',
+  usage: USAGE,
+  async run(argv: string[], io: CliIo) {
+    const { values } = parseFlags(
+      argv,
+      {
+        ...BACKEND_FLAG,
+        from: { type: 'string' },
+        to: { type: 'string' },
+        out: { type: 'string' },
+        'vocab-map': { type: 'string' },
+        tokenizer: { type: 'string' },
+        layers: { type: 'string' },
+        'keep-first': { type: 'string' },
+        width: { type: 'string' },
+        calib: { type: 'string', multiple: true },
+        'calib-tokenizer': { type: 'string' },
+        'calib-seq': { type: 'string' },
+        'calib-samples': { type: 'string' },
+        'calib-batch': { type: 'string' },
+        'calib-token-dtype': { type: 'string' },
+        steps: { type: 'string' },
+        'train-weights': { type: 'boolean' },
+        dtype: { type: 'string' },
+        'max-shard-size': { type: 'string' },
+        force: { type: 'boolean' },
+        json: { type: 'boolean' },
+      },
+      USAGE,
+    );
+    for (const flag of ['from', 'to', 'out'] as const) {
+      if (!values[flag]) throw new UsageError(`--${flag} is required\nusage: ${USAGE}`);
+    }
+    const layers = oneOf<LayerCriterion>('layers', values.layers, LAYER_CRITERIA);
+    const width = oneOf<WidthCriterion>('width', values.width, WIDTH_CRITERIA);
+    const dtype = oneOf('dtype', values.dtype, DTYPES);
+    const tokenDtype = oneOf('calib-token-dtype', values['calib-token-dtype'], ['uint16', 'uint32'] as const);
+    const calib = files(values.calib);
+    const opt = (name: string, min = 1) => (values[name] === undefined ? undefined : intFlag(name, values[name], undefined, min));
+    const to = await configFromPresetOrFile(values.to as string);
+    const dataDriven = ['block-influence', 'learned'].includes(layers ?? '') || ['activation', 'taylor', 'learned'].includes(width ?? '');
+    if (dataDriven) await startBackend(values.backend, io, Boolean(values.json));
+    const status = statusLine(io);
+    const t0 = Date.now();
+    let [phase, phaseStart] = ['', t0];
+    const result = await inheritParams({
+      from: values.from as string,
+      to,
+      out: values.out as string,
+      vocabMap: values['vocab-map'] as string | undefined,
+      tokenizerDir: values.tokenizer as string | undefined,
+      layers,
+      keepFirst: opt('keep-first', 0),
+      width,
+      calibration:
+        calib.length > 0
+          ? {
+              files: calib,
+              tokenizer: values['calib-tokenizer'] as string | undefined,
+              seqLen: opt('calib-seq'),
+              samples: opt('calib-samples'),
+              batchSize: opt('calib-batch'),
+              tokenDtype,
+            }
+          : undefined,
+      learned: { steps: opt('steps', 0), trainWeights: Boolean(values['train-weights']) },
+      dtype,
+      maxShardSize: values['max-shard-size'] as string | undefined,
+      force: Boolean(values.force),
+      onProgress: (p) => {
+        if (values.json) return;
+        if (p.done !== undefined && p.total !== undefined) {
+          if (p.done === 1 || phase !== p.phase) [phase, phaseStart] = [p.phase, Date.now()];
+          const eta = ((Date.now() - phaseStart) / p.done) * (p.total - p.done);
+          status.update(`${p.phase}: ${p.done}/${p.total} ${p.message}, ETA ${clock(eta)}`, p.done === p.total);
+        } else status.final(`${p.phase}: ${p.message}`);
+      },
+    });
+    const r = result.report;
+    if (values.json) {
+      io.out(JSON.stringify({ dir: result.dir, files: result.written.files, criteria: r.criteria, layers: r.layers.kept, target: r.target, timing: r.timing, notes: r.notes }));
+      return 0;
+    }
+    status.final(`wrote ${result.dir} in ${clock(Date.now() - t0)}`);
+    io.out(`inherited ${r.target.parameters.toLocaleString('en-US')} parameters from ${r.source.dir} -> ${result.dir}`);
+    io.out(`  layers ${r.criteria.layers}: kept ${JSON.stringify(r.layers.kept)} of ${r.source.config.numLayers as number}`);
+    const [s, t] = [r.source.config as Record<string, number>, r.target.config as Record<string, number>];
+    const of = (k: string) => `${t[k]}/${s[k]}`;
+    io.out(
+      `  width ${r.criteria.width}: heads ${of('numHeads')} (KV ${of('numKvHeads')}), FFN ${of('intermediateSize')}, hidden ${of('hiddenSize')}, vocabulary ${of('vocabSize')}`,
+    );
+    for (const note of r.notes) io.out(`  note: ${note}`);
+    io.out(`  report: ${result.dir}/inherit-report.json`);
+    return 0;
+  },
+};
