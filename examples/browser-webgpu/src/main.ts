@@ -9,7 +9,7 @@ import './wasm-paths'; // before any backend starts
 // bundler cannot follow, so a bundled page registers them here, as tfjs's union package does.
 import '@tensorflow/tfjs-core/dist/register_all_gradients';
 import { getPreset } from '@tinylm/arch-config';
-import { type BackendReport, initBackend } from '@tinylm/kernels';
+import { type BackendReport, initBackend, probeBackend } from '@tinylm/kernels';
 import { LlamaModel } from '@tinylm/model';
 import corpus from './corpus.txt?raw';
 import { modelFromHfZip, modelToHfZip } from './hf-zip';
@@ -110,11 +110,15 @@ async function startBackend(): Promise<{ report: BackendReport; notice: string |
     const report = await initBackend({ backend: requested });
     return { report, notice: report.backend === 'webgpu' ? null : `Not using WebGPU: ?backend=${requested} asked for ${report.backend}.` };
   }
+  // This page is about WebGPU: ask for it by name (initBackend's own default ranks a software
+  // adapter such as SwiftShader after wasm); fall back to wasm with a notice saying why.
+  const webgpu = await probeBackend('webgpu');
+  if (!webgpu.available) {
+    const report = await initBackend({ backend: 'wasm' });
+    return { report, notice: `WebGPU is not available here (${webgpu.reason}), so this page trains on WebAssembly (the CPU) instead.` };
+  }
   try {
-    const report = await initBackend();
-    if (report.backend === 'webgpu') return { report, notice: null };
-    const why = report.candidates.find((c) => c.name === 'webgpu')?.reason ?? 'unknown reason';
-    return { report, notice: `WebGPU is not available here (${why}), so this page trains on ${report.backend === 'wasm' ? 'WebAssembly (the CPU)' : report.backend} instead.` };
+    return { report: await initBackend({ backend: 'webgpu' }), notice: null };
   } catch (e) {
     // an adapter that fails to give a device: fall back rather than stop
     const report = await initBackend({ backend: 'wasm' });
