@@ -38,3 +38,13 @@ export function intFlag(name: string, value: unknown, fallback?: number, min = 1
   }
   return n;
 }
+
+/** A flag that must be a finite number >= min; `fallback` when absent (undefined: optional). */
+export function numberFlag(name: string, value: unknown, fallback?: number, min = 0): number | undefined {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < min) {
+    throw new UsageError(`--${name} must be a number >= ${min}, got "${String(value)}"`);
+  }
+  return n;
+}

@@ -3,7 +3,7 @@
 // model folder's tokenizer (or --tokenizer), after its BOS token when it has one.
 import { generate, loadHfModel } from '@tinylm/model';
 import { loadTokenizer, type Tokenizer } from '@tinylm/tokenizer-prune';
-import { intFlag, parseFlags, UsageError } from '../args';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
@@ -12,12 +12,6 @@ import { parseIds } from './ids-flag';
 const USAGE =
   'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME]';
 
-function numberFlag(name: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a non-negative number, got "${value}"`);
-  return n;
-}
 
 export const generateCommand: Command = {
   name: 'generate',

@@ -6,7 +6,7 @@ import { configFromPresetOrFile } from '@tinylm/arch-config';
 import { type Granularity, loadPacked, splitHeldOut, train } from '@tinylm/multi-round-trainer';
 import { LlamaModel, loadHfModel, saveHfModel } from '@tinylm/model';
 import { loadTokenizer } from '@tinylm/tokenizer-prune';
-import { intFlag, parseFlags, UsageError } from '../args';
+import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { clock, statusLine } from '../progress';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
@@ -20,12 +20,8 @@ const USAGE = [
   '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--json]',
 ].join('\n');
 
-function num(name: string, v: unknown, fallback: number, min = 0): number {
-  if (v === undefined) return fallback;
-  const n = Number(v);
-  if (!Number.isFinite(n) || n < min) throw new UsageError(`--${name} must be a number >= ${min}, got "${String(v)}"`);
-  return n;
-}
+/** A required-with-default number flag. */
+const num = (name: string, v: unknown, fallback: number, min = 0) => numberFlag(name, v, fallback, min) as number;
 
 export const trainCommand: Command = {
   name: 'train',
