@@ -233,6 +233,34 @@ describe('every target tensor is the source cut by the kept lists', () => {
   });
 });
 
+describe('16-bit sources', () => {
+  it('BF16 and F16: l1 / l2 scores (by bit-pattern lookup) equal a direct recomputation; bytes copied as stored', async () => {
+    for (const dtype of ['bfloat16', 'float16'] as const) {
+      for (const width of ['l1', 'l2'] as const) {
+        const src = join(tmp.dir, `half-${dtype}`);
+        await writeSource(src, GQA, { seed: 9, dtype }).catch(() => undefined); // written once per dtype
+        const out = join(tmp.dir, `half-${dtype}-${width}`);
+        await inheritParams({ from: src, to: { ...GQA, intermediateSize: 40, numLayers: 2 }, out, width });
+        const report = await readReport(out);
+        const s = await tensorsOf(src);
+        const f = (x: number) => (width === 'l2' ? x * x : Math.abs(x));
+        report.ffn.forEach((layer) => {
+          const g = (leaf: string) => s.get(`model.layers.${layer.sourceLayer}.mlp.${leaf}.weight`)!.data;
+          for (let j = 0; j < 48; j++) {
+            let v = 0;
+            for (let c = 0; c < 32; c++) v += f(g('gate_proj')[j * 32 + c]) + f(g('up_proj')[j * 32 + c]) + f(g('down_proj')[c * 48 + j]);
+            expect(layer.neurons.scores![j]).toBeCloseTo(width === 'l2' ? Math.sqrt(v) : v, 3);
+          }
+        });
+        const t = await tensorsOf(out);
+        const kept = report.ffn[0].neurons.kept;
+        expect(t.get('model.layers.0.mlp.up_proj.weight')!.data).toEqual(slice(s.get(`model.layers.${report.ffn[0].sourceLayer}.mlp.up_proj.weight`)!, kept, null));
+        expect(report.target.dtype).toBe(dtype === 'bfloat16' ? 'BF16' : 'F16');
+      }
+    }
+  });
+});
+
 describe('tied source, untied target', () => {
   it('the LM head is a copy of the embedding rows: same logits', async () => {
     const config = { ...GQA, tieWordEmbeddings: true };

@@ -248,9 +248,7 @@ export async function inheritParams(o: InheritOptions): Promise<InheritResult> {
     // 3. width, on the kept layers
     progress({ phase: 'width', message: `choosing heads, neurons and channels (${widthCriterion})` });
     let scores: UnitScores = {};
-    let widthScoredBy = anyScoreNeeded(needs) ? widthCriterion : 'identity';
-    // position of each kept layer among the layers the scores / masks are indexed by
-    let scoreRow = (i: number) => i;
+    const widthScoredBy = anyScoreNeeded(needs) ? widthCriterion : 'identity';
     if (anyScoreNeeded(needs)) {
       if (widthCriterion === 'l1' || widthCriterion === 'l2') {
         dropWeightsExcept([]);
@@ -272,25 +270,17 @@ export async function inheritParams(o: InheritOptions): Promise<InheritResult> {
             ? activationScores(sc, w, keptLayers, calib!, needs)
             : taylorScores(sc, w, keptLayers, calib!, needs, vocabRows);
       } else {
-        if (!masks || maskTargets?.ffn === undefined && maskTargets?.hidden === undefined && maskTargets?.kvHeads === undefined && maskTargets?.headsPerGroup === undefined) {
-          const names = forwardTensorNames(sc, keptLayers);
-          if (!learnedOptions.trainWeights) dropWeightsExcept(names);
+        // learned: reuse width masks trained jointly with learned layers, else train them on the kept layers
+        const joint = masks !== undefined && Object.entries(maskTargets ?? {}).some(([k, v]) => k !== 'layers' && v !== undefined);
+        if (!joint) {
+          dropWeightsExcept(forwardTensorNames(sc, keptLayers));
           masks = await runMasks(keptLayers, widthTargets());
-        } else {
-          scoreRow = (i: number) => maskLayers.indexOf(keptLayers[i]);
         }
-        const la = masks.logAlpha;
-        const rows = <T>(a: T[] | undefined) => (a ? keptLayers.map((_, i) => a[scoreRow(i)]) : undefined);
-        scores = {
-          heads: rows(la.heads) as Float64Array[] | undefined,
-          kvHeads: rows(la.kvHeads) as Float64Array[] | undefined,
-          ffn: rows(la.ffn) as Float64Array[] | undefined,
-          hidden: la.hidden as unknown as Float64Array | undefined,
-        };
-        scoreRow = (i: number) => i;
+        // log-alphas are per mask layer: pick the rows of the kept layers
+        const la = masks!.logAlpha;
+        const rows = (a: Float32Array[] | undefined) => (a ? keptLayers.map((l) => Float64Array.from(a[maskLayers.indexOf(l)])) : undefined);
+        scores = { heads: rows(la.heads), kvHeads: rows(la.kvHeads), ffn: rows(la.ffn), hidden: la.hidden ? Float64Array.from(la.hidden) : undefined };
       }
-    } else {
-      widthScoredBy = 'identity';
     }
 
     const layerPlans: LayerPlan[] = keptLayers.map((l, i) => {

@@ -4,7 +4,7 @@
 // the checkpoint and reduced, so memory stays at a chunk or two whatever the model size, and
 // tensors of structures that do not shrink are not read at all.
 import type { LlamaConfig } from '@tinylm/arch-config';
-import type { HfCheckpoint } from '@tinylm/hf-io';
+import { decodeTensorAsFloat32, type HfCheckpoint } from '@tinylm/hf-io';
 import { EMBED, FINAL_NORM, layerName } from '@tinylm/model';
 import { DEFAULT_CHUNK_BYTES, readRowChunks, toFloat32 } from './row-reader';
 import { addHeadsToGroups, emptyScores, mapScores, type ScoreNeeds, type UnitScores } from './scores';
@@ -50,6 +50,31 @@ function accumulate(w: Float32Array, count: number, k: number, sq: boolean, rowS
   }
 }
 
+/** As `accumulate`, for 16-bit dtypes: `table[bits]` is |w| or w^2 of each of the 65,536 bit patterns. */
+function accumulateBits(bits: Uint16Array, count: number, k: number, table: Float64Array, rowSums: Float64Array, colAcc: Float64Array | undefined): void {
+  for (let r = 0; r < count; r++) {
+    const base = r * k;
+    let s = 0;
+    if (colAcc) {
+      for (let j = 0; j < k; j++) {
+        const v = table[bits[base + j]];
+        s += v;
+        colAcc[j] += v;
+      }
+    } else {
+      for (let j = 0; j < k; j++) s += table[bits[base + j]];
+    }
+    rowSums[r] = s;
+  }
+}
+
+/** |w| or w^2 of every F16 / BF16 bit pattern (a lookup beats decoding then squaring). */
+function valueTable(dtype: 'F16' | 'BF16', sq: boolean): Float64Array {
+  const patterns = Uint16Array.from({ length: 65536 }, (_, i) => i);
+  const w = decodeTensorAsFloat32(new Uint8Array(patterns.buffer), dtype);
+  return Float64Array.from(w, (x) => (sq ? x * x : Math.abs(x)));
+}
+
 /**
  * Streams the kept layers' tensors (and embedding / head when hidden channels shrink) and returns
  * per-unit l1 or l2 norms. Memory: two 16 MiB chunks of rows, one float32 scratch chunk, and the
@@ -61,7 +86,13 @@ export async function magnitudeScores(ck: HfCheckpoint, c: LlamaConfig, metric: 
   const s = emptyScores(needs, o.layers.length, c.numHeads, c.numKvHeads, c.intermediateSize, c.hiddenSize);
   const hidden = s.hidden;
   const sq = metric === 'l2';
-  const scratch = new Float32Array(DEFAULT_CHUNK_BYTES / 2); // a BF16 / F16 chunk as float32
+  const scratch = new Float32Array(DEFAULT_CHUNK_BYTES / 2); // a chunk as float32 (dtypes without a table)
+  const tables = new Map<string, Float64Array>();
+  const tableFor = (dtype: string) => {
+    if (dtype !== 'F16' && dtype !== 'BF16') return undefined;
+    if (!tables.has(dtype)) tables.set(dtype, valueTable(dtype, sq));
+    return tables.get(dtype);
+  };
   let bytes = 0;
 
   /**
@@ -74,12 +105,16 @@ export async function magnitudeScores(ck: HfCheckpoint, c: LlamaConfig, metric: 
     const k = info.shape[1];
     const cols = colAcc ? (colDiv === 1 ? colAcc : new Float64Array(k)) : undefined;
     const rowSums = new Float64Array(Math.max(1, Math.floor(DEFAULT_CHUNK_BYTES / (k * 2))) + 1);
+    const table = tableFor(info.dtype);
     for await (const chunk of readRowChunks(ck, name, rows)) {
       bytes += chunk.data.byteLength;
-      const w = toFloat32(chunk.data, info.dtype, scratch);
       const n = chunk.rows.length;
       const sums = n <= rowSums.length ? rowSums : new Float64Array(n);
-      accumulate(w, n, k, sq, sums, cols);
+      if (table && chunk.data.byteOffset % 2 === 0) {
+        accumulateBits(new Uint16Array(chunk.data.buffer, chunk.data.byteOffset, chunk.data.byteLength / 2), n, k, table, sums, cols);
+      } else {
+        accumulate(toFloat32(chunk.data, info.dtype, scratch), n, k, sq, sums, cols);
+      }
       if (rowAcc) for (let r = 0; r < n; r++) rowAcc[Math.floor(chunk.rows[r] / rowDiv)] += sums[r];
     }
     if (colAcc && cols !== colAcc) for (let j = 0; j < k; j++) colAcc[Math.floor(j / colDiv)] += cols![j];
