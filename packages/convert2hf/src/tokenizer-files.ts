@@ -8,6 +8,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import { TOKENIZER_FILES } from '@tinylm/hf-io';
 import { CheckpointError } from './errors';
 import { parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model';
 
@@ -60,14 +61,8 @@ export interface TokenizerInfo {
   idOf(token: string): number | undefined;
 }
 
-/** The files of a Hugging Face tokenizer, in the order they are copied. */
-export const TOKENIZER_FILE_NAMES: readonly string[] = Object.freeze([
-  'tokenizer.json',
-  'tokenizer_config.json',
-  'special_tokens_map.json',
-  'added_tokens.json',
-  'tokenizer.model',
-]);
+/** The files of a Hugging Face tokenizer, in the order they are copied (hf-io's list). */
+export const TOKENIZER_FILE_NAMES: readonly string[] = TOKENIZER_FILES;
 
 async function isFile(path: string): Promise<boolean> {
   try {
