@@ -4,6 +4,7 @@ import { TinylmError } from '@tinylm/kernels';
 import { UsageError } from './args';
 import { COMMANDS } from './commands/registry';
 import { type CliIo, processIo } from './io';
+import { describeSystemError } from './system-errors';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -41,6 +42,11 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     }
     if (TinylmError.isInstance(e)) {
       io.err(`tinylm ${name}: ${e.message}`);
+      return 1;
+    }
+    const system = describeSystemError(e);
+    if (system) {
+      io.err(`tinylm ${name}: ${system}`);
       return 1;
     }
     throw e;

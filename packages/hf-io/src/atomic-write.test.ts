@@ -37,6 +37,21 @@ describe('atomic file writes', () => {
     expect(await readdir(tmp.dir)).toEqual(['state.json']);
   });
 
+  it('names the file in a system error that has no path (a write on a full disk)', async () => {
+    const path = join(tmp.dir, 'big.bin');
+    const enospc = Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC', syscall: 'write' });
+    const error = await caught(() =>
+      withAtomicFile(path, async () => {
+        throw enospc;
+      })
+    );
+    expect(error).toBe(enospc);
+    expect((error as { path?: string }).path).toBe(path);
+    const withPath = Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/elsewhere' });
+    await caught(() => withAtomicFile(join(tmp.dir, 'c.bin'), async () => { throw withPath; }));
+    expect(withPath.path).toBe('/elsewhere');
+  });
+
   it('applies the mode', async () => {
     const path = join(tmp.dir, 'private');
     await atomicWriteFile(path, 'x', { mode: 0o600 });

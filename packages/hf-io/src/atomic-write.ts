@@ -44,6 +44,10 @@ export async function withAtomicFile<T>(
     await rename(temp, path);
     renamed = true;
     return result;
+  } catch (e) {
+    // A failed write on the handle (ENOSPC, EDQUOT, EIO) carries no path: name the file.
+    if (e && typeof e === 'object' && 'code' in e && !('path' in e)) Object.assign(e, { path });
+    throw e;
   } finally {
     if (!renamed) {
       if (!closed) await handle.close().catch(() => undefined);

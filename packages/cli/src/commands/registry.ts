@@ -12,6 +12,7 @@ import { inheritCommand } from './inherit';
 import { initCommand } from './init';
 import { logitsCommand } from './logits';
 import { pruneTokenizerCommand } from './prune-tokenizer';
+import { reproduceCommand } from './reproduce';
 import { trainCommand } from './train';
 import type { Command } from './command';
 
@@ -30,4 +31,5 @@ export const COMMANDS: readonly Command[] = Object.freeze([
   generateCommand,
   benchCommand,
   demoCommand,
+  reproduceCommand,
 ]);

@@ -1,0 +1,69 @@
+// Student shapes for the recipe, from arch-config's search. Every shape uses the teacher's head
+// size, widths in multiples of 32 and LLaMA's FFN rate 8/3 (rounded to 32), so that only depth,
+// width and vocabulary differ between the shapes compared.
+import { type ArchCandidate, type LlamaConfig, resolveConfig, searchArchitectures, type SearchOptions } from '@tinylm/arch-config';
+import { UsageError } from '../args';
+
+export interface ShapeQuery {
+  /** Parameter budget (total, embedding and head included). */
+  params: number;
+  vocabSize: number;
+  /** Relative tolerance around the budget. */
+  tolerance: number;
+  /** Head size, RoPE base and context length come from the teacher. */
+  teacher: LlamaConfig;
+  /** Search only these FFN rates (default: arch-config's list). */
+  mlpRatios?: readonly number[];
+}
+
+function search(q: ShapeQuery, extra: Partial<SearchOptions>) {
+  return searchArchitectures({
+    params: q.params,
+    vocabSize: q.vocabSize,
+    tolerance: q.tolerance,
+    headSizes: [q.teacher.hiddenSize / q.teacher.numHeads],
+    widthMultiple: 32,
+    multipleOf: 32,
+    mlpRatios: q.mlpRatios,
+    base: { maxPositionEmbeddings: q.teacher.maxPositionEmbeddings, ropeTheta: q.teacher.ropeTheta, rmsNormEps: q.teacher.rmsNormEps },
+    ...extra,
+  });
+}
+
+/** A usage error: no shape of this budget exists for this vocabulary. */
+function noShape(what: string, q: ShapeQuery): UsageError {
+  return new UsageError(
+    `no ${what} shape of ${q.params.toLocaleString('en-US')} parameters (±${Math.round(q.tolerance * 100)}%) with a vocabulary of ${q.vocabSize}: ` +
+      'raise the parameter budget or shrink the vocabulary',
+  );
+}
+
+/**
+ * The deepest shape within budget that fits inside the teacher (no more layers, width, FFN or
+ * heads), so parameter inheritance can initialise it: the paper's depth-first choice.
+ */
+export function deepestInsideTeacher(q: ShapeQuery): { chosen: ArchCandidate; withinBudget: number } {
+  const t = q.teacher;
+  const r = search(q, { maxLayers: t.numLayers, maxHidden: t.hiddenSize, minAspectRatio: 8 });
+  const chosen = r.candidates.find((c) => c.config.intermediateSize <= t.intermediateSize && c.config.numHeads <= t.numHeads);
+  if (!chosen) throw noShape('deeper-thinner student', q);
+  return { chosen, withinBudget: r.withinBudget };
+}
+
+/** The widest shape within budget of at least `minLayers` layers (fewest layers first): a shallow-wide baseline. */
+export function widest(q: ShapeQuery, layers: { min: number; max?: number }): ArchCandidate {
+  const r = search(q, { minLayers: layers.min, maxLayers: layers.max, minAspectRatio: 0, maxAspectRatio: 4096 });
+  const ranked = [...r.candidates].sort(
+    (a, b) =>
+      a.config.numLayers - b.config.numLayers ||
+      b.config.hiddenSize - a.config.hiddenSize ||
+      Math.abs(a.deviation) - Math.abs(b.deviation),
+  );
+  if (ranked.length === 0) throw noShape('shallow-wide', q);
+  return ranked[0];
+}
+
+/** A candidate's config with the tokenizer's BOS / EOS ids. */
+export function withTokenIds(c: ArchCandidate, ids: { bosId: number | null; eosId: number | null }): LlamaConfig {
+  return resolveConfig({ ...c.config, bosTokenId: ids.bosId ?? undefined, eosTokenId: ids.eosId ?? undefined });
+}
