@@ -3,7 +3,7 @@
 // python3-torch) in InternEvo's layouts and sharding; their reference logits come from a PyTorch
 // forward with InternEvo's semantics over the original, unsharded tensors. The converted folders
 // must give the same logits in tinylm and in an independent PyTorch LlamaForCausalLM forward
-// (python/llama_ref.py, python/llama_bias_ref.py). Then the bad inputs: refused globals, missing
+// (python/llama_ref.py). Then the bad inputs: refused globals, missing
 // shards, truncation, corruption, shapes that disagree with the config, an existing output.
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
@@ -13,7 +13,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hasSentencePiece,
   hasTorch,
-  hfBiasLogits,
   type InternEvoSpec,
   leftovers,
   tinylmLogitsBig,
@@ -114,7 +113,7 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
       expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toMatchObject({ bos_token_id: 1, eos_token_id: 2 });
       expect(readFileSync(join(out, 'tokenizer.model')).equals(readFileSync(spModel))).toBe(true);
       expect(JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ tokenizer_class: 'LlamaTokenizer', bos_token: '<s>', eos_token: '</s>' });
-      const hf = hfBiasLogits(out, IDS);
+      const hf = torchLogits(out, IDS);
       console.log(`[internevo INTERNLM tp2 pp2 biases] max |logit diff| HF PyTorch vs InternEvo forward: ${maxAbsDiff(hf, reference).toExponential(2)}`);
       expect(maxAbsDiff(hf, reference)).toBeLessThan(1e-4);
     }

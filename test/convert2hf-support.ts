@@ -1,7 +1,6 @@
 // Helpers for the convert2hf tests, extending the parity helper (./parity.ts): InternEvo
 // checkpoints written by real torch.save with the logits of a PyTorch forward over the original
-// tensors (python/write_internevo_ckpt.py), the Hugging Face reference forward with attention
-// biases (python/llama_bias_ref.py), tinylm logits and greedy ids for large vocabularies (stdout
+// tensors (python/write_internevo_ckpt.py), tinylm logits and greedy ids for large vocabularies (stdout
 // goes to a file: a pipe is cut at 64 KiB when the bin exits), SentencePiece models trained by
 // Debian's spm_train, and the folders-left-behind check.
 import { spawnSync } from 'node:child_process';
@@ -17,7 +16,6 @@ export { hasTorch };
 
 const PY = findPython(['torch', 'numpy']);
 const WRITER = fileURLToPath(new URL('./python/write_internevo_ckpt.py', import.meta.url));
-const BIAS_REF = fileURLToPath(new URL('./python/llama_bias_ref.py', import.meta.url));
 
 /** Spec of an InternEvo checkpoint for python/write_internevo_ckpt.py (see its docstring). */
 export interface InternEvoSpec {
@@ -47,12 +45,6 @@ export interface InternEvoSpec {
 export function writeInternEvo(dir: string, spec: InternEvoSpec, ids: number[]): number[][] {
   if (!('python' in PY)) throw new Error(PY.missing);
   return JSON.parse(runPython(PY.python, WRITER, [dir, JSON.stringify(spec), JSON.stringify(ids)])).logits;
-}
-
-/** Logits of a Hugging Face folder whose attention may carry biases (independent PyTorch forward). */
-export function hfBiasLogits(modelDir: string, ids: number[]): number[][] {
-  if (!('python' in PY)) throw new Error(PY.missing);
-  return JSON.parse(runPython(PY.python, BIAS_REF, [modelDir, JSON.stringify(ids)])).logits;
 }
 
 /** Runs the built `tinylm` bin with stdout written to a file (large outputs survive the exit). */

@@ -2,7 +2,8 @@
 
 Written from transformers' modeling_llama.py semantics (LlamaRMSNorm, rotate_half /
 apply_rotary_pos_emb with inv_freq = 1 / theta^(arange(0, d, 2) / d), repeat_kv for grouped-query
-attention, causal softmax attention, SwiGLU MLP, untied or tied lm_head), without importing
+attention, causal softmax attention, SwiGLU MLP, untied or tied lm_head, and q/k/v/o biases when
+config.attention_bias is set, as LlamaAttention builds them), without importing
 transformers or any tinylm code. Reads config.json and safetensors (single file or sharded) with
 json + numpy following the safetensors spec (F32, F16, BF16).
 
@@ -78,12 +79,19 @@ def forward(cfg, w, ids):
     emb = torch.cat((freqs, freqs), dim=-1)
     cos, sin = emb.cos(), emb.sin()  # (T, hd)
     mask = torch.full((T, T), float("-inf")).triu(1)
+
+    def proj(p, name, h):
+        out = h @ w[p + f"self_attn.{name}.weight"].T
+        if cfg.get("attention_bias"):  # InternLM-style checkpoints (Wqkv / out_proj with bias)
+            out = out + w[p + f"self_attn.{name}.bias"]
+        return out
+
     for i in range(cfg["num_hidden_layers"]):
         p = f"model.layers.{i}."
         h = rms_norm(x, w[p + "input_layernorm.weight"], eps)
-        q = (h @ w[p + "self_attn.q_proj.weight"].T).view(B, T, nh, hd).transpose(1, 2)
-        k = (h @ w[p + "self_attn.k_proj.weight"].T).view(B, T, nkv, hd).transpose(1, 2)
-        v = (h @ w[p + "self_attn.v_proj.weight"].T).view(B, T, nkv, hd).transpose(1, 2)
+        q = proj(p, "q_proj", h).view(B, T, nh, hd).transpose(1, 2)
+        k = proj(p, "k_proj", h).view(B, T, nkv, hd).transpose(1, 2)
+        v = proj(p, "v_proj", h).view(B, T, nkv, hd).transpose(1, 2)
         q = q * cos + rotate_half(q) * sin
         k = k * cos + rotate_half(k) * sin
         rep = nh // nkv
@@ -91,7 +99,7 @@ def forward(cfg, w, ids):
         v = v.repeat_interleave(rep, dim=1)
         att = (q @ k.transpose(-1, -2)) / (hd ** 0.5) + mask
         o = (att.softmax(-1) @ v).transpose(1, 2).reshape(B, T, d_model)
-        x = x + o @ w[p + "self_attn.o_proj.weight"].T
+        x = x + proj(p, "o_proj", o)
         h = rms_norm(x, w[p + "post_attention_layernorm.weight"], eps)
         g = h @ w[p + "mlp.gate_proj.weight"].T
         u = h @ w[p + "mlp.up_proj.weight"].T
