@@ -27,8 +27,8 @@ export interface LadderResult {
   backend: BackendReport;
   machine: string;
   budget: { params: number; steps: number; batch: number; seq: number; tokens: number; lr: number; seeds: number; sampleRate: number };
-  teacher: { config: LlamaConfig; hf: string; steps: number; metrics: Record<string, unknown>[] };
-  tokenizers: { big: number; compact: number; compactCoveragePercent: number };
+  teacher: { config: LlamaConfig; hf: string; steps: number; heldOutBitsPerByte: number | null; metrics: Record<string, unknown>[] };
+  tokenizers: { big: number; compact: number; compactCoveragePercent: number; heldOutBytesPerToken: { big: number | null; compact: number | null } };
   data: { studentTextBytes: number; heldOutBytes: number };
   results: RungResult[];
   timings: Record<string, number>;
@@ -102,7 +102,7 @@ export async function writeLadderReport(out: string, x: LadderResult): Promise<{
   await writeFile(
     curves,
     lineChartSvg(
-      'held-out bits per byte during training (seed 0)',
+      'bits per byte during training, first 64 held-out sequences (seed 0)',
       'step',
       'bits per byte',
       x.results
@@ -125,14 +125,21 @@ export async function writeLadderReport(out: string, x: LadderResult): Promise<{
       `(${n(b.tokens)} tokens), AdamW at peak lr ${b.lr} with 3% warmup and cosine decay to ${b.lr / 10}, the same ` +
       `${n(x.data.studentTextBytes)} bytes of student text; scored on the whole held-out split (${n(x.data.heldOutBytes)} bytes) ` +
       `in bits per byte. Tokenizers: big ${n(x.tokenizers.big)} (the teacher's), compact ${n(x.tokenizers.compact)} ` +
-      `(${x.tokenizers.compactCoveragePercent.toFixed(2)}% of the big one's counted tokens). Teacher: ${shape(x.teacher.config)}, ` +
-      `vocab ${n(x.teacher.config.vocabSize)}, ${n(countParams(x.teacher.config).total)} parameters${x.teacher.steps ? `, trained ${x.teacher.steps} steps` : ''}.`,
+      `(${x.tokenizers.compactCoveragePercent.toFixed(2)}% of the big one's counted tokens); held-out bytes per token ` +
+      `${x.tokenizers.heldOutBytesPerToken.big?.toFixed(3) ?? 'n/a'} (big) and ${x.tokenizers.heldOutBytesPerToken.compact?.toFixed(3) ?? 'n/a'} (compact), ` +
+      `so the same token budget covers that much less text with the compact one. Teacher: ${shape(x.teacher.config)}, ` +
+      `vocab ${n(x.teacher.config.vocabSize)}, ${n(countParams(x.teacher.config).total)} parameters${x.teacher.steps ? `, trained ${x.teacher.steps} steps` : ''}, ` +
+      `${x.teacher.heldOutBitsPerByte?.toFixed(4) ?? 'n/a'} held-out bits per byte.`,
     '',
     ...ladderTable(rows, b.seeds),
     '',
     '![ladder](ladder.svg)',
     '',
     '![curves](ladder-curves.svg)',
+    '',
+    'The curves are scored on the first 64 held-out sequences (the start of the split, English) to keep ' +
+      'evaluation cheap; the table scores the whole split. Curves of the two tokenizers cover different ' +
+      'amounts of text, so compare them within a tokenizer.',
     '',
   ];
   const markdown = join(out, 'reproduction.md');

@@ -9,7 +9,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { countParams, embeddingShare, loadConfigFile, type LlamaConfig } from '@tinylm/arch-config';
 import { LlamaModel, loadHfModel } from '@tinylm/model';
-import { evaluate, type PackedData, partitionBatches, readMetrics, train } from '@tinylm/multi-round-trainer';
+import { bytesPerTokenOf, evaluate, type PackedData, partitionBatches, readMetrics, train } from '@tinylm/multi-round-trainer';
 import { inheritParams } from '@tinylm/param-inherit';
 import type { CliIo } from '../io';
 import { clock } from '../progress';
@@ -95,6 +95,17 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
     }),
   );
 
+  const heldOutBytesPerToken = async (r: Rung) => {
+    const { val } = await packsOf(r);
+    return bytesPerTokenOf(val, val.sequences, tokenizerOf(r));
+  };
+
+  // The teacher on the same held-out text, for reference (the rungs aim below its size).
+  const teacherModel = await loadHfModel(teacher.hf);
+  const teacherHeldOut = await evaluate(teacherModel, await packText([data.valText], toks.teacher, teacher.config.vocabSize, o.seq), { tokenizer: toks.teacher });
+  teacherModel.dispose();
+  status.final(`teacher: ${teacherHeldOut.bitsPerByte?.toFixed(4)} bits/byte held-out`);
+
   const results: RungResult[] = [];
   const total = rungs.length * o.seeds;
   for (const [i, rung] of rungs.entries()) {
@@ -158,8 +169,19 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
     backend: o.backend,
     machine: machineOf(),
     budget: { params: o.params, steps, batch: o.batch, seq: o.seq, tokens: steps * o.batch * o.seq, lr: o.lr, seeds: o.seeds, sampleRate: RATE },
-    teacher: { config: teacher.config, hf: teacher.hf, steps: teacher.steps, metrics: teacher.metrics ? await readMetrics(teacher.metrics) : [] },
-    tokenizers: { big: toks.teacher.vocabSize, compact: toks.student.vocabSize, compactCoveragePercent: toks.studentReport.coveragePercent },
+    teacher: {
+      config: teacher.config,
+      hf: teacher.hf,
+      steps: teacher.steps,
+      heldOutBitsPerByte: teacherHeldOut.bitsPerByte,
+      metrics: teacher.metrics ? await readMetrics(teacher.metrics) : [],
+    },
+    tokenizers: {
+      big: toks.teacher.vocabSize,
+      compact: toks.student.vocabSize,
+      compactCoveragePercent: toks.studentReport.coveragePercent,
+      heldOutBytesPerToken: { big: await heldOutBytesPerToken(rungs[0]), compact: await heldOutBytesPerToken(rungs[1]) },
+    },
     data: { studentTextBytes: await bytesOf(data.studentText), heldOutBytes: await bytesOf(data.valText) },
     results,
     timings,
