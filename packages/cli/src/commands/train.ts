@@ -8,7 +8,8 @@ import { LlamaModel, loadHfModel, saveHfModel } from '@tinylm/model';
 import { loadTokenizer } from '@tinylm/tokenizer-prune';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
-import { clock, statusLine } from '../progress';
+import { statusLine } from '../progress';
+import { trainerProgress } from '../trainer-progress';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 
@@ -74,7 +75,7 @@ export const trainCommand: Command = {
     const seq = intFlag('seq', values.seq, 128);
     const accum = intFlag('grad-accum', values['grad-accum'], 1);
 
-    const backend = await startBackend(values.backend, io);
+    await startBackend(values.backend, io); // prints "backend: NAME"
     const tokenizer = values.tokenizer ? await loadTokenizer(values.tokenizer as string) : undefined;
     const model = values.model
       ? await loadHfModel(values.model as string)
@@ -116,29 +117,7 @@ export const trainCommand: Command = {
       seed: intFlag('seed', values.seed, 0, 0),
       resume: Boolean(values.resume),
       tokenizer,
-      onEvent: (e) => {
-        if (e.kind === 'start') {
-          status.final(
-            `training on ${backend.backend}: ${e.batches} batches of ${batch}x${seq} tokens, ${e.totalSteps} steps in all` +
-              (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''),
-          );
-        } else if (e.kind === 'step') {
-          status.update(
-            `round ${e.round} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +
-              `${Math.round(e.tokensPerSecond).toLocaleString('en-US')} tok/s  ETA ${clock(e.etaSeconds * 1000)}`,
-            e.step === e.totalSteps,
-          );
-        } else if (e.kind === 'eval') {
-          const bpb = e.result.bitsPerByte === null ? '' : `  bpb ${e.result.bitsPerByte.toFixed(4)}`;
-          status.final(`eval at step ${e.step} (round ${e.round}): loss ${e.result.loss.toFixed(4)}  ppl ${e.result.perplexity.toFixed(2)}${bpb}`);
-        } else if (e.kind === 'score') {
-          status.update(`scoring the training data for round ${e.round + 1}: ${e.done}/${e.total} sequences`, e.done === e.total);
-        } else if (e.kind === 'round') {
-          status.final(`round ${e.round} data drawn: ${e.file}`);
-        } else if (e.kind === 'warn') {
-          status.final(`warning: ${e.message}`);
-        }
-      },
+      onEvent: trainerProgress(status),
     });
     const finalDir = join(out, 'final');
     await saveHfModel(model, finalDir, { tokenizerDir: values.tokenizer as string | undefined, force: true });

@@ -30,8 +30,8 @@ import {
   prepareTokenizers,
   type RecipeOptions,
   recipeContext,
-  trainerProgress,
 } from '../recipe/steps';
+import { trainerProgress } from '../trainer-progress';
 import { type DemoFacts, writeReport } from './report';
 
 export interface DemoOptions extends RecipeOptions {

@@ -15,7 +15,8 @@ import { loadPacked, type PackedData, train } from '@tinylm/multi-round-trainer'
 import { countTokens, loadTokenizer, type PruneReport, pruneTokenizer, type Tokenizer } from '@tinylm/tokenizer-prune';
 import { UsageError } from '../args';
 import type { CliIo } from '../io';
-import { clock, type StatusLine, statusLine } from '../progress';
+import { type StatusLine, statusLine } from '../progress';
+import { trainerProgress } from '../trainer-progress';
 import { cachedStep, keyOf } from './cache';
 import { findCorpus, sliceCorpus } from './corpus';
 
@@ -235,22 +236,4 @@ export async function prepareTeacher(
     }),
   );
   return { config, hf: join(dir, 'hf'), metrics: join(dir, 'run', 'metrics.jsonl'), reused, steps: o.teacherSteps, key };
-}
-
-type TrainEvent = Parameters<NonNullable<Parameters<typeof train>[0]['onEvent']>>[0];
-
-/** Renders the trainer's events on a status line: steps with tokens/s and ETA, evaluations, scoring. */
-export function trainerProgress(status: StatusLine, label: string) {
-  return (e: TrainEvent) => {
-    if (e.kind === 'step') {
-      status.update(
-        `${label}: round ${e.round} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(3)}  ${Math.round(e.tokensPerSecond)} tok/s  ETA ${clock(e.etaSeconds * 1000)}`,
-        e.step === e.totalSteps,
-      );
-    } else if (e.kind === 'eval' && e.result.bitsPerByte !== null) {
-      status.update(`${label}: held-out loss ${e.result.loss.toFixed(3)}, ${e.result.bitsPerByte.toFixed(3)} bits/byte at step ${e.step}`, true);
-    } else if (e.kind === 'score') {
-      status.update(`${label}: scoring ${e.done}/${e.total} sequences for the next round`);
-    } else if (e.kind === 'warn') status.final(`warning: ${e.message}`);
-  };
 }

@@ -24,8 +24,8 @@ import {
   prepareTokenizers,
   type RecipeOptions,
   recipeContext,
-  trainerProgress,
 } from '../recipe/steps';
+import { trainerProgress } from '../trainer-progress';
 import { firstRoundSteps, ladderRungs, type Rung } from './ladder';
 import { type LadderResult, type RungResult, writeLadderReport } from './report';
 
