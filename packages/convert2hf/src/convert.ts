@@ -4,8 +4,8 @@
 // `tinylm convert2hf --src PATH --out DIR` runs; it plays the part of the PanGu-π Pro authors'
 // tools/transformers/convert2hf.py (PAPER.md, section 6).
 
-import { readdir, stat } from 'node:fs/promises';
-import { OutputExistsError } from '@tinylm/hf-io';
+import { readdir } from 'node:fs/promises';
+import { OutputExistsError, pathExists } from '@tinylm/hf-io';
 import { CheckpointError } from './errors';
 import { type WriteHfModelOptions, type WrittenHfModel, writeHfModel } from './hf-export';
 import { type InternEvoOptions, readInternEvoCheckpoint } from './internevo-checkpoint';
@@ -37,13 +37,6 @@ export interface Convert2HfResult {
   readonly notes: readonly string[];
 }
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false
-  );
-}
-
 /** Detects the source format of `src`: InternEvo when it holds model_tp{t}_pp{p}.pt shards. */
 export async function detectSourceFormat(src: string): Promise<SourceFormat> {
   try {
@@ -69,7 +62,7 @@ export async function openModelSource(src: string, from?: SourceFormat, internev
  * exists without `force`, and the reader errors for corrupt files; nothing half-written is left.
  */
 export async function convert2hf(options: Convert2HfOptions): Promise<Convert2HfResult> {
-  if (!options.force && (await exists(options.out))) {
+  if (!options.force && (await pathExists(options.out))) {
     throw new OutputExistsError({ message: `${options.out} already exists; pass force: true (--force) to replace it`, file: options.out });
   }
   const from = options.from ?? (await detectSourceFormat(options.src));

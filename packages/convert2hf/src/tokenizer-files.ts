@@ -8,7 +8,7 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { TOKENIZER_FILES } from '@tinylm/hf-io';
+import { isFile, TOKENIZER_FILES } from '@tinylm/hf-io';
 import { CheckpointError } from './errors';
 import { parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model';
 
@@ -63,14 +63,6 @@ export interface TokenizerInfo {
 
 /** The files of a Hugging Face tokenizer, in the order they are copied (hf-io's list). */
 export const TOKENIZER_FILE_NAMES: readonly string[] = TOKENIZER_FILES;
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch {
-    return false;
-  }
-}
 
 async function readJson(path: string): Promise<Record<string, unknown>> {
   let value: unknown;

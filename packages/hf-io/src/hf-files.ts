@@ -5,11 +5,12 @@
 // sorted keys and 2-space indent; tokenizer.json keeps its key order, as the tokenizers library
 // writes it.
 
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicCopyFile, atomicWriteFile, type AtomicWriteOptions } from './atomic-write';
 import { HfFolderError } from './errors';
 import { type JsonValue, type StringifyJsonOptions, stringifyJson } from './json';
+import { isFile } from './path-probe';
 
 /** The JSON files of a model folder, by the name this package uses for them. */
 export const HF_JSON_FILES = Object.freeze({
@@ -31,15 +32,6 @@ export const TOKENIZER_FILES: readonly string[] = Object.freeze([
   'added_tokens.json',
   'tokenizer.model',
 ]);
-
-async function isFile(path: string): Promise<boolean> {
-  try {
-    return (await stat(path)).isFile();
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}
 
 /** Reads and parses a JSON file; throws `HfFolderError` naming the file if it is missing or not JSON. */
 export async function readJsonFile(path: string): Promise<JsonValue> {

@@ -53,6 +53,7 @@ export {
   type SafetensorsLayout,
   type TensorSpec,
 } from './header-serialize';
+export { isFile, pathExists } from './path-probe';
 export { HfCheckpoint, type HfTensorInfo, type OpenHfCheckpointOptions, openHfCheckpoint } from './hf-checkpoint';
 export {
   copyTokenizerFiles,

@@ -3,25 +3,16 @@
 // crash or an error leaves either no folder or a complete one, never a half-written one.
 // Shared by tinylm packages (hf-io's writeHfFolder, tokenizer-prune, convert2hf, the trainer).
 
-import { mkdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { tempSiblingPath } from './atomic-write';
 import { OutputExistsError } from './errors';
+import { pathExists } from './path-probe';
 
 /** Options for `commitDir` and `withTempDir`. */
 export interface CommitDirOptions {
   /** Replace `target` if it already exists. Default false: an existing target is an error. */
   force?: boolean;
-}
-
-async function exists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
 }
 
 function existsError(target: string): OutputExistsError {
@@ -37,7 +28,7 @@ function existsError(target: string): OutputExistsError {
  * renamed in, and the old one deleted (restored if the rename fails).
  */
 export async function commitDir(tempDir: string, target: string, options: CommitDirOptions = {}): Promise<void> {
-  if (!(await exists(target))) {
+  if (!(await pathExists(target))) {
     await rename(tempDir, target);
     return;
   }
@@ -64,7 +55,7 @@ export async function withTempDir<T>(
   fill: (tempDir: string) => Promise<T>,
   options: CommitDirOptions = {}
 ): Promise<T> {
-  if (!options.force && (await exists(target))) throw existsError(target);
+  if (!options.force && (await pathExists(target))) throw existsError(target);
   await mkdir(dirname(target), { recursive: true });
   const temp = tempSiblingPath(target);
   await mkdir(temp);

@@ -58,3 +58,28 @@ export function refinedRoundPlan(round: number, selection: Uint32Array, batchSiz
     sequencesOf: (m) => selection.subarray(m * batchSize, (m + 1) * batchSize),
   };
 }
+
+/** How big a refined round (2, 3, ...) is; `train` sizes its rounds with this, callers can plan with it. */
+export interface RefinedRoundSize {
+  /** What is scored and drawn: batches, or single sequences. */
+  units: number;
+  /** Units drawn by loss: round(rate × units), at least 1. */
+  drawn: number;
+  /** Micro-batches of `batchSize` the drawn units make. */
+  microBatches: number;
+  /** Optimizer steps (micro-batches / gradAccum, at least 1). */
+  steps: number;
+}
+
+export function refinedRoundSize(o: {
+  batches: number;
+  batchSize: number;
+  sampleRate: number;
+  granularity: 'batch' | 'sample';
+  gradAccum: number;
+}): RefinedRoundSize {
+  const units = o.granularity === 'batch' ? o.batches : o.batches * o.batchSize;
+  const drawn = Math.max(1, Math.round(o.sampleRate * units));
+  const microBatches = Math.floor((o.granularity === 'batch' ? drawn * o.batchSize : drawn) / o.batchSize);
+  return { units, drawn, microBatches, steps: Math.max(1, Math.floor(microBatches / o.gradAccum)) };
+}

@@ -12,7 +12,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { AdamW } from '@tinylm/kernels';
 import { applyGradients, computeGradients, type LlamaModel } from '@tinylm/model';
 import type { Tokenizer } from '@tinylm/tokenizer-prune';
-import { type BatchPartition, firstRoundPlan, partitionBatches, type RoundPlan, refinedRoundPlan } from './batches';
+import { type BatchPartition, firstRoundPlan, partitionBatches, type RoundPlan, refinedRoundPlan, refinedRoundSize } from './batches';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps, saveCheckpoint } from './checkpoint';
 import { type PackedData, sequenceAt } from './data/dataset';
 import { CheckpointError, TrainingDataError, TrainingDivergedError } from './errors';
@@ -146,10 +146,13 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     throw new TrainingDataError(`${o.train.sequences} training sequence(s) of ${T} tokens are fewer than one batch of ${B}`);
   }
   const s1 = o.steps ?? Math.max(1, Math.floor(N / accum));
-  const units = granularity === 'batch' ? N : N * B;
-  const drawn = Math.max(1, Math.round(rate * units));
-  const refinedMicro = Math.floor((granularity === 'batch' ? drawn * B : drawn) / B);
-  const refinedSteps = Math.max(1, Math.floor(refinedMicro / accum));
+  const { units, drawn, microBatches: refinedMicro, steps: refinedSteps } = refinedRoundSize({
+    batches: N,
+    batchSize: B,
+    sampleRate: rate,
+    granularity,
+    gradAccum: accum,
+  });
   const totalSteps = s1 + (rounds - 1) * refinedSteps;
   const schedule: LrSchedule = { lr: o.lr ?? 1e-4, minLr: o.minLr ?? 1e-5, warmupRatio: o.warmupRatio ?? 0.03, totalSteps };
   const settings = settingsOf(o, {

@@ -9,11 +9,10 @@
 // The criteria that need no forward pass (uniform, first-last, l1, l2) never load the model: peak
 // memory is one output tensor plus a 16 MiB read chunk. The data-driven ones load the kept layers
 // (all layers for block influence) in float32 on the current tfjs backend.
-import { stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { countParams, type LlamaConfig, type LlamaConfigInput } from '@tinylm/arch-config';
-import { OutputExistsError } from '@tinylm/hf-io';
+import { OutputExistsError, pathExists } from '@tinylm/hf-io';
 import { ensureGradients, initBackend } from '@tinylm/kernels';
 import { type CalibrationData, type CalibrationOptions, loadCalibration } from './calibration';
 import { activationScores, blockInfluence, forwardTensorNames, loadWeights, taylorScores } from './data-scores';
@@ -85,15 +84,8 @@ export interface InheritResult {
 
 const DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' } as const;
 
-async function exists(path: string): Promise<boolean> {
-  return stat(path).then(
-    () => true,
-    () => false,
-  );
-}
-
 async function hasTokenizerFiles(dir: string): Promise<boolean> {
-  return (await exists(join(dir, 'tokenizer.json'))) || (await exists(join(dir, 'tokenizer.model')));
+  return (await pathExists(join(dir, 'tokenizer.json'))) || (await pathExists(join(dir, 'tokenizer.model')));
 }
 
 function checkOptions(o: InheritOptions): { layers: LayerCriterion; width: WidthCriterion } {
@@ -138,7 +130,7 @@ export async function inheritParams(o: InheritOptions): Promise<InheritResult> {
   };
   const progress = (p: InheritProgress) => o.onProgress?.(p);
   const { layers: layerCriterion, width: widthCriterion } = checkOptions(o);
-  if (!o.force && (await exists(o.out))) {
+  if (!o.force && (await pathExists(o.out))) {
     throw new OutputExistsError({ message: `${o.out} already exists; pass force: true (--force) to replace it`, file: o.out });
   }
   progress({ phase: 'open', message: `opening ${o.from}` });

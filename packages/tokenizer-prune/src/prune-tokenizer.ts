@@ -8,9 +8,9 @@
 //   vocab-map.json  { "<old id>": <new id> } over the kept tokens, monotone (read by param-inherit),
 //   prune-report.json  coverage, tokens per byte before/after, embedding+head share before/after.
 
-import { readFile, stat } from 'node:fs/promises';
+import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWriteFile, type JsonValue, OutputExistsError, withTempDir, writeJsonFile } from '@tinylm/hf-io';
+import { atomicWriteFile, type JsonValue, OutputExistsError, pathExists, withTempDir, writeJsonFile } from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
 import { CorpusError } from './errors';
 import { embeddingShare, type ParamShare, type ParamShareModel } from './param-share';
@@ -238,12 +238,3 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   };
 }
 
-async function pathExists(path: string): Promise<boolean> {
-  try {
-    await stat(path);
-    return true;
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
-  }
-}

@@ -1,9 +1,10 @@
 // The demo's text: a slice of the bundled English + Chinese corpus (corpus/ at the repository
 // root, or --corpus DIR), read with the corpus's own reader (corpus/read-corpus.mjs) and written
 // as JSONL files the tokenizer counter and the trainer read.
-import { access, mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { pathExists } from '@tinylm/hf-io';
 import { UsageError } from '../args';
 
 interface CorpusRecord {
@@ -14,11 +15,7 @@ type ReadCorpus = (split: string, opts: { dir: string; maxBytesPerLang?: number 
 
 export async function findCorpus(dir: string | undefined): Promise<string> {
   const candidate = resolve(dir ?? 'corpus');
-  const ok = await access(join(candidate, 'read-corpus.mjs')).then(
-    () => true,
-    () => false,
-  );
-  if (!ok) {
+  if (!(await pathExists(join(candidate, 'read-corpus.mjs')))) {
     throw new UsageError(
       `${candidate}: not a tinylm corpus folder (no read-corpus.mjs); run from the repository root or pass --corpus DIR`,
     );

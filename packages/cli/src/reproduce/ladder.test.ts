@@ -56,11 +56,11 @@ describe('ladderRungs', () => {
 
 describe('firstRoundSteps', () => {
   it('leaves round 2 the trainer’s round(rate × batches) steps, so both rounds total the budget', () => {
-    expect(firstRoundSteps(210, 140, 0.5)).toBe(140);
-    expect(firstRoundSteps(100, 41, 0.5)).toBe(100 - 21);
+    expect(firstRoundSteps(210, 140, 8, 0.5)).toBe(140);
+    expect(firstRoundSteps(100, 41, 8, 0.5)).toBe(100 - 21);
   });
   it('refuses a budget whose first round would be shorter than the second', () => {
-    expect(() => firstRoundSteps(12, 14, 0.5)).toThrow(/too small for two rounds over 14 batches/);
+    expect(() => firstRoundSteps(12, 14, 8, 0.5)).toThrow(/too small for two rounds over 14 batches/);
   });
 });
 

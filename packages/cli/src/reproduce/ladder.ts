@@ -7,6 +7,7 @@
 //   4 + inheritance       rung 3's shape initialised from the teacher
 //   5 + two rounds        rung 4 trained in two rounds with loss-based refining, same total steps
 import type { ArchCandidate, LlamaConfig } from '@tinylm/arch-config';
+import { refinedRoundSize } from '@tinylm/multi-round-trainer';
 import { UsageError } from '../args';
 import { deepestInsideTeacher, widest } from '../recipe/shapes';
 
@@ -64,11 +65,11 @@ export function ladderRungs(o: LadderOptions): Rung[] {
 }
 
 /**
- * Round-1 steps that give a two-round run `totalSteps` optimizer steps in all, when round 2
- * draws round(rate × batches) batches (the trainer's rule at batch granularity, no accumulation).
+ * Round-1 steps that give a two-round run `totalSteps` optimizer steps in all: round 2 is as
+ * long as the trainer makes it (multi-round-trainer's `refinedRoundSize`, batch granularity).
  */
-export function firstRoundSteps(totalSteps: number, batches: number, rate: number): number {
-  const refined = Math.max(1, Math.round(rate * batches));
+export function firstRoundSteps(totalSteps: number, batches: number, batchSize: number, rate: number): number {
+  const refined = refinedRoundSize({ batches, batchSize, sampleRate: rate, granularity: 'batch', gradAccum: 1 }).steps;
   const first = totalSteps - refined;
   if (first < refined) {
     throw new UsageError(

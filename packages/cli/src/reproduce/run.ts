@@ -57,13 +57,17 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
   const rungs = ladderRungs({ params: o.params, bigVocab: toks.teacher.vocabSize, compactVocab: toks.student.vocabSize, teacher: teacherCfg });
   status.final(`ladder: ${rungs.map((r) => `${r.id} ${shapeOf(r.shape.config)}`).join('; ')}`);
   const tokenizerOf = (r: Rung) => (r.tokenizer === 'big' ? toks.teacher : toks.student);
-  const packs = new Map<string, { train: PackedData; val: PackedData }>();
+  // Per tokenizer, once: the packed student and held-out text, and the held-out bytes per token
+  // (decoding the whole split; every evaluation on it reuses the figure).
+  const packs = new Map<string, { train: PackedData; val: PackedData; valBytesPerToken: number | null }>();
   const packsOf = async (r: Rung) => {
     const tok = tokenizerOf(r);
     if (!packs.has(r.tokenizer)) {
+      const val = await packText([data.valText], tok, tok.vocabSize, o.seq);
       packs.set(r.tokenizer, {
         train: await packText([data.studentText], tok, tok.vocabSize, o.seq),
-        val: await packText([data.valText], tok, tok.vocabSize, o.seq),
+        val,
+        valBytesPerToken: bytesPerTokenOf(val, val.sequences, tok),
       });
     }
     return packs.get(r.tokenizer)!;
@@ -71,7 +75,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
   const compactBatches = partitionBatches((await packsOf(rungs[1])).train, o.batch, 0).count;
   const steps = o.steps ?? Math.round(1.5 * compactBatches);
   // Checked before any rung trains: the two-round rung must fit the same budget.
-  const roundOneSteps = (seed: number) => firstRoundSteps(steps, partitionBatches(packs.get('compact')!.train, o.batch, seed).count, RATE);
+  const roundOneSteps = (seed: number) => firstRoundSteps(steps, partitionBatches(packs.get('compact')!.train, o.batch, seed).count, o.batch, RATE);
   roundOneSteps(0);
 
   const teacher = await prepareTeacher(ctx, data, toks, o);
@@ -95,14 +99,10 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
     }),
   );
 
-  const heldOutBytesPerToken = async (r: Rung) => {
-    const { val } = await packsOf(r);
-    return bytesPerTokenOf(val, val.sequences, tokenizerOf(r));
-  };
-
   // The teacher on the same held-out text, for reference (the rungs aim below its size).
   const teacherModel = await loadHfModel(teacher.hf);
-  const teacherHeldOut = await evaluate(teacherModel, await packText([data.valText], toks.teacher, teacher.config.vocabSize, o.seq), { tokenizer: toks.teacher });
+  const big = await packsOf(rungs[0]); // rung 1 uses the teacher's tokenizer
+  const teacherHeldOut = await evaluate(teacherModel, big.val, { bytesPerToken: big.valBytesPerToken });
   teacherModel.dispose();
   status.final(`teacher: ${teacherHeldOut.bitsPerByte?.toFixed(4)} bits/byte held-out`);
 
@@ -114,7 +114,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
       const dir = join(out, 'rungs', rung.id, `seed-${seed}`);
       const tok = tokenizerOf(rung);
       const config = withTokenIds(rung.shape, tok);
-      const { train: trainData, val } = await packsOf(rung);
+      const { train: trainData, val, valBytesPerToken } = await packsOf(rung);
       const roundOne = rung.rounds === 2 ? roundOneSteps(seed) : steps;
       const key = keyOf({ data: data.key, tok: toks.key, inheritKey: rung.init === 'inherit' ? inheritKey : null, config, rung, steps, seed, seq: o.seq, batch: o.batch, lr: o.lr, v: 1 });
       const reused = await ctx.time('rungs', () =>
@@ -140,7 +140,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
             tokenizer: tok,
             onEvent: trainerProgress(status, `[${n}/${total}] ${rung.id} seed ${seed}`),
           });
-          const heldOut = await evaluate(model, val, { tokenizer: tok });
+          const heldOut = await evaluate(model, val, { bytesPerToken: valBytesPerToken });
           model.dispose();
           const result = {
             steps: run.steps,
@@ -180,7 +180,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
       big: toks.teacher.vocabSize,
       compact: toks.student.vocabSize,
       compactCoveragePercent: toks.studentReport.coveragePercent,
-      heldOutBytesPerToken: { big: await heldOutBytesPerToken(rungs[0]), compact: await heldOutBytesPerToken(rungs[1]) },
+      heldOutBytesPerToken: { big: (await packsOf(rungs[0])).valBytesPerToken, compact: (await packsOf(rungs[1])).valBytesPerToken },
     },
     data: { studentTextBytes: await bytesOf(data.studentText), heldOutBytes: await bytesOf(data.valText) },
     results,

@@ -1,0 +1,22 @@
+// Whether a path exists / is a file. Only "does not exist" (ENOENT, or ENOTDIR for a path below
+// a file) answers false; any other failure (permission, I/O) is thrown, so a problem with the
+// disk is not mistaken for a missing file.
+import { stat } from 'node:fs/promises';
+
+async function statOrNull(path: string) {
+  try {
+    return await stat(path);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return null;
+    throw error;
+  }
+}
+
+export async function pathExists(path: string): Promise<boolean> {
+  return (await statOrNull(path)) !== null;
+}
+
+export async function isFile(path: string): Promise<boolean> {
+  return (await statOrNull(path))?.isFile() ?? false;
+}
