@@ -13,6 +13,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { chromiumAvailable, launchChromium, serveDir } from './chromium';
 import { node, ROOT } from './support';
+import type { PageState } from '../examples/browser-webgpu/src/page-state';
 
 const EXAMPLE = join(ROOT, 'examples/browser-webgpu');
 const ARTIFACTS = join(ROOT, 'test-artifacts/browser-webgpu');
@@ -21,19 +22,6 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/browser-webgpu');
 const STEPS = 16;
 const QUERY = `?steps=${STEPS}&batch=4&seq=32&gen=24`;
 
-interface PageState {
-  status: string;
-  backend: string | null;
-  adapter: string | null;
-  notice: string | null;
-  step: number;
-  losses: number[];
-  tokensPerSecond: number | null;
-  generated: string | null;
-  generations: number;
-  loaded: string | null;
-  error: string | null;
-}
 
 const enabled = chromiumAvailable();
 

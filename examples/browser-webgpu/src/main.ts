@@ -13,26 +13,10 @@ import { type BackendReport, initBackend, probeBackend } from '@tinylm/kernels';
 import { LlamaModel } from '@tinylm/model';
 import corpus from './corpus.txt?raw';
 import { modelFromHfZip, modelToHfZip } from './hf-zip';
+import type { PageState } from './page-state';
 import { generateText, TrainingRun } from './training';
 
-export interface PageState {
-  status: 'starting' | 'ready' | 'training' | 'generating' | 'saving' | 'loading' | 'error';
-  backend: string | null;
-  adapter: string | null;
-  /** Shown when the page is not on WebGPU, and why. */
-  notice: string | null;
-  /** Optimizer steps taken by the current weights' run. */
-  step: number;
-  /** Loss of every step, in order. */
-  losses: number[];
-  tokensPerSecond: number | null;
-  /** The text of the latest generation (without its prompt). */
-  generated: string | null;
-  generations: number;
-  /** Name of the zip the weights came from, when loaded. */
-  loaded: string | null;
-  error: string | null;
-}
+export type { PageState } from './page-state';
 
 declare global {
   interface Window {
