@@ -1,10 +1,10 @@
-// The backends a test suite runs on: every one available here among cpu, wasm and webgpu
+// The backends a test suite runs on: every one available here among blas, cpu, wasm and webgpu
 // (tensorflow too when installed). A backend named in TINYLM_REQUIRE that is missing fails.
 // Takes the probe as an argument so a package's tests can use its own source or the built package.
 import { gate } from './test-env';
 
 interface Probe {
-  name: 'tensorflow' | 'webgpu' | 'wasm' | 'cpu';
+  name: 'tensorflow' | 'webgpu' | 'blas' | 'wasm' | 'cpu';
   available: boolean;
   reason: string;
 }

@@ -21,6 +21,6 @@ export type { CrossEntropyOptions } from './ops/cross-entropy';
 export { tokenLosses } from './ops/token-losses';
 export { AdamW } from './optim/adamw';
 export type { AdamWOptions, AdamWState } from './optim/adamw';
-export { clipGradNorm } from './optim/clip-grad-norm';
+export { clipGradNorm, clipScale, globalNorm } from './optim/clip-grad-norm';
 export type { ClippedGradients } from './optim/clip-grad-norm';
 export { TinylmError, BackendError, ArgumentError } from './errors';

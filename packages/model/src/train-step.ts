@@ -1,10 +1,11 @@
 // One optimisation step of a LlamaModel, in two halves so that a trainer can accumulate
 // gradients over micro-batches and check the loss before touching the weights:
 //   computeGradients: loss and gradients of one micro-batch (tf.variableGrads);
-//   applyGradients:   global-norm clipping, then AdamW.
+//   applyGradients:   global-norm clipping, then AdamW (the clip factor is AdamW's gradScale:
+//                     no clipped copy of the gradients is made).
 // trainStep does both for one batch. Nothing stays allocated between steps.
 import * as tf from '@tensorflow/tfjs-core';
-import { type AdamW, clipGradNorm } from '@tinylm/kernels';
+import { type AdamW, clipScale, globalNorm } from '@tinylm/kernels';
 import type { LlamaModel } from './model';
 
 export interface TrainStepOptions {
@@ -43,10 +44,11 @@ export async function applyGradients(
   options: TrainStepOptions = {},
 ): Promise<number> {
   const clip = options.clip ?? 1.0;
-  const { grads: clipped, norm } = clipGradNorm(grads, clip > 0 ? clip : Infinity);
-  optimizer.apply(model.namedParams(), clipped, options.lr);
+  const norm = globalNorm(grads);
+  const scale = clip > 0 && clip < Infinity ? clipScale(norm, clip) : undefined;
+  optimizer.apply(model.namedParams(), grads, options.lr, scale);
   const gradNorm = (await norm.data())[0];
-  tf.dispose([norm, ...Object.values(grads), ...Object.values(clipped)]);
+  tf.dispose([norm, ...(scale ? [scale] : []), ...Object.values(grads)]);
   return gradNorm;
 }
 

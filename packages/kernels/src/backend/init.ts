@@ -1,11 +1,14 @@
 // initBackend: the one call that picks, initialises and describes the tensor backend.
-// Order: explicit choice > TINYLM_BACKEND > best available (tensorflow > webgpu > wasm > cpu).
+// Order: explicit choice > TINYLM_BACKEND > best available (tensorflow > webgpu > blas > wasm > cpu).
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
+import { registerBlasBackend } from '../blas/backend';
+import { loadBlas } from '../blas/library';
+import { resolveThreads } from '../blas/threads';
 import { BackendError } from '../errors';
 import { ensureGradients } from '../gradients/ensure-gradients';
-import { registerTinylmKernels } from '../kernels/register-all';
+import { registerTinylmKernels, tinylmKernelNames } from '../kernels/register-all';
 import { BACKEND_NAMES, type BackendName, isBackendName, isNode, readEnv } from './names';
 import { type BackendAvailability, probeBackend, probeBackends } from './probe';
 import { registerWebGpuBackend } from './register-webgpu';
@@ -15,6 +18,8 @@ export interface InitBackendOptions {
   backend?: BackendName | string;
   /** Threads for the wasm backend where multithreading is supported (browser, cross-origin isolated). */
   wasmThreads?: number;
+  /** Threads of the blas backend; overrides TINYLM_THREADS; default every core (os.availableParallelism). */
+  threads?: number;
 }
 
 export interface BackendReport {
@@ -24,6 +29,8 @@ export interface BackendReport {
   reason: string;
   /** WebGPU adapter description, when the backend is webgpu. */
   adapter?: string;
+  /** The BLAS library (vendor, file, what it says of itself), when the backend is blas. */
+  blas?: { vendor: string; file: string; detail?: string };
   /** Threads the backend computes with (1 for cpu; wasm's thread pool; 0 when unknown). */
   threads: number;
   runtime: 'node' | 'browser';
@@ -75,7 +82,16 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     reason = skipped.length ? `best available (${skipped.join('; ')})` : 'best available';
   }
   let adapter: string | undefined;
+  let blas: BackendReport['blas'];
+  let threads = 0;
   if (chosen === 'webgpu') adapter = await registerWebGpuBackend();
+  if (chosen === 'blas') {
+    threads = await resolveThreads(options.threads);
+    const lib = await loadBlas();
+    if (typeof lib === 'string') throw new BackendError(`backend "blas" is not available: ${lib}`);
+    registerBlasBackend(lib, threads, tinylmKernelNames('blas'));
+    blas = { vendor: lib.vendor, file: lib.file, ...(lib.detail ? { detail: lib.detail } : {}) };
+  }
   if (chosen === 'wasm' && options.wasmThreads) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
     wasm.setThreadsCount(options.wasmThreads);
@@ -91,7 +107,8 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     backend: chosen,
     reason,
     adapter,
-    threads: await threadsOf(chosen),
+    ...(blas ? { blas } : {}),
+    threads: threads || (await threadsOf(chosen)),
     runtime: isNode() ? 'node' : 'browser',
     gradients,
     candidates,
@@ -116,6 +133,7 @@ async function threadsOf(name: BackendName): Promise<number> {
 export function formatBackendReport(r: BackendReport): string {
   const lines = [`backend: ${r.backend} (${r.reason})`];
   if (r.adapter) lines.push(`adapter: ${r.adapter}`);
+  if (r.blas) lines.push(`blas: ${r.blas.vendor} at ${r.blas.file}${r.blas.detail ? ` (${r.blas.detail})` : ''}`);
   lines.push(`threads: ${r.threads === 0 ? 'n/a' : r.threads}`, `runtime: ${r.runtime}`);
   return lines.join('\n');
 }

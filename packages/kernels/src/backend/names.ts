@@ -1,8 +1,11 @@
 // The backends tinylm knows, in the order `initBackend` prefers them (tinygrad / transformers.js
 // style: a frozen list, a clear fallback order, and errors that list the valid choices).
 
-/** Backend names, best first: native TensorFlow (CUDA or CPU), WebGPU, WebAssembly, plain JS. */
-export const BACKEND_NAMES = Object.freeze(['tensorflow', 'webgpu', 'wasm', 'cpu'] as const);
+/**
+ * Backend names, best first: native TensorFlow (CUDA or CPU), WebGPU, tinylm's CPU backend on the
+ * system BLAS (Node), WebAssembly, plain JS.
+ */
+export const BACKEND_NAMES = Object.freeze(['tensorflow', 'webgpu', 'blas', 'wasm', 'cpu'] as const);
 
 export type BackendName = (typeof BACKEND_NAMES)[number];
 

@@ -1,4 +1,5 @@
 // Which backends can run here, and why not: the data behind `tinylm backends --json`.
+import { loadBlas } from '../blas/library';
 import { requestWebGpuAdapter } from './node-webgpu';
 import { BACKEND_NAMES, type BackendName, importOptional, isNode } from './names';
 
@@ -51,6 +52,12 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
       if (typeof r === 'string') return { name, available: false, reason: r };
       const software = /swiftshader|llvmpipe|lavapipe|software|fallback/i.test(r.description);
       return { name, available: true, reason: `adapter: ${r.description}`, ...(software ? { software } : {}) };
+    }
+    case 'blas': {
+      const r = await loadBlas();
+      return typeof r === 'string'
+        ? { name, available: false, reason: r }
+        : { name, available: true, reason: `${r.vendor} at ${r.file}${r.detail ? ` (${r.detail})` : ''}` };
     }
     case 'wasm':
       return typeof WebAssembly === 'object'

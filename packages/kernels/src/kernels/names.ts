@@ -8,3 +8,43 @@ export const SPARSE_XENT_GRAD = 'TinylmSparseXentGrad';
 export interface SparseXentAttrs {
   ignoreIndex: number;
 }
+
+/** Forward: {x (N, C), weight (C)}, attr eps -> [y (N, C), rstd (N)] (rstd = 1 / rms of each row). */
+export const RMS_NORM = 'TinylmRmsNorm';
+/** Backward: {x, weight, rstd, dy (N, C)} -> [dx (N, C), dweight (C)]. */
+export const RMS_NORM_GRAD = 'TinylmRmsNormGrad';
+/** {x (B, H, T, D), cos (T, D), sin (T, D)}, attr inverse (the gradient: rotate back) -> (B, H, T, D). */
+export const ROTARY = 'TinylmRotary';
+/** Forward: {q (B, H, T, D), k, v (B, KV, S, D)}, attr offset -> [out (B, H, T, D), lse (B, H, T)]. */
+export const ATTENTION = 'TinylmAttention';
+/** Backward: {q, k, v, out, lse, dy (B, H, T, D)}, attr offset -> [dq, dk, dv]. */
+export const ATTENTION_GRAD = 'TinylmAttentionGrad';
+/** Forward: {gate, up} of one shape -> silu(gate) * up. */
+export const SWIGLU = 'TinylmSwiglu';
+/** Backward: {gate, up, dy} -> [dgate, dup]. */
+export const SWIGLU_GRAD = 'TinylmSwigluGrad';
+/** A list of tensors -> the float32 scalar sum of all their squared entries (summed in float64). */
+export const SUM_SQUARES = 'TinylmSumSquares';
+/** {param, grad, m, v, gradScale (scalar)}, AdamWStepAttrs -> [param, m, v] after one AdamW step. */
+export const ADAMW_STEP = 'TinylmAdamW';
+
+export interface RmsNormAttrs {
+  eps: number;
+}
+export interface RotaryAttrs {
+  inverse: boolean;
+}
+export interface AttentionAttrs {
+  offset: number;
+}
+export interface AdamWStepAttrs {
+  lr: number;
+  beta1: number;
+  beta2: number;
+  eps: number;
+  /** lr * weightDecay, or 0 for parameters without decay. */
+  decay: number;
+  /** 1 - beta1^t and 1 - beta2^t. */
+  bc1: number;
+  bc2: number;
+}

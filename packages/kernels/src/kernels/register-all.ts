@@ -1,9 +1,10 @@
 // The kernels tinylm adds to tfjs, per backend (tfjs's register-all layout): training kernels
-// the wasm backend lacks, and the fused sparse cross-entropy. Registering twice is a no-op here
-// (tfjs itself would warn and replace).
+// the wasm backend lacks, the fused sparse cross-entropy, and the blas backend's kernels.
+// Registering twice is a no-op here (tfjs itself would warn and replace).
 import * as tf from '@tensorflow/tfjs-core';
 import type { KernelConfig } from '@tensorflow/tfjs-core';
 import { batchMatMulWasmConfig } from './batch-matmul-wasm';
+import { blasKernelConfigs } from './blas/register-blas';
 import { sparseXentCpuConfigs } from './sparse-xent-cpu';
 import { sparseXentWasmConfigs } from './sparse-xent-wasm';
 import { sparseXentWebGpuConfigs } from './sparse-xent-webgpu';
@@ -11,6 +12,7 @@ import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm';
 
 const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Object.freeze({
   cpu: sparseXentCpuConfigs,
+  blas: blasKernelConfigs,
   wasm: [unsortedSegmentSumWasmConfig, ...sparseXentWasmConfigs],
   webgpu: sparseXentWebGpuConfigs,
 });

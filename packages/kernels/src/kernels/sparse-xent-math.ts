@@ -2,6 +2,7 @@
 // differ only in where the memory lives). One pass per row for the loss, one for the gradient;
 // no one-hot of the vocabulary is ever built. Rows whose target is `ignoreIndex` get loss 0 and a
 // zero gradient row.
+import { expf } from './math/exp';
 
 /** loss[i] = logsumexp(logits[i]) - logits[i, t_i]; lse[i] is kept for the backward pass. */
 export function sparseXentForward(
@@ -19,7 +20,7 @@ export function sparseXentForward(
     let max = -Infinity;
     for (let j = 0; j < v; j++) if (logits[base + j] > max) max = logits[base + j];
     let sum = 0;
-    for (let j = 0; j < v; j++) sum += Math.exp(logits[base + j] - max);
+    for (let j = 0; j < v; j++) sum += expf(logits[base + j] - max);
     const l = max + Math.log(sum);
     lse[i] = l;
     if (t === ignoreIndex) loss[i] = 0;
@@ -48,7 +49,7 @@ export function sparseXentBackward(
     }
     const g = dy[i];
     const l = lse[i];
-    for (let j = 0; j < v; j++) out[base + j] = Math.exp(logits[base + j] - l) * g;
+    for (let j = 0; j < v; j++) out[base + j] = expf(logits[base + j] - l) * g;
     if (t >= 0 && t < v) out[base + t] -= g;
   }
 }

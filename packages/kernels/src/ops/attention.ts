@@ -5,6 +5,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
 import { checkDim, checkDtype, checkRank } from './check';
+import { customGradOp } from './custom-grad';
+import { hasFusedKernel, runFused } from './fused';
+import { ATTENTION, ATTENTION_GRAD } from '../kernels/names';
 
 export interface AttentionOptions {
   /** Position of the first query among the keys; default keys - queries (a KV cache). */
@@ -37,6 +40,17 @@ export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, op
   const offset = options.offset ?? s - t;
   if (!Number.isInteger(offset) || offset < 0 || offset + t > s) {
     throw new ArgumentError(`causalSelfAttention: offset must be an integer in [0, ${s - t}] (keys - queries), got ${offset}`);
+  }
+  if (hasFusedKernel(ATTENTION)) {
+    const fused = customGradOp(([qq, kk, vv], save) => {
+      const [out, lse] = runFused(ATTENTION, { q: qq, k: kk, v: vv }, { offset }); // (B, H, T, D), (B, H, T)
+      save([qq, kk, vv, out, lse]);
+      return {
+        value: out,
+        gradFunc: (dy, [qs, ks, vs, os, ls]) => runFused(ATTENTION_GRAD, { q: qs, k: ks, v: vs, out: os, lse: ls, dy }, { offset }),
+      };
+    });
+    return fused(q, k, v);
   }
   const g = h / kv;
   return tf.tidy(() => {

@@ -7,6 +7,7 @@ import { ArgumentError } from '../errors';
 import { SPARSE_XENT, SPARSE_XENT_GRAD } from '../kernels/names';
 import { checkDtype } from './check';
 import { customGradOp } from './custom-grad';
+import { hasFusedKernel } from './fused';
 
 export interface CrossEntropyOptions {
   /** Targets equal to this are skipped (no loss, no gradient). Default -100, as in PyTorch. */
@@ -31,8 +32,7 @@ export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: Cro
     const x = tf.reshape(logits, [-1, v]); // (N, V)
     const t = tf.reshape(targets, [-1]); // (N)
     const kept = tf.maximum(tf.sum(tf.cast(tf.notEqual(t, ignoreIndex), 'float32')), 1); // scalar
-    const fused = tf.getKernel(SPARSE_XENT, tf.getBackend()) !== undefined;
-    return (fused ? fusedMean(x, t, kept, ignoreIndex) : composedMean(x, t, kept, ignoreIndex)) as tf.Scalar;
+    return (hasFusedKernel(SPARSE_XENT) ? fusedMean(x, t, kept, ignoreIndex) : composedMean(x, t, kept, ignoreIndex)) as tf.Scalar;
   });
 }
 

@@ -7,6 +7,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
 import { checkDim, checkDtype, checkPositiveInt, checkRank } from './check';
 import { customGradOp } from './custom-grad';
+import { hasFusedKernel, runFused1 } from './fused';
+import { ROTARY } from '../kernels/names';
 
 export interface RotaryTables {
   cos: tf.Tensor2D; // (T, D)
@@ -57,6 +59,16 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
   checkDim('applyRotary', 'cos', tables.cos, 0, x.shape[2] as number, 'the sequence length of x');
   checkDim('applyRotary', 'cos', tables.cos, 1, d, 'the head size of x');
   const { cos, sin } = tables;
+  if (hasFusedKernel(ROTARY)) {
+    const rotate = customGradOp(([xx, c, s], save) => {
+      save([c, s]);
+      return {
+        value: runFused1(ROTARY, { x: xx, cos: c, sin: s }, { inverse: false }),
+        gradFunc: (dy, [cs, ss]) => [runFused1(ROTARY, { x: dy, cos: cs, sin: ss }, { inverse: true }), tf.zerosLike(cs), tf.zerosLike(ss)],
+      };
+    });
+    return rotate(x, cos, sin);
+  }
   // cos/sin are inputs (zero gradient) so the tape keeps them for the backward pass.
   const f = customGradOp(([xx, c, s], save) => {
     save([c, s]);

@@ -4,10 +4,22 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { checkDim, checkRank, checkSameShape } from './check';
 import { customGradOp } from './custom-grad';
+import { hasFusedKernel, runFused, runFused1 } from './fused';
+import { SWIGLU, SWIGLU_GRAD } from '../kernels/names';
 
 /** silu(gate) * up, elementwise; gate and up of one shape. */
 export function swiglu(gate: tf.Tensor, up: tf.Tensor): tf.Tensor {
   checkSameShape('swiglu', 'gate', gate, 'up', up);
+  if (hasFusedKernel(SWIGLU)) {
+    const fused = customGradOp(([g, u], save) => {
+      save([g, u]);
+      return {
+        value: runFused1(SWIGLU, { gate: g, up: u }),
+        gradFunc: (dy, [gs, us]) => runFused(SWIGLU_GRAD, { gate: gs, up: us, dy }),
+      };
+    });
+    return fused(gate, up);
+  }
   const f = customGradOp(([g, u], save) => {
     const s = tf.sigmoid(g);
     save([g, u, s]);

@@ -5,6 +5,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
 import { SPARSE_XENT } from '../kernels/names';
 import { checkDtype } from './check';
+import { hasFusedKernel } from './fused';
 
 /** logits (..., V), targets (...) int32 -> per-token loss (...) in nats. */
 export function tokenLosses(logits: tf.Tensor, targets: tf.Tensor, ignoreIndex = -100): tf.Tensor {
@@ -20,7 +21,7 @@ export function tokenLosses(logits: tf.Tensor, targets: tf.Tensor, ignoreIndex =
   return tf.tidy(() => {
     const x = tf.reshape(logits, [-1, v]); // (N, V)
     const t = tf.reshape(targets, [-1]); // (N)
-    if (tf.getKernel(SPARSE_XENT, tf.getBackend()) !== undefined) {
+    if (hasFusedKernel(SPARSE_XENT)) {
       const [rowLoss] = tf.engine().runKernel(SPARSE_XENT, { logits: x, targets: t }, { ignoreIndex }) as tf.Tensor[];
       return tf.reshape(rowLoss, targets.shape);
     }

@@ -8,8 +8,10 @@ import { gate } from '../../../../tooling/test-env';
 import { initBackend } from '../backend/init';
 import { ArgumentError } from '../errors';
 import { randn, worstError } from '../testing/reference64';
+import { probeBackends } from '../backend/probe';
+import { backendsUnderTest } from '../../../../tooling/backends-under-test';
 import { AdamW } from './adamw';
-import { clipGradNorm } from './clip-grad-norm';
+import { clipGradNorm, clipScale, globalNorm } from './clip-grad-norm';
 
 const py = findPython(['torch']);
 const hasTorch = gate('python', 'python' in py, 'missing' in py ? py.missing : '');
@@ -23,12 +25,16 @@ const gradSteps = [5, 0.1, 0.2].map((scale, step) =>
 );
 const hp = { lr: 0.05, betas: [0.9, 0.95], eps: 1e-8, weight_decay: 0.1, max_norm: 1.0 };
 
+// the fused AdamW / norm kernels (blas) and the composed path (cpu) against the same reference
+const optimBackends = (await backendsUnderTest(probeBackends)).filter((b) => b === 'cpu' || b === 'blas');
+
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-describe.runIf(hasTorch)('AdamW + clipGradNorm vs PyTorch', () => {
+describe.runIf(hasTorch).each(optimBackends.flatMap((b) => [[b, 'clipped copies'], [b, 'gradScale']]))('AdamW + clipping vs PyTorch on %s (%s)', (backend, how) => {
   it('three steps match torch.optim.AdamW within float32 precision', async () => {
+    await initBackend({ backend });
     const want = JSON.parse(
       runPython(
         (py as { python: string }).python,
@@ -49,16 +55,27 @@ describe.runIf(hasTorch)('AdamW + clipGradNorm vs PyTorch', () => {
     const norms: number[] = [];
     for (const step of gradSteps) {
       const raw = Object.fromEntries(Object.entries(shapes).map(([k, s]) => [k, tf.tensor(step[k], s)]));
-      const { grads, norm } = clipGradNorm(raw, hp.max_norm);
-      norms.push((await norm.data())[0]);
-      opt.apply(params, grads);
-      tf.dispose([...Object.values(raw), ...Object.values(grads), norm]);
+      if (how === 'gradScale') {
+        const norm = globalNorm(raw);
+        const scale = clipScale(norm, hp.max_norm);
+        norms.push((await norm.data())[0]);
+        opt.apply(params, raw, undefined, scale);
+        tf.dispose([...Object.values(raw), norm, scale]);
+      } else {
+        const { grads, norm } = clipGradNorm(raw, hp.max_norm);
+        norms.push((await norm.data())[0]);
+        opt.apply(params, grads);
+        tf.dispose([...Object.values(raw), ...Object.values(grads), norm]);
+      }
     }
     expect(worstError(norms, want.norms, 1e-6, 1e-5)).toBeLessThanOrEqual(1);
     for (const k of Object.keys(shapes)) {
       expect(worstError(await params[k].data(), want.params[k], 1e-6, 1e-5), k).toBeLessThanOrEqual(1);
     }
     expect(opt.steps).toBe(3);
+    opt.dispose();
+    tf.dispose(Object.values(params));
+    await initBackend({ backend: 'cpu' });
   });
 });
 

@@ -3,8 +3,11 @@
 //   m <- b1 m + (1 - b1) g ;  v <- b2 v + (1 - b2) g^2
 //   p <- p - (lr / (1 - b1^t)) * m / (sqrt(v) / sqrt(1 - b2^t) + eps)
 // Defaults are the PanGu-π Pro training config (betas 0.9/0.95, eps 1e-8, weight decay 0.1).
+// Where the backend has TinylmAdamW (blas), each parameter's step is one fused kernel.
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
+import { ADAMW_STEP, type AdamWStepAttrs } from '../kernels/names';
+import { hasFusedKernel, runFused } from '../ops/fused';
 
 export interface AdamWOptions {
   lr?: number;
@@ -61,14 +64,19 @@ export class AdamW {
     return this.weightDecay > 0 && !this.noDecay(name, shape);
   }
 
-  /** One update of `params` with `grads` (same names); `lr` overrides the base rate (schedules). */
-  apply(params: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr = this.lr): void {
+  /**
+   * One update of `params` with `grads` (same names); `lr` overrides the base rate (schedules).
+   * `gradScale` (a scalar, e.g. clipScale's global-norm clip factor) multiplies every gradient first.
+   */
+  apply(params: Record<string, tf.Variable>, grads: Record<string, tf.Tensor>, lr = this.lr, gradScale?: tf.Scalar): void {
     for (const name of Object.keys(grads)) {
       if (!params[name]) throw new ArgumentError(`AdamW.apply: gradient "${name}" has no parameter of that name`);
     }
     this.step += 1;
     const bc1 = 1 - this.beta1 ** this.step;
     const bc2 = 1 - this.beta2 ** this.step;
+    const fused = hasFusedKernel(ADAMW_STEP);
+    const one = fused && !gradScale ? tf.scalar(1) : undefined;
     for (const [name, p] of Object.entries(params)) {
       const g = grads[name];
       if (!g) continue;
@@ -77,9 +85,19 @@ export class AdamW {
       }
       const m = this.slot(this.m, name, p);
       const v = this.slot(this.v, name, p);
+      if (fused) {
+        const attrs: AdamWStepAttrs = { lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, decay: this.decays(name, p.shape) ? lr * this.weightDecay : 0, bc1, bc2 };
+        const [p1, m1, v1] = runFused(ADAMW_STEP, { param: p, grad: g, m, v, gradScale: gradScale ?? one! }, attrs);
+        p.assign(p1);
+        m.assign(m1);
+        v.assign(v1);
+        tf.dispose([p1, m1, v1]);
+        continue;
+      }
       tf.tidy(() => {
-        const m1 = tf.add(tf.mul(m, this.beta1), tf.mul(g, 1 - this.beta1));
-        const v1 = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(g), 1 - this.beta2));
+        const gs = gradScale ? tf.mul(g, gradScale) : g;
+        const m1 = tf.add(tf.mul(m, this.beta1), tf.mul(gs, 1 - this.beta1));
+        const v1 = tf.add(tf.mul(v, this.beta2), tf.mul(tf.square(gs), 1 - this.beta2));
         const denom = tf.add(tf.div(tf.sqrt(v1), Math.sqrt(bc2)), this.eps);
         const decayed = this.decays(name, p.shape) ? tf.mul(p, 1 - lr * this.weightDecay) : p;
         m.assign(m1);
@@ -87,6 +105,7 @@ export class AdamW {
         p.assign(tf.sub(decayed, tf.mul(tf.div(m1, denom), lr / bc1)));
       });
     }
+    one?.dispose();
   }
 
   private slot(map: Map<string, tf.Variable>, name: string, p: tf.Variable): tf.Variable {
