@@ -5,15 +5,30 @@ import { existsSync } from 'node:fs';
 import { gate } from '../tooling/test-env';
 import { tinylm } from './support';
 
+const blasProbe = () => JSON.parse(tinylm(['backends', '--json']).stdout).backends.find((b: { name: string }) => b.name === 'blas') as { available: boolean; reason: string };
+
 describe('tinylm backends', () => {
-  it('--json lists the four backends with availability and reasons', () => {
+  it('--json lists the five backends with availability and reasons', () => {
     const r = tinylm(['backends', '--json']);
     expect(r.status, r.stderr).toBe(0);
     const out = JSON.parse(r.stdout);
-    expect(out.backends.map((b: { name: string }) => b.name)).toEqual(['tensorflow', 'webgpu', 'wasm', 'cpu']);
+    expect(out.backends.map((b: { name: string }) => b.name)).toEqual(['tensorflow', 'webgpu', 'blas', 'wasm', 'cpu']);
     for (const b of out.backends) expect(typeof b.reason).toBe('string');
     expect(out.backends.find((b: { name: string }) => b.name === 'cpu').available).toBe(true);
   });
+
+  it.runIf(gate('blas', blasProbe().available, blasProbe().reason))(
+    'names the BLAS library, its file and the thread count; a missing library says what to install and wasm is used',
+    () => {
+      const text = tinylm(['backends']).stdout;
+      expect(text).toMatch(/^blas +available +OpenBLAS at \/\S+\.so\S* \(.*\); \d+ threads? +\[default\]$/m);
+      const off = tinylm(['backends'], { env: { TINYLM_BLAS: '/nonexistent/libopenblas.so.0' } }).stdout;
+      expect(off).toMatch(/^blas +unavailable +TINYLM_BLAS=\/nonexistent\/libopenblas.so.0: cannot load \/nonexistent\/libopenblas.so.0: .*$/m);
+      expect(off).toMatch(/^wasm +available .*\[default\]$/m);
+      const none = tinylm(['backends'], { env: { TINYLM_THREADS: '0' } }).stdout;
+      expect(none).toMatch(/TINYLM_THREADS=0 must be an integer from 1 to \d+ \(the cores of this machine\), got 0/);
+    },
+  );
 
   const icd = process.env.VK_ICD_FILENAMES ?? SWIFTSHADER_ICD;
   it.runIf(gate('webgpu', existsSync(icd), `no Vulkan ICD at ${icd} (install chromium and libvulkan1)`))(

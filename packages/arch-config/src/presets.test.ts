@@ -14,6 +14,7 @@ describe('presets', () => {
       'tinyllama-1.1b',
       'bench-5m',
       'bench-20m',
+      'bench-100m',
       'tiny-1m',
       'tiny-100k',
     ]);
@@ -39,14 +40,21 @@ describe('presets', () => {
       'tinyllama-1.1b': 1_100_048_384,
       'bench-5m': 5_261_568,
       'bench-20m': 20_453_760,
+      'bench-100m': 97_536_768,
       'tiny-1m': 1_066_112,
       'tiny-100k': 108_864,
     });
   });
 
-  it('bench shapes are those of bench/torch_train_ref.py', () => {
+  it('bench shapes are those of packages/cli/bench/torch_train_ref.py', () => {
     expect(getPreset('bench-5m').config).toMatchObject({ vocabSize: 4096, hiddenSize: 256, numLayers: 4, numHeads: 4, numKvHeads: 4, intermediateSize: 688, tieWordEmbeddings: false, maxPositionEmbeddings: 128 });
     expect(getPreset('bench-20m').config).toMatchObject({ vocabSize: 8192, hiddenSize: 384, numLayers: 8, numHeads: 6, numKvHeads: 6, intermediateSize: 1024, tieWordEmbeddings: false, maxPositionEmbeddings: 256 });
+    expect(getPreset('bench-100m').config).toMatchObject({ vocabSize: 8192, hiddenSize: 768, numLayers: 12, numHeads: 12, numKvHeads: 12, intermediateSize: 2048, tieWordEmbeddings: false, maxPositionEmbeddings: 256 });
+    // sum(p.numel()) of the script's Model: embed (V,D) + L * [2 RMSNorm D, q/k/v/o (D,D), gate/up (FF,D), down (D,FF)] + norm D + head (V,D)
+    expect(countParams(getPreset('bench-100m').config).total).toBe(8192 * 768 + 12 * (2 * 768 + 4 * 768 * 768 + 3 * 768 * 2048) + 768 + 8192 * 768);
+    for (const name of ['bench-5m', 'bench-20m', 'bench-100m']) {
+      expect(getPreset(name).source).toMatch(/^packages\/cli\/bench\/torch_train_ref\.py PRESETS\["bench-/);
+    }
   });
 
   it('every preset has a source and notes saying what was chosen', () => {

@@ -1,5 +1,5 @@
 // Named model configs: the paper's PanGu-π models, two public LLaMA-2 models used as exact
-// yardsticks, the benchmark shapes of bench/torch_train_ref.py and tiny shapes for tests/demos.
+// yardsticks, the benchmark shapes of packages/cli/bench/torch_train_ref.py and tiny shapes for tests/demos.
 // Sources: the PanGu-π Pro README figure and configs/LLM1B.py (Tang et al. 2024, arXiv
 // 2402.02791); meta-llama/Llama-2-7b-hf and TinyLlama/TinyLlama-1.1B config.json.
 // Each preset's `notes` says what its source leaves open and what was chosen.
@@ -71,7 +71,7 @@ const LIST: readonly Preset[] = [
   preset(
     'bench-5m',
     { vocabSize: 4096, hiddenSize: 256, numLayers: 4, numHeads: 4, intermediateSize: 688, maxPositionEmbeddings: 128 },
-    'bench/torch_train_ref.py PRESETS["bench-5m"] (V 4096, D 256, L 4, H 4, FF 688, B 8, T 128)',
+    'packages/cli/bench/torch_train_ref.py PRESETS["bench-5m"] (V 4096, D 256, L 4, H 4, FF 688, B 8, T 128)',
     'Benchmark shape, same as the PyTorch reference: no biases, untied head, RMSNorm eps 1e-5, RoPE base 10000. ' +
       '5,261,568 parameters = sum(p.numel()) of that script\'s Model. max_position_embeddings = its T (128). ' +
       'FFN 688 is not a multiple of 256, so it has no exact InternEvo mlp_ratio.',
@@ -79,9 +79,17 @@ const LIST: readonly Preset[] = [
   preset(
     'bench-20m',
     { vocabSize: 8192, hiddenSize: 384, numLayers: 8, numHeads: 6, intermediateSize: 1024, maxPositionEmbeddings: 256 },
-    'bench/torch_train_ref.py PRESETS["bench-20m"] (V 8192, D 384, L 8, H 6, FF 1024, B 8, T 256)',
+    'packages/cli/bench/torch_train_ref.py PRESETS["bench-20m"] (V 8192, D 384, L 8, H 6, FF 1024, B 8, T 256)',
     'Benchmark shape, same as the PyTorch reference: no biases, untied head, head size 64. ' +
       '20,453,760 parameters = sum(p.numel()) of that script\'s Model. max_position_embeddings = its T (256).',
+  ),
+  preset(
+    'bench-100m',
+    { vocabSize: 8192, hiddenSize: 768, numLayers: 12, numHeads: 12, intermediateSize: 2048, maxPositionEmbeddings: 256 },
+    'packages/cli/bench/torch_train_ref.py PRESETS["bench-100m"] (V 8192, D 768, L 12, H 12, FF 2048, B 8, T 256)',
+    'Benchmark shape, same as the PyTorch reference: no biases, untied head, head size 64, FFN 2048 = 8/3·768 exactly. ' +
+      '97,536,768 parameters = sum(p.numel()) of that script\'s Model (87% of them in the 12 layers). ' +
+      'max_position_embeddings = its T (256). Bound a CPU run with --max-seconds: one step is about 1.2 TFLOP.',
   ),
   preset(
     'tiny-1m',

@@ -5,3 +5,4 @@ export type { Command } from './commands/command';
 export type { CliIo } from './io';
 export { listBackends } from './commands/backends';
 export type { BackendsResult } from './commands/backends';
+export { torchReferenceScript } from './commands/torch-reference';

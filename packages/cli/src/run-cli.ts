@@ -4,7 +4,7 @@ import { TinylmError } from '@tinylm/kernels';
 import { UsageError } from './args';
 import { COMMANDS } from './commands/registry';
 import { type CliIo, processIo } from './io';
-import { describeSystemError } from './system-errors';
+import { describeOutOfMemory, describeSystemError } from './system-errors';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -44,7 +44,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
       io.err(`tinylm ${name}: ${e.message}`);
       return 1;
     }
-    const system = describeSystemError(e);
+    const system = describeSystemError(e) ?? describeOutOfMemory(e);
     if (system) {
       io.err(`tinylm ${name}: ${system}`);
       return 1;

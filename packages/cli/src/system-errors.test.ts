@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { describeSystemError } from './system-errors';
+import { describeOutOfMemory, describeSystemError } from './system-errors';
 
 const sysError = (code: string, extra: Record<string, string> = {}) => Object.assign(new Error(`${code}: boom`), { code, ...extra });
 
@@ -24,5 +24,20 @@ describe('describeSystemError', () => {
     expect(describeSystemError(new Error('plain'))).toBeUndefined();
     expect(describeSystemError(sysError('ECONNRESET'))).toBeUndefined();
     expect(describeSystemError('ENOSPC')).toBeUndefined();
+  });
+});
+
+describe('describeOutOfMemory', () => {
+  it('turns a failed typed-array allocation into one line saying what to reduce, and nothing else', () => {
+    const real = (() => {
+      try {
+        return new Float32Array(2 ** 40);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(describeOutOfMemory(real)).toMatch(/^out of memory \((Array buffer allocation failed|Invalid typed array length.*)\): reduce the batch size, the sequence length or the model$/);
+    expect(describeOutOfMemory(new RangeError('Maximum call stack size exceeded'))).toBeUndefined();
+    expect(describeOutOfMemory(new Error('Array buffer allocation failed'))).toBeUndefined();
   });
 });

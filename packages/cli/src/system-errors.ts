@@ -36,3 +36,12 @@ export function describeSystemError(e: unknown): string | undefined {
   const where = s.path ? `${s.path}${s.dest ? ` -> ${s.dest}` : ''}: ` : '';
   return `${where}${MEANING[s.code]} (${s.code}${s.syscall ? `, ${s.syscall}` : ''})`;
 }
+
+/**
+ * A typed array the JavaScript engine could not allocate (a tfjs kernel's output: the blas
+ * backend's own allocations are MemoryErrors already), as one line saying what to reduce.
+ */
+export function describeOutOfMemory(e: unknown): string | undefined {
+  if (!(e instanceof RangeError) || !/Array buffer allocation failed|Invalid typed array length/.test(e.message)) return undefined;
+  return `out of memory (${e.message}): reduce the batch size, the sequence length or the model`;
+}

@@ -248,17 +248,18 @@ export function rmsNormBwd(x: usize, w: usize, rstd: usize, dy: usize, dx: usize
 }
 
 /**
- * Half-split rotary on rows of width d; row r (counted from firstRow) is at position (r mod t) of
- * the cos/sin tables (T, D). sign -1 rotates back (the gradient).
+ * Half-split rotary on rows of width d; row r (counted from firstRow) is at position
+ * (floor(r / perPos) mod t) of the cos/sin tables (T, D): perPos 1 for (B, H, T, D) rows, H for
+ * (B, T, H, D). sign -1 rotates back (the gradient).
  */
-export function rotary(x: usize, cos: usize, sin: usize, y: usize, rows: i32, firstRow: i32, t: i32, d: i32, sign: f32): void {
+export function rotary(x: usize, cos: usize, sin: usize, y: usize, rows: i32, firstRow: i32, perPos: i32, t: i32, d: i32, sign: f32): void {
   const half = d >> 1;
   const h4 = half & ~3;
   const sg = f32x4.splat(sign);
   for (let r = 0; r < rows; r++) {
     const xr = x + (<usize>(r * d) << 2);
     const yr = y + (<usize>(r * d) << 2);
-    const pr = <usize>(((firstRow + r) % t) * d) << 2;
+    const pr = <usize>((((firstRow + r) / perPos) % t) * d) << 2;
     const hb = <usize>half << 2;
     for (let i = 0; i < h4; i += 4) {
       const o = <usize>i << 2;

@@ -44,3 +44,15 @@ export class ArgumentError extends TinylmError {
     return TinylmError.isInstance(error) && error.kind === 'argument';
   }
 }
+
+/** A tensor that does not fit in memory; the message names its size and what to reduce. */
+export class MemoryError extends TinylmError {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super('memory', message, options);
+    this.name = 'MemoryError';
+  }
+
+  static override isInstance(error: unknown): error is MemoryError {
+    return TinylmError.isInstance(error) && error.kind === 'memory';
+  }
+}

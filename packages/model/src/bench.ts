@@ -1,4 +1,4 @@
-// The training-throughput benchmark: the same work per step as ../shared/bench/torch_train_ref.py
+// The training-throughput benchmark: the same work per step as packages/cli/bench/torch_train_ref.py
 // (forward, backward, clip 1.0, AdamW betas 0.9/0.95 wd 0.1, lr 1e-3) on random token batches, so
 // tokens/s can be compared with PyTorch side by side.
 import * as tf from '@tensorflow/tfjs-core';

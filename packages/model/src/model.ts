@@ -21,6 +21,8 @@ import { type InitOptions, initParams } from './init';
 import type { KvCache } from './kv-cache';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, paramSpecs } from './param-names';
 
+const BTHD = { layout: 'bthd' } as const;
+
 export class LlamaModel {
   readonly config: LlamaConfig;
   /** Parameters by Hugging Face name, (out, in) layout. */
@@ -75,14 +77,14 @@ export class LlamaModel {
         const w = (leaf: string) => this.p(layerName(i, leaf));
         // attention
         const hn = tf.reshape(rmsNorm(x, w('input_layernorm.weight'), c.rmsNormEps), [b * t, c.hiddenSize]); // (B*T, C)
-        const heads = (proj: string, n: number) =>
-          tf.transpose(tf.reshape(tf.matMul(hn, w(proj), false, true), [b, t, n, d]), [0, 2, 1, 3]); // (B, n, T, D)
-        const q = applyRotary(heads('self_attn.q_proj.weight', h), rope); // (B, H, T, D)
-        let k = applyRotary(heads('self_attn.k_proj.weight', kvh), rope); // (B, KV, T, D)
-        let v = heads('self_attn.v_proj.weight', kvh); // (B, KV, T, D)
-        if (cache) ({ k, v } = cache.append(i, k, v)); // (B, KV, S, D)
-        const att = causalSelfAttention(q, k, v); // (B, H, T, D)
-        const merged = tf.reshape(tf.transpose(att, [0, 2, 1, 3]), [b * t, c.hiddenSize]); // (B*T, C)
+        // heads stay where the projection puts them, (B, T, n, D): no transposes ('bthd' layout)
+        const heads = (proj: string, n: number) => tf.reshape(tf.matMul(hn, w(proj), false, true), [b, t, n, d]); // (B, T, n, D)
+        const q = applyRotary(heads('self_attn.q_proj.weight', h), rope, BTHD); // (B, T, H, D)
+        let k = applyRotary(heads('self_attn.k_proj.weight', kvh), rope, BTHD); // (B, T, KV, D)
+        let v = heads('self_attn.v_proj.weight', kvh); // (B, T, KV, D)
+        if (cache) ({ k, v } = cache.append(i, k, v)); // (B, S, KV, D)
+        const att = causalSelfAttention(q, k, v, BTHD); // (B, T, H, D)
+        const merged = tf.reshape(att, [b * t, c.hiddenSize]); // (B*T, C)
         x = tf.add(x, tf.reshape(tf.matMul(merged, w('self_attn.o_proj.weight'), false, true), [b, t, c.hiddenSize]));
         // feed-forward
         const hn2 = rmsNorm(x, w('post_attention_layernorm.weight'), c.rmsNormEps); // (B, T, C)

@@ -1,12 +1,25 @@
-// The `--backend NAME` flag shared by every command that computes: initialises the backend
-// (explicit flag > TINYLM_BACKEND > best available) and prints what was chosen on stderr.
+// The `--backend NAME` and `--threads N` flags shared by every command that computes: initialises
+// the backend (explicit flag > TINYLM_BACKEND > best available) and prints what was chosen on stderr.
+import { availableParallelism } from 'node:os';
 import { type BackendReport, initBackend } from '@tinylm/kernels';
+import { intFlag, UsageError } from '../args';
 import type { CliIo } from '../io';
 
-export const BACKEND_FLAG = { backend: { type: 'string' } } as const;
+export const BACKEND_FLAG = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
 
-export async function startBackend(backend: unknown, io: CliIo, quiet = false): Promise<BackendReport> {
-  const report = await initBackend({ backend: typeof backend === 'string' ? backend : undefined });
-  if (!quiet) io.err(`backend: ${report.backend}${report.adapter ? ` (${report.adapter})` : ''}`);
+/** --threads as a number: 1 to the cores of this machine (the blas backend's threads). */
+export function threadsFlag(value: unknown): number | undefined {
+  if (value === undefined) return undefined;
+  const n = intFlag('threads', value);
+  const cores = availableParallelism();
+  if (n > cores) throw new UsageError(`--threads must be at most ${cores} (the cores of this machine), got ${n}`);
+  return n;
+}
+
+export async function startBackend(flags: { backend?: unknown; threads?: unknown }, io: CliIo, quiet = false): Promise<BackendReport> {
+  const threads = threadsFlag(flags.threads);
+  const report = await initBackend({ backend: typeof flags.backend === 'string' ? flags.backend : undefined, ...(threads ? { threads } : {}) });
+  const detail = report.adapter ?? (report.blas ? `${report.blas.vendor} at ${report.blas.file}, ${report.threads} threads` : undefined);
+  if (!quiet) io.err(`backend: ${report.backend}${detail ? ` (${detail})` : ''}`);
   return report;
 }

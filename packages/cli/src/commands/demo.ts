@@ -6,7 +6,7 @@ import type { Command } from './command';
 import { RECIPE_FLAGS, recipeOptions } from './recipe-flags';
 
 const USAGE =
-  'tinylm demo [--out ./tinylm-demo] [--fresh] [--corpus DIR] [--teacher HF_DIR] [--backend NAME]\n' +
+  'tinylm demo [--out ./tinylm-demo] [--fresh] [--corpus DIR] [--teacher HF_DIR] [--backend NAME] [--threads N]\n' +
   '            [--teacher-vocab 8192] [--student-vocab 4096] [--student-params 1500000] [--teacher-steps 120] [--seq 64] [--batch 8]';
 
 export const demoCommand: Command = {

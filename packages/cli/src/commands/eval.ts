@@ -7,7 +7,7 @@ import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 
-const USAGE = 'tinylm eval --model DIR --data FILES... [--tokenizer DIR] [--seq N] [--max-sequences N] [--json] [--backend NAME]';
+const USAGE = 'tinylm eval --model DIR --data FILES... [--tokenizer DIR] [--seq N] [--max-sequences N] [--json] [--backend NAME] [--threads N]';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -22,7 +22,7 @@ export const evalCommand: Command = {
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
     const files = values.data as string[] | undefined;
     if (!files?.length) throw new UsageError(`--data FILES is required\nusage: ${USAGE}`);
-    await startBackend(values.backend, io, Boolean(values.json));
+    await startBackend(values, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
     // the model folder's own tokenizer unless one is named
     const tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? (values.model as string)).catch((e) => {

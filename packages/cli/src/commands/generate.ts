@@ -10,7 +10,7 @@ import type { Command } from './command';
 import { parseIds } from './ids-flag';
 
 const USAGE =
-  'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME]';
+  'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME] [--threads N]';
 
 
 export const generateCommand: Command = {
@@ -45,7 +45,7 @@ export const generateCommand: Command = {
       prompt = [...(tokenizer.bosId === null ? [] : [tokenizer.bosId]), ...tokenizer.encode(values.prompt as string)];
     } else prompt = parseIds(values.ids);
     const maxNewTokens = intFlag('max-new-tokens', values['max-new-tokens'], 32, 0);
-    await startBackend(values.backend, io, Boolean(values.json));
+    await startBackend(values, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
     try {
       const out = await generate(model, prompt, {

@@ -13,7 +13,7 @@ const USAGE =
   'tinylm inherit --from DIR --to CONFIG_OR_PRESET --out DIR [--vocab-map FILE] [--tokenizer DIR] ' +
   '[--layers uniform|first-last|block-influence|learned] [--keep-first N] [--width l1|l2|activation|taylor|learned] ' +
   '[--calib FILES] [--calib-tokenizer bytes|DIR] [--calib-seq N] [--calib-samples N] [--calib-batch N] [--calib-token-dtype uint16|uint32] ' +
-  '[--steps N] [--train-weights] [--dtype float32|float16|bfloat16] [--max-shard-size 5GB] [--force] [--json] [--backend NAME]';
+  '[--steps N] [--train-weights] [--dtype float32|float16|bfloat16] [--max-shard-size 5GB] [--force] [--json] [--backend NAME] [--threads N]';
 
 const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 
@@ -72,7 +72,7 @@ export const inheritCommand: Command = {
     const opt = (name: string, min = 1) => (values[name] === undefined ? undefined : intFlag(name, values[name], undefined, min));
     const to = await configFromPresetOrFile(values.to as string);
     const dataDriven = ['block-influence', 'learned'].includes(layers ?? '') || ['activation', 'taylor', 'learned'].includes(width ?? '');
-    if (dataDriven) await startBackend(values.backend, io, Boolean(values.json));
+    if (dataDriven) await startBackend(values, io, Boolean(values.json));
     const status = statusLine(io);
     const t0 = Date.now();
     let [phase, phaseStart] = ['', t0];

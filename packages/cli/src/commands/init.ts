@@ -24,7 +24,7 @@ export const initCommand: Command = {
     const scheme = (values.init as string | undefined) ?? 'normal';
     if (scheme !== 'normal' && scheme !== 'scaled') throw new UsageError(`--init must be normal or scaled, got "${scheme}"`);
     const { config, name } = await configFromFlags(values);
-    await startBackend(values.backend, io);
+    await startBackend(values, io);
     const seed = intFlag('seed', values.seed, 0, 0);
     const model = LlamaModel.create(config, { seed, scheme });
     const written = await saveHfModel(model, values.out as string, {

@@ -8,7 +8,7 @@ import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 import { parseIds } from './ids-flag';
 
-const USAGE = 'tinylm logits --model DIR --ids 1,2,3 [--json] [--backend NAME]';
+const USAGE = 'tinylm logits --model DIR --ids 1,2,3 [--json] [--backend NAME] [--threads N]';
 
 export const logitsCommand: Command = {
   name: 'logits',
@@ -18,7 +18,7 @@ export const logitsCommand: Command = {
     const { values } = parseFlags(argv, { ...BACKEND_FLAG, model: { type: 'string' }, ids: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
     const ids = parseIds(values.ids);
-    await startBackend(values.backend, io, Boolean(values.json));
+    await startBackend(values, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
     const bad = ids.find((id) => id >= model.config.vocabSize);
     if (bad !== undefined) throw new UsageError(`--ids: ${bad} is outside the model's vocabulary [0, ${model.config.vocabSize})`);

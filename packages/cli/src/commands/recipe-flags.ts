@@ -38,5 +38,5 @@ export async function recipeOptions(values: ParsedFlags['values'], io: CliIo, d:
     seq: intFlag('seq', values.seq, 64),
     batch: intFlag('batch', values.batch, 8),
   };
-  return { ...options, backend: await startBackend(values.backend, io) };
+  return { ...options, backend: await startBackend(values, io) };
 }

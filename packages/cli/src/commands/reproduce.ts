@@ -7,7 +7,7 @@ import type { Command } from './command';
 import { RECIPE_FLAGS, recipeOptions } from './recipe-flags';
 
 const USAGE =
-  'tinylm reproduce [--out ./tinylm-reproduce] [--fresh] [--corpus DIR] [--teacher HF_DIR] [--backend NAME]\n' +
+  'tinylm reproduce [--out ./tinylm-reproduce] [--fresh] [--corpus DIR] [--teacher HF_DIR] [--backend NAME] [--threads N]\n' +
   '                 [--params 1200000] [--steps N] [--seeds 1] [--teacher-steps 200] [--teacher-vocab 4096] [--student-vocab 2048]\n' +
   '                 [--student-bytes 100000] [--lr 2e-3] [--seq 64] [--batch 8]';
 

@@ -18,7 +18,7 @@ const USAGE = [
   '  [--tokenizer DIR] [--val FILES... | --val-fraction 0.05] [--rounds 2] [--sample-rate 0.5] [--temperature 1]',
   '  [--granularity batch|sample] [--steps N | --tokens N] [--batch 8] [--seq 128] [--grad-accum 1]',
   '  [--lr 1e-4] [--min-lr 1e-5] [--warmup 0.03] [--weight-decay 0.1] [--clip 1]',
-  '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--json]',
+  '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--threads N] [--json]',
 ].join('\n');
 
 /** A required-with-default number flag. */
@@ -75,7 +75,7 @@ export const trainCommand: Command = {
     const seq = intFlag('seq', values.seq, 128);
     const accum = intFlag('grad-accum', values['grad-accum'], 1);
 
-    await startBackend(values.backend, io); // prints "backend: NAME"
+    await startBackend(values, io); // prints "backend: NAME"
     const tokenizer = values.tokenizer ? await loadTokenizer(values.tokenizer as string) : undefined;
     const model = values.model
       ? await loadHfModel(values.model as string)

@@ -10,6 +10,7 @@ import { probeBackends } from './probe';
 const probes = await probeBackends();
 const available = probes.filter((p) => p.available).map((p) => p.name);
 const webgpu = probes.find((p) => p.name === 'webgpu')!;
+const blas = probes.find((p) => p.name === 'blas')!;
 
 afterEach(() => {
   delete process.env.TINYLM_BACKEND;
@@ -53,7 +54,7 @@ describe('initBackend', () => {
     const err = await initBackend({ backend: 'cuda' }).catch((e) => e);
     expect(BackendError.isInstance(err)).toBe(true);
     expect(TinylmError.isInstance(err)).toBe(true);
-    expect(err.message).toMatch(/unknown backend "cuda" \(requested by the caller\); choose one of tensorflow, webgpu, wasm, cpu/);
+    expect(err.message).toMatch(/unknown backend "cuda" \(requested by the caller\); choose one of tensorflow, webgpu, blas, wasm, cpu/);
     expect(err.message).toContain(`available here: ${available.join(', ')}`);
   });
 
@@ -66,6 +67,22 @@ describe('initBackend', () => {
     await expect(initBackend({ backend: 'tensorflow' })).rejects.toThrow(
       /backend "tensorflow" \(requested by the caller\) is not available: .*not installed.*Available here: /,
     );
+  });
+
+  describe.runIf(gate('blas', blas.available, blas.reason))('blas', () => {
+    it('reports the BLAS library, its file and the thread count; a thread count outside 1..cores is refused', async () => {
+      const r = await initBackend({ backend: 'blas', threads: 1 });
+      expect(r.backend).toBe('blas');
+      expect(r.threads).toBe(1);
+      expect(r.blas?.vendor).toBeTruthy();
+      expect(r.blas?.file).toMatch(/\//);
+      expect(formatBackendReport(r)).toMatch(/^blas: \S+ at \//m);
+      await expect(initBackend({ backend: 'blas', threads: 0 })).rejects.toThrow(/threads must be an integer from 1 to \d+ \(the cores of this machine\), got 0/);
+      await expect(initBackend({ backend: 'blas', threads: 4096 })).rejects.toThrow(/got 4096/);
+      process.env.TINYLM_THREADS = '1.5';
+      await expect(initBackend({ backend: 'blas' })).rejects.toThrow(/TINYLM_THREADS=1.5 must be an integer/);
+      delete process.env.TINYLM_THREADS;
+    });
   });
 
   describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu', () => {

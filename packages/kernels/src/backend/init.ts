@@ -89,7 +89,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     threads = await resolveThreads(options.threads);
     const lib = await loadBlas();
     if (typeof lib === 'string') throw new BackendError(`backend "blas" is not available: ${lib}`);
-    registerBlasBackend(lib, threads, tinylmKernelNames('blas'));
+    await registerBlasBackend(lib, threads, tinylmKernelNames('blas'));
     blas = { vendor: lib.vendor, file: lib.file, ...(lib.detail ? { detail: lib.detail } : {}) };
   }
   if (chosen === 'wasm' && options.wasmThreads) {

@@ -1,5 +1,6 @@
 // Which backends can run here, and why not: the data behind `tinylm backends --json`.
 import { loadBlas } from '../blas/library';
+import { resolveThreads } from '../blas/threads';
 import { requestWebGpuAdapter } from './node-webgpu';
 import { BACKEND_NAMES, type BackendName, importOptional, isNode } from './names';
 
@@ -55,9 +56,12 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
     }
     case 'blas': {
       const r = await loadBlas();
-      return typeof r === 'string'
-        ? { name, available: false, reason: r }
-        : { name, available: true, reason: `${r.vendor} at ${r.file}${r.detail ? ` (${r.detail})` : ''}` };
+      if (typeof r === 'string') return { name, available: false, reason: r };
+      const threads = await resolveThreads().then(
+        (n) => `${n} thread${n === 1 ? '' : 's'}`,
+        (e: Error) => e.message,
+      );
+      return { name, available: true, reason: `${r.vendor} at ${r.file}${r.detail ? ` (${r.detail})` : ''}; ${threads}` };
     }
     case 'wasm':
       return typeof WebAssembly === 'object'

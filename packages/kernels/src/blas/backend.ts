@@ -3,9 +3,17 @@
 // spends time in: matrix products in the system BLAS, fused norms, rotary, attention, SwiGLU,
 // cross-entropy and AdamW (src/kernels/blas/). Every other op is tfjs-cpu's own kernel.
 import * as tf from '@tensorflow/tfjs-core';
-import type { TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
+import type { BackendValues, DataId, DataType, TensorInfo, TypedArray } from '@tensorflow/tfjs-core';
 import { MathBackendCPU } from '@tensorflow/tfjs-backend-cpu';
+import { importOptional } from '../backend/names';
+import { BufferPool } from './buffer-pool';
 import type { BlasLibrary } from './library';
+
+/** Freed tensor memory kept for reuse: up to a quarter of this machine's memory, at most 8 GiB. */
+async function poolCapBytes(): Promise<number> {
+  const os = await importOptional<typeof import('node:os')>('node:os');
+  return Math.min(os.totalmem() / 4, 8 * 1024 ** 3);
+}
 
 export const BLAS_BACKEND = 'blas';
 
@@ -13,10 +21,13 @@ export class BlasBackend extends MathBackendCPU {
   readonly blas: BlasLibrary;
   readonly threads: number;
 
-  constructor(blas: BlasLibrary, threads: number) {
+  readonly pool: BufferPool;
+
+  constructor(blas: BlasLibrary, threads: number, poolBytes: number) {
     super();
     this.blas = blas;
     this.threads = threads;
+    this.pool = new BufferPool(poolBytes);
     // tfjs-cpu's "install tfjs-node" banner is about this very backend's speed: not for us
     (this as unknown as { firstUse: boolean }).firstUse = false;
   }
@@ -30,6 +41,33 @@ export class BlasBackend extends MathBackendCPU {
   output(shape: number[], values: Float32Array): TensorInfo {
     return this.makeTensorInfo(shape, 'float32', values);
   }
+
+  /** A zeroed float32 array for a kernel's output (reused memory where possible). */
+  alloc(n: number): Float32Array {
+    return this.pool.take(n);
+  }
+
+  override write(values: BackendValues, shape: number[], dtype: DataType): DataId {
+    this.pool.onWrite(values);
+    return super.write(values, shape, dtype);
+  }
+
+  override move(dataId: DataId, values: BackendValues, shape: number[], dtype: DataType, refCount: number): void {
+    this.pool.onWrite(values);
+    super.move(dataId, values, shape, dtype, refCount);
+  }
+
+  override readSync(dataId: DataId): BackendValues {
+    this.pool.onRead(this.data.get(dataId).values);
+    return super.readSync(dataId);
+  }
+
+  override disposeData(dataId: DataId, force = false): boolean {
+    const values = this.data.has(dataId) ? this.data.get(dataId).values : undefined;
+    const released = super.disposeData(dataId, force);
+    if (released && values) this.pool.onRelease(values);
+    return released;
+  }
 }
 
 let registered: { blas: BlasLibrary; threads: number } | undefined;
@@ -38,7 +76,7 @@ let registered: { blas: BlasLibrary; threads: number } | undefined;
  * Registers the backend once per process with tfjs-cpu's kernels copied to it and tinylm's on top.
  * Later calls with another thread count change the count (the library and kernels stay).
  */
-export function registerBlasBackend(blas: BlasLibrary, threads: number, ownKernels: readonly string[]): void {
+export async function registerBlasBackend(blas: BlasLibrary, threads: number, ownKernels: readonly string[]): Promise<void> {
   blas.setThreads?.(threads);
   if (registered) {
     registered.threads = threads;
@@ -46,7 +84,8 @@ export function registerBlasBackend(blas: BlasLibrary, threads: number, ownKerne
   }
   registered = { blas, threads };
   const state = registered;
-  tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(state.blas, state.threads), 1);
+  const poolBytes = await poolCapBytes();
+  tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(state.blas, state.threads, poolBytes), 1);
   // tinylm's own kernels are registered by registerTinylmKernels once the backend is active
   const own = new Set(ownKernels);
   for (const k of tf.getKernelsForBackend('cpu')) {

@@ -93,6 +93,16 @@ const ROW_MAJOR = 101;
 const NO_TRANS = 111;
 const TRANS = 112;
 
+/** Loads one library by name or path, uncached (loadBlas is the cached search); a string says why not. */
+export async function openBlasLibrary(name: string): Promise<BlasLibrary | string> {
+  try {
+    const mod = await importOptional<{ default?: Koffi } & Koffi>('koffi');
+    return openBlas((mod.default ?? mod) as Koffi, name);
+  } catch (e) {
+    return `the koffi FFI package failed to load: ${firstLine(e)} (npm install koffi)`;
+  }
+}
+
 async function openBlas(koffi: Koffi, name: string): Promise<BlasLibrary | string> {
   let lib: KoffiLib;
   try {

@@ -13,9 +13,9 @@ export interface SparseXentAttrs {
 export const RMS_NORM = 'TinylmRmsNorm';
 /** Backward: {x, weight, rstd, dy (N, C)} -> [dx (N, C), dweight (C)]. */
 export const RMS_NORM_GRAD = 'TinylmRmsNormGrad';
-/** {x (B, H, T, D), cos (T, D), sin (T, D)}, attr inverse (the gradient: rotate back) -> (B, H, T, D). */
+/** {x (B, H, T, D) or (B, T, H, D), cos (T, D), sin (T, D)}, attrs inverse (the gradient: rotate back), layout -> x's shape. */
 export const ROTARY = 'TinylmRotary';
-/** Forward: {q (B, H, T, D), k, v (B, KV, S, D)}, attr offset -> [out (B, H, T, D), lse (B, H, T)]. */
+/** Forward: {q (B, H, T, D), k, v (B, KV, S, D)} (or (B, T, H, D) with layout bthd), attrs offset, layout -> [out (q's layout), lse (B, H, T)]. */
 export const ATTENTION = 'TinylmAttention';
 /** Backward: {q, k, v, out, lse, dy (B, H, T, D)}, attr offset -> [dq, dk, dv]. */
 export const ATTENTION_GRAD = 'TinylmAttentionGrad';
@@ -31,11 +31,15 @@ export const ADAMW_STEP = 'TinylmAdamW';
 export interface RmsNormAttrs {
   eps: number;
 }
+/** Where heads sit: (batch, heads, seq, headDim) or (batch, seq, heads, headDim), the projections' own layout. */
+export type HeadLayout = 'bhtd' | 'bthd';
 export interface RotaryAttrs {
   inverse: boolean;
+  layout: HeadLayout;
 }
 export interface AttentionAttrs {
   offset: number;
+  layout: HeadLayout;
 }
 export interface AdamWStepAttrs {
   lr: number;

@@ -7,11 +7,16 @@ import { ArgumentError } from '../errors';
 import { checkDim, checkDtype, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused } from './fused';
-import { ATTENTION, ATTENTION_GRAD } from '../kernels/names';
+import { ATTENTION, ATTENTION_GRAD, type HeadLayout } from '../kernels/names';
 
 export interface AttentionOptions {
   /** Position of the first query among the keys; default keys - queries (a KV cache). */
   offset?: number;
+  /**
+   * 'bhtd' (default): q (B, H, T, D), k and v (B, KV, S, D). 'bthd': (B, T, H, D) and (B, S, KV, D),
+   * the projections reshaped with no transpose; the output has the same layout.
+   */
+  layout?: HeadLayout;
 }
 
 /** Additive causal mask (T, S): 0 where key j <= offset + i, -1e9 elsewhere. */
@@ -21,19 +26,23 @@ export function causalMask(t: number, s: number, offset: number): tf.Tensor2D {
   return tf.tensor2d(m, [t, s]);
 }
 
-/** q (B, H, T, D), k and v (B, KV, S, D) -> (B, H, T, D). */
+/** q (B, H, T, D), k and v (B, KV, S, D) -> (B, H, T, D); or all (B, T, H, D) with layout 'bthd'. */
 export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): tf.Tensor {
-  checkRank('causalSelfAttention', 'q', q, 4, '(batch, heads, seq, headDim)');
-  checkRank('causalSelfAttention', 'k', k, 4, '(batch, kvHeads, keys, headDim)');
-  checkRank('causalSelfAttention', 'v', v, 4, '(batch, kvHeads, keys, headDim)');
+  const layout = options.layout ?? 'bhtd';
+  if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+  const [ha, ta] = layout === 'bhtd' ? [1, 2] : [2, 1]; // heads axis, sequence axis
+  const [qDesc, kDesc] = layout === 'bhtd' ? ['(batch, heads, seq, headDim)', '(batch, kvHeads, keys, headDim)'] : ['(batch, seq, heads, headDim)', '(batch, keys, kvHeads, headDim)'];
+  checkRank('causalSelfAttention', 'q', q, 4, qDesc);
+  checkRank('causalSelfAttention', 'k', k, 4, kDesc);
+  checkRank('causalSelfAttention', 'v', v, 4, kDesc);
   checkDtype('causalSelfAttention', 'q', q, ['float32']);
-  const [b, h, t, d] = q.shape;
-  const [, kv, s] = k.shape;
+  const [b, h, t, d] = [q.shape[0], q.shape[ha], q.shape[ta], q.shape[3]] as number[];
+  const [kv, s] = [k.shape[ha], k.shape[ta]] as number[];
   checkDim('causalSelfAttention', 'k', k, 0, b, 'the batch size of q');
   checkDim('causalSelfAttention', 'k', k, 3, d, 'the head size of q');
   if (kv <= 0 || h % kv !== 0) {
     throw new ArgumentError(
-      `causalSelfAttention: num_heads (${h}, q axis 1) must be divisible by num_kv_heads (${kv}, k axis 1)`,
+      `causalSelfAttention: num_heads (${h}, q axis ${ha}) must be divisible by num_kv_heads (${kv}, k axis ${ha})`,
     );
   }
   for (const axis of [0, 1, 2, 3]) checkDim('causalSelfAttention', 'v', v, axis, k.shape[axis], `axis ${axis} of k`);
@@ -43,14 +52,18 @@ export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, op
   }
   if (hasFusedKernel(ATTENTION)) {
     const fused = customGradOp(([qq, kk, vv], save) => {
-      const [out, lse] = runFused(ATTENTION, { q: qq, k: kk, v: vv }, { offset }); // (B, H, T, D), (B, H, T)
+      const [out, lse] = runFused(ATTENTION, { q: qq, k: kk, v: vv }, { offset, layout }); // q's layout, (B, H, T)
       save([qq, kk, vv, out, lse]);
       return {
         value: out,
-        gradFunc: (dy, [qs, ks, vs, os, ls]) => runFused(ATTENTION_GRAD, { q: qs, k: ks, v: vs, out: os, lse: ls, dy }, { offset }),
+        gradFunc: (dy, [qs, ks, vs, os, ls]) => runFused(ATTENTION_GRAD, { q: qs, k: ks, v: vs, out: os, lse: ls, dy }, { offset, layout }),
       };
     });
     return fused(q, k, v);
+  }
+  if (layout === 'bthd') {
+    const heads = (x: tf.Tensor) => tf.transpose(x, [0, 2, 1, 3]);
+    return tf.tidy(() => heads(causalSelfAttention(heads(q), heads(k), heads(v), { offset })));
   }
   const g = h / kv;
   return tf.tidy(() => {

@@ -132,6 +132,43 @@ describe.each(backends)('ops on %s', (backend) => {
     );
   });
 
+  it("the (B, T, H, D) 'bthd' layout gives the same attention (GQA, KV cache) and rotary, forward and gradients", async () => {
+    const [b, h, kv, t, s, d] = [2, 4, 2, 3, 5, 8];
+    // x in (B, n, L, D) order -> the same numbers in (B, L, n, D) order, and back
+    const toBthd = (x: Arr, n: number, len: number) => {
+      const out = new Float64Array(x.length);
+      for (let bi = 0; bi < b; bi++) for (let hi = 0; hi < n; hi++) for (let i = 0; i < len; i++) for (let c = 0; c < d; c++) out[((bi * len + i) * n + hi) * d + c] = x[((bi * n + hi) * len + i) * d + c];
+      return out;
+    };
+    const fromBthd = (x: Arr, n: number, len: number) => {
+      const out = new Float64Array(x.length);
+      for (let bi = 0; bi < b; bi++) for (let hi = 0; hi < n; hi++) for (let i = 0; i < len; i++) for (let c = 0; c < d; c++) out[((bi * n + hi) * len + i) * d + c] = x[((bi * len + i) * n + hi) * d + c];
+      return out;
+    };
+    await checkCase(
+      {
+        inputs: [
+          { name: 'q', shape: [b, t, h, d], data: toBthd(randn(b * h * t * d, 31), h, t) },
+          { name: 'k', shape: [b, s, kv, d], data: toBthd(randn(b * kv * s * d, 32), kv, s) },
+          { name: 'v', shape: [b, s, kv, d], data: toBthd(randn(b * kv * s * d, 33), kv, s) },
+        ],
+        run: ([q, k, v]) => causalSelfAttention(q, k, v, { layout: 'bthd' }),
+        ref: ([q, k, v]) => toBthd(attention64(fromBthd(q, h, t), fromBthd(k, kv, s), fromBthd(v, kv, s), [b, h, t, d], kv, s, s - t), h, t),
+      },
+      scale,
+    );
+    const tables = rotaryTables(t, d, 10000, 2);
+    await checkCase(
+      {
+        inputs: [{ name: 'x', shape: [b, t, h, d], data: toBthd(randn(b * h * t * d, 34), h, t) }],
+        run: ([x]) => applyRotary(x, tables, { layout: 'bthd' }),
+        ref: ([x]) => toBthd(rotary64(fromBthd(x, h, t), [b, h, t, d], 10000, 2), h, t),
+      },
+      scale,
+    );
+    tf.dispose([tables.cos, tables.sin]);
+  });
+
   it('causal attention against a KV cache (3 queries after 4 cached keys)', async () => {
     const [b, h, kv, t, s, d] = [1, 2, 1, 3, 7, 4];
     await checkCase(

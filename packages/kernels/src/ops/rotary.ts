@@ -8,7 +8,7 @@ import { ArgumentError } from '../errors';
 import { checkDim, checkDtype, checkPositiveInt, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused1 } from './fused';
-import { ROTARY } from '../kernels/names';
+import { type HeadLayout, ROTARY } from '../kernels/names';
 
 export interface RotaryTables {
   cos: tf.Tensor2D; // (T, D)
@@ -49,26 +49,36 @@ function rotateHalf(x: tf.Tensor, sign: 1 | -1): tf.Tensor {
   return sign === 1 ? tf.concat([tf.neg(x2), x1], -1) : tf.concat([x2, tf.neg(x1)], -1);
 }
 
-/** x (B, H, T, D), tables (T, D) -> (B, H, T, D). */
-export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
-  checkRank('applyRotary', 'x', x, 4, '(batch, heads, seq, headDim)');
+export interface RotaryOptions {
+  /** 'bhtd' (default): x (B, H, T, D); 'bthd': x (B, T, H, D). */
+  layout?: HeadLayout;
+}
+
+/** x (B, H, T, D) (or (B, T, H, D) with layout 'bthd'), tables (T, D) -> x's shape. */
+export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryOptions = {}): tf.Tensor {
+  const layout = options.layout ?? 'bhtd';
+  if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+  const seqAxis = layout === 'bhtd' ? 2 : 1;
+  checkRank('applyRotary', 'x', x, 4, layout === 'bhtd' ? '(batch, heads, seq, headDim)' : '(batch, seq, heads, headDim)');
   checkDtype('applyRotary', 'x', x, ['float32']);
   const d = x.shape[3] as number;
   if (d % 2 !== 0) throw new ArgumentError(`applyRotary: head size (x axis 3) must be even for rotary, got ${d}`);
   checkRank('applyRotary', 'cos', tables.cos, 2, '(seq, headDim)');
-  checkDim('applyRotary', 'cos', tables.cos, 0, x.shape[2] as number, 'the sequence length of x');
+  checkDim('applyRotary', 'cos', tables.cos, 0, x.shape[seqAxis] as number, 'the sequence length of x');
   checkDim('applyRotary', 'cos', tables.cos, 1, d, 'the head size of x');
   const { cos, sin } = tables;
   if (hasFusedKernel(ROTARY)) {
     const rotate = customGradOp(([xx, c, s], save) => {
       save([c, s]);
       return {
-        value: runFused1(ROTARY, { x: xx, cos: c, sin: s }, { inverse: false }),
-        gradFunc: (dy, [cs, ss]) => [runFused1(ROTARY, { x: dy, cos: cs, sin: ss }, { inverse: true }), tf.zerosLike(cs), tf.zerosLike(ss)],
+        value: runFused1(ROTARY, { x: xx, cos: c, sin: s }, { inverse: false, layout }),
+        gradFunc: (dy, [cs, ss]) => [runFused1(ROTARY, { x: dy, cos: cs, sin: ss }, { inverse: true, layout }), tf.zerosLike(cs), tf.zerosLike(ss)],
       };
     });
     return rotate(x, cos, sin);
   }
+  // (T, D) tables broadcast over (B, H, T, D) as they are, over (B, T, H, D) as (T, 1, D)
+  const bcast = (table: tf.Tensor) => (layout === 'bthd' ? tf.reshape(table, [table.shape[0], 1, table.shape[1]] as number[]) : table);
   // cos/sin are inputs (zero gradient) so the tape keeps them for the backward pass.
   const f = customGradOp(([xx, c, s], save) => {
     save([c, s]);
@@ -81,5 +91,5 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables): tf.Tensor {
       ],
     };
   });
-  return f(x, cos, sin);
+  return tf.tidy(() => f(x, bcast(cos), bcast(sin)));
 }

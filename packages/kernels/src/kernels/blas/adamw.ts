@@ -12,7 +12,7 @@ const adamw: KernelFunc = (args) => {
   const a = args.attrs as unknown as AdamWStepAttrs;
   const val = (t: TensorInfo) => backend.values(t) as Float32Array;
   const n = val(param).length;
-  const [pOut, mOut, vOut] = [new Float32Array(n), new Float32Array(n), new Float32Array(n)];
+  const [pOut, mOut, vOut] = [backend.alloc(n), backend.alloc(n), backend.alloc(n)];
   const scale = val(gradScale)[0];
   const [keep, step, rootBc2] = [1 - a.decay, a.lr / a.bc1, Math.sqrt(a.bc2)];
   const s = simd();

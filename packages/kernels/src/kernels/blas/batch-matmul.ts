@@ -24,7 +24,7 @@ const kernelFunc: KernelFunc = (args) => {
   // shapes tfjs-cpu rejects (with its message), or broadcasts other than "one side is a single matrix"
   if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return cpuKernel('BatchMatMul')(args);
   const outer = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-  const out = new Float32Array(batch * m * n);
+  const out = backend.alloc(batch * m * n);
   if (m * n > 0 && k > 0) {
     const av = backend.values(a) as Float32Array;
     const bv = backend.values(b) as Float32Array;

@@ -20,7 +20,7 @@ function binary(op: Op): KernelFunc {
     const [av, bv] = [a, b].map((t) => backend.values(t) as Float32Array);
     const s = simd();
     if (a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])) {
-      const out = new Float32Array(av.length);
+      const out = backend.alloc(av.length);
       s.tiled(av.length, [{ data: av, width: 1 }, { data: bv, width: 1 }], [{ data: out, width: 1 }], ([pa, pb, py], _r, n) => s.k.binary(code, pa, pb, py, n));
       return backend.output(a.shape, out);
     }
@@ -28,7 +28,7 @@ function binary(op: Op): KernelFunc {
     const [tensor, value, valueFirst] = sizeOf(b) === 1 && b.shape.length <= a.shape.length ? [a, bv[0], false] : sizeOf(a) === 1 && a.shape.length <= b.shape.length ? [b, av[0], true] : [];
     if (!tensor) return cpuKernel(op)(args);
     const tv = backend.values(tensor) as Float32Array;
-    const out = new Float32Array(tv.length);
+    const out = backend.alloc(tv.length);
     const sc = valueFirst && op === 'Sub' ? SUB_FROM_SCALAR : code;
     s.tiled(tv.length, [{ data: tv, width: 1 }], [{ data: out, width: 1 }], ([px, py], _r, n) => s.k.binaryScalar(sc, px, value as number, py, n));
     return backend.output(tensor.shape, out);

@@ -10,8 +10,8 @@ const forward: KernelFunc = (args) => {
   const { x, weight } = args.inputs as { x: TensorInfo; weight: TensorInfo };
   const { eps } = args.attrs as unknown as RmsNormAttrs;
   const [n, c] = x.shape;
-  const y = new Float32Array(n * c);
-  const rstd = new Float32Array(n);
+  const y = backend.alloc(n * c);
+  const rstd = backend.alloc(n);
   const s = simd();
   s.tiled(
     n,
@@ -28,8 +28,8 @@ const backward: KernelFunc = (args) => {
   const { x, weight, rstd, dy } = args.inputs as Record<string, TensorInfo>;
   const [n, c] = x.shape;
   const v = (t: TensorInfo) => backend.values(t) as Float32Array;
-  const dx = new Float32Array(n * c);
-  const dw = new Float32Array(c);
+  const dx = backend.alloc(n * c);
+  const dw = backend.alloc(c);
   const s = simd();
   s.tiled(
     n,

@@ -10,7 +10,7 @@ const forward: KernelFunc = (args) => {
   const { logits, targets } = args.inputs as { logits: TensorInfo; targets: TensorInfo };
   const { ignoreIndex } = args.attrs as unknown as SparseXentAttrs;
   const [n, v] = logits.shape;
-  const [loss, lse] = [new Float32Array(n), new Float32Array(n)];
+  const [loss, lse] = [backend.alloc(n), backend.alloc(n)];
   const s = simd();
   s.tiled(
     n,
@@ -26,7 +26,7 @@ const backward: KernelFunc = (args) => {
   const { logits, targets, lse, dy } = args.inputs as Record<string, TensorInfo>;
   const { ignoreIndex } = args.attrs as unknown as SparseXentAttrs;
   const [n, v] = logits.shape;
-  const out = new Float32Array(n * v);
+  const out = backend.alloc(n * v);
   const f = (t: TensorInfo) => backend.values(t) as Float32Array;
   const s = simd();
   s.tiled(

@@ -8,7 +8,7 @@ const forward: KernelFunc = (args) => {
   const backend = args.backend as BlasBackend;
   const { gate, up } = args.inputs as Record<string, TensorInfo>;
   const [g, u] = [gate, up].map((t) => backend.values(t) as Float32Array);
-  const y = new Float32Array(g.length);
+  const y = backend.alloc(g.length);
   const s = simd();
   s.tiled(g.length, [{ data: g, width: 1 }, { data: u, width: 1 }], [{ data: y, width: 1 }], ([pg, pu, py], _r, n) => s.k.swigluFwd(pg, pu, py, n));
   return backend.output(gate.shape, y);
@@ -18,7 +18,7 @@ const backward: KernelFunc = (args) => {
   const backend = args.backend as BlasBackend;
   const { gate, up, dy } = args.inputs as Record<string, TensorInfo>;
   const [g, u, d] = [gate, up, dy].map((t) => backend.values(t) as Float32Array);
-  const [dg, du] = [new Float32Array(g.length), new Float32Array(g.length)];
+  const [dg, du] = [backend.alloc(g.length), backend.alloc(g.length)];
   const s = simd();
   s.tiled(
     g.length,

@@ -12,7 +12,7 @@ const kernelFunc: KernelFunc = (args) => {
   const src = backend.values(x) as Float32Array | Int32Array;
   const rank = x.shape.length;
   const outShape = perm.map((p) => x.shape[p]);
-  const out = x.dtype === 'float32' ? new Float32Array(src.length) : new Int32Array(src.length);
+  const out = x.dtype === 'float32' ? backend.alloc(src.length) : new Int32Array(src.length);
   if (perm.every((p, i) => p === i)) {
     out.set(src);
     return backend.makeTensorInfo(outShape, x.dtype, out);
@@ -29,8 +29,9 @@ const kernelFunc: KernelFunc = (args) => {
   const idx = new Array<number>(axes).fill(0);
   let from = 0;
   for (let o = 0; o < out.length; o += run) {
-    if (run > 1) out.set(src.subarray(from, from + run), o);
-    else out[o] = src[from];
+    // short rows by hand: subarray + set costs more than copying 64 floats
+    if (run > 256) out.set(src.subarray(from, from + run), o);
+    else for (let j = 0; j < run; j++) out[o + j] = src[from + j];
     for (let a = axes - 1; a >= 0; a--) {
       idx[a] += 1;
       from += step[a];

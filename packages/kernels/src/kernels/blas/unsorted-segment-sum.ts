@@ -15,7 +15,7 @@ const kernelFunc: KernelFunc = (args) => {
   const row = x.shape.slice(1).reduce((p, q) => p * q, 1);
   const src = backend.values(x) as Float32Array;
   const ids = backend.values(segmentIds) as Int32Array;
-  const out = new Float32Array(numSegments * row);
+  const out = backend.alloc(numSegments * row);
   for (let i = 0; i < ids.length; i++) {
     const s = ids[i];
     if (!(s >= 0 && s < numSegments)) continue;

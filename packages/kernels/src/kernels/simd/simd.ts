@@ -16,7 +16,7 @@ export interface SimdExports {
   sumSquares(x: number, n: number): number;
   rmsNormFwd(x: number, w: number, y: number, rstd: number, rows: number, c: number, eps: number): void;
   rmsNormBwd(x: number, w: number, rstd: number, dy: number, dx: number, dw: number, rows: number, c: number): void;
-  rotary(x: number, cos: number, sin: number, y: number, rows: number, firstRow: number, t: number, d: number, sign: number): void;
+  rotary(x: number, cos: number, sin: number, y: number, rows: number, firstRow: number, perPos: number, t: number, d: number, sign: number): void;
   xentFwd(logits: number, targets: number, loss: number, lse: number, rows: number, v: number, ignore: number): void;
   xentBwd(logits: number, targets: number, lse: number, dy: number, out: number, rows: number, v: number, ignore: number): void;
   softmaxCausal(s: number, lse: number, t: number, cols: number, offset: number): void;
