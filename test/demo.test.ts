@@ -22,7 +22,7 @@ afterAll(async () => {
   await rm(join(out, '..'), { recursive: true, force: true });
 });
 
-const args = () => ['demo', '--out', out, '--teacher-steps', '8', '--student-params', '600000', '--backend', 'wasm'];
+const args = () => ['demo', '--out', out, '--teacher-steps', '8', '--student-params', '600000', '--student-bytes', '60000', '--batch', '8', '--backend', 'wasm'];
 
 describe('tinylm demo', () => {
   it('runs every step and writes the report; a second run reuses them', async () => {
@@ -37,6 +37,9 @@ describe('tinylm demo', () => {
     const report = await readFile(join(out, 'report.md'), 'utf8');
     expect(report).toMatch(/\| Qwen3 \(big\) \| 151,669 \|/);
     expect(report).toMatch(/\| student \(teacher pruned\) \| 4,096 \|/);
+    // 8 teacher steps of 8 x 64 tokens: the report says how many tokens each model saw
+    expect(report).toMatch(/\| teacher \| 8 \| 4,096 \| \d+ \|/);
+    expect(report).toMatch(/\| student, after 2 rounds \| \d+ \| [\d,]+ \| \d+ \|/);
     const before = JSON.parse(await readFile(join(out, 'student-before.json'), 'utf8'));
     expect(before.inherited.loss).toBeLessThan(before.random.loss);
     expect((await readFile(join(out, 'loss-curves.svg'), 'utf8')).startsWith('<svg')).toBe(true);

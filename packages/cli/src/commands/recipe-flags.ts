@@ -16,6 +16,7 @@ export const RECIPE_FLAGS = {
   'teacher-steps': { type: 'string' },
   seq: { type: 'string' },
   batch: { type: 'string' },
+  'student-bytes': { type: 'string' },
 } as const;
 
 export interface RecipeDefaults {
@@ -23,6 +24,10 @@ export interface RecipeDefaults {
   teacherVocab: number;
   studentVocab: number;
   teacherSteps: number;
+  /** Sequences per batch (default 8). */
+  batch?: number;
+  /** UTF-8 bytes per language of the students' training text. */
+  studentBytes: number;
 }
 
 /** Parses the shared flags and starts the backend. */
@@ -36,7 +41,8 @@ export async function recipeOptions(values: ParsedFlags['values'], io: CliIo, d:
     studentVocab: intFlag('student-vocab', values['student-vocab'], d.studentVocab),
     teacherSteps: intFlag('teacher-steps', values['teacher-steps'], d.teacherSteps),
     seq: intFlag('seq', values.seq, 64),
-    batch: intFlag('batch', values.batch, 8),
+    batch: intFlag('batch', values.batch, d.batch ?? 8),
+    studentBytes: intFlag('student-bytes', values['student-bytes'], d.studentBytes),
   };
   return { ...options, backend: await startBackend(values, io) };
 }

@@ -18,18 +18,17 @@ export const reproduceCommand: Command = {
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(
       argv,
-      { ...RECIPE_FLAGS, params: { type: 'string' }, steps: { type: 'string' }, seeds: { type: 'string' }, 'student-bytes': { type: 'string' }, lr: { type: 'string' } },
+      { ...RECIPE_FLAGS, params: { type: 'string' }, steps: { type: 'string' }, seeds: { type: 'string' }, lr: { type: 'string' } },
       USAGE,
     );
     const own = {
       params: intFlag('params', values.params, 1_200_000),
       steps: values.steps === undefined ? undefined : intFlag('steps', values.steps),
       seeds: intFlag('seeds', values.seeds, 1),
-      studentBytes: intFlag('student-bytes', values['student-bytes'], 100_000),
       lr: numberFlag('lr', values.lr, 2e-3, Number.MIN_VALUE) as number,
       command: ['tinylm', 'reproduce', ...argv].join(' '),
     };
-    const options = await recipeOptions(values, io, { out: 'tinylm-reproduce', teacherVocab: 4096, studentVocab: 2048, teacherSteps: 200 });
+    const options = await recipeOptions(values, io, { out: 'tinylm-reproduce', teacherVocab: 4096, studentVocab: 2048, teacherSteps: 200, studentBytes: 100_000 });
     const result = await runReproduce({ ...options, ...own }, io);
     io.out(ladderTable(summarize(result.results), own.seeds).join('\n'));
     return 0;

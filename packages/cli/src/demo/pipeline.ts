@@ -49,7 +49,7 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<void> {
   await makeOutputDir(out);
 
   // 1. data
-  const data = await prepareData(ctx, o.corpus, { teacher: 400_000, student: 60_000, val: 25_000 });
+  const data = await prepareData(ctx, o.corpus, { teacher: 400_000, student: o.studentBytes, val: 25_000 });
   say(1, `data: ${data.reused ? 'reused' : 'sliced'} from ${data.corpus} -> ${data.dir}`);
 
   // 2. tokenizers

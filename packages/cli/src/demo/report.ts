@@ -33,6 +33,12 @@ const f = (x: number | null | undefined, d = 3) => (x === null || x === undefine
 const pts = (rows: Record<string, unknown>[], key: string) =>
   rows.filter((r) => typeof r[key] === 'number').map((r) => [r.step as number, r[key] as number] as [number, number]);
 
+/** Tokens trained on (the last step's running count). */
+function tokensSeen(rows: Record<string, unknown>[]): string {
+  const last = rows.filter((r) => typeof r.loss === 'number').at(-1);
+  return last ? (last.tokens as number).toLocaleString('en-US') : '0';
+}
+
 function tokensPerSecond(rows: Record<string, unknown>[]): number {
   const steps = rows.filter((r) => typeof r.loss === 'number');
   const last = steps.at(-1);
@@ -92,14 +98,14 @@ export async function writeReport(x: DemoFacts): Promise<string> {
     '',
     '## 4-6. Training',
     '',
-    '| model | steps | tokens/s | final held-out loss | bits per byte |',
-    '|---|---|---|---|---|',
+    '| model | steps | tokens trained on | tokens/s | final held-out loss | bits per byte |',
+    '|---|---|---|---|---|---|',
     ...(x.teacherMetrics.length
-      ? [`| teacher | ${pts(x.teacherMetrics, 'loss').length} | ${tokensPerSecond(x.teacherMetrics).toFixed(0)} | ${f(te?.val_loss as number)} | ${f(te?.val_bpb as number)} |`]
+      ? [`| teacher | ${pts(x.teacherMetrics, 'loss').length} | ${tokensSeen(x.teacherMetrics)} | ${tokensPerSecond(x.teacherMetrics).toFixed(0)} | ${f(te?.val_loss as number)} | ${f(te?.val_bpb as number)} |`]
       : []),
-    `| student, random init (untrained) | 0 | | ${f(x.studentBefore.random.loss)} | ${f(x.studentBefore.random.bitsPerByte)} |`,
-    `| student, inherited (untrained) | 0 | | ${f(x.studentBefore.inherited.loss)} | ${f(x.studentBefore.inherited.bitsPerByte)} |`,
-    `| student, after 2 rounds | ${pts(x.studentMetrics, 'loss').length} | ${tokensPerSecond(x.studentMetrics).toFixed(0)} | ${f(se?.val_loss as number)} | ${f(se?.val_bpb as number)} |`,
+    `| student, random init (untrained) | 0 | 0 | | ${f(x.studentBefore.random.loss)} | ${f(x.studentBefore.random.bitsPerByte)} |`,
+    `| student, inherited (untrained) | 0 | 0 | | ${f(x.studentBefore.inherited.loss)} | ${f(x.studentBefore.inherited.bitsPerByte)} |`,
+    `| student, after 2 rounds | ${pts(x.studentMetrics, 'loss').length} | ${tokensSeen(x.studentMetrics)} | ${tokensPerSecond(x.studentMetrics).toFixed(0)} | ${f(se?.val_loss as number)} | ${f(se?.val_bpb as number)} |`,
     '',
     `Round 2 drew ${x.rounds.units_selected} of ${x.rounds.units_total} batches by p ∝ exp(loss): their mean loss was ` +
       `${f(x.rounds.loss_selected.mean)} against ${f(x.rounds.loss_all.mean)} for all batches; by the end of round 2 it was ` +

@@ -33,6 +33,8 @@ export interface RecipeOptions {
   teacherSteps: number;
   seq: number;
   batch: number;
+  /** UTF-8 bytes per language of the text every student trains on. */
+  studentBytes: number;
 }
 
 export interface RecipeContext {

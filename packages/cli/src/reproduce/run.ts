@@ -36,8 +36,6 @@ export interface ReproduceOptions extends RecipeOptions {
   steps?: number;
   seeds: number;
   lr: number;
-  /** UTF-8 bytes per language of the student text. */
-  studentBytes: number;
   /** The command line, for the report. */
   command: string;
 }
