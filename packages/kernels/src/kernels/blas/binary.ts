@@ -1,11 +1,11 @@
-// Add, Sub and Mul for the blas backend where both operands have one shape, or one is a single
+// Add, Sub and Multiply for the blas backend where both operands have one shape, or one is a single
 // value: the wasm SIMD loop. tfjs-cpu's kernels walk every element through index arithmetic
 // (~8 ms for each (1024, 256) residual add of a bench-5m step); other broadcasts stay on them.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { type BlasBackend, cpuKernel } from '../../blas/backend';
 import { simd } from '../simd/simd';
 
-const OPS = ['Add', 'Sub', 'Mul'] as const;
+const OPS = ['Add', 'Sub', 'Multiply'] as const; // tfjs kernel names; codes 0, 1, 2 of simd binary()
 type Op = (typeof OPS)[number];
 const SUB_FROM_SCALAR = 3;
 
