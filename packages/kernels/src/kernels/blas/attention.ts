@@ -43,7 +43,10 @@ function regions(sizes: number[]): { ptrs: number[]; views: Float32Array[] } {
   return { ptrs, views: ptrs.map((ptr, i) => mem.subarray(ptr >> 2, (ptr >> 2) + sizes[i])) };
 }
 
-const forward: KernelFunc = (args) => {
+const forward: KernelFunc = (args) => (args.backend as BlasBackend).singleThreaded(() => forwardOn(args));
+const backward: KernelFunc = (args) => (args.backend as BlasBackend).singleThreaded(() => backwardOn(args));
+
+function forwardOn(args: Parameters<KernelFunc>[0]): TensorInfo[] {
   const backend = args.backend as BlasBackend;
   const { q, k, v } = args.inputs as Record<string, TensorInfo>;
   const { offset, layout } = args.attrs as unknown as AttentionAttrs;
@@ -68,9 +71,9 @@ const forward: KernelFunc = (args) => {
     }
   }
   return [backend.output(q.shape, out), backend.output([b, h, t], lse)];
-};
+}
 
-const backward: KernelFunc = (args) => {
+function backwardOn(args: Parameters<KernelFunc>[0]): TensorInfo[] {
   const backend = args.backend as BlasBackend;
   const { q, k, v, out, lse, dy } = args.inputs as Record<string, TensorInfo>;
   const { offset, layout } = args.attrs as unknown as AttentionAttrs;
@@ -102,7 +105,7 @@ const backward: KernelFunc = (args) => {
     }
   }
   return [backend.output(q.shape, dq), backend.output(k.shape, dk), backend.output(v.shape, dv)];
-};
+}
 
 export const attentionBlasConfigs: KernelConfig[] = [
   { kernelName: ATTENTION, backendName: 'blas', kernelFunc: forward },
