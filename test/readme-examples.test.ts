@@ -104,7 +104,7 @@ const CHECKS: Record<string, (r: Ran) => void> = {
     expect(readdirSync(join(dir, 'tiny-model-single'))).toEqual(['model.safetensors']);
   },
   kernels: ({ stdout }) => {
-    expect(stdout).toMatch(/^backend: (tensorflow|webgpu|wasm|cpu) \(/m);
+    expect(stdout).toMatch(/^backend: (tensorflow|webgpu|blas|wasm|cpu) \(/m);
     const losses = [...stdout.matchAll(/^\d (\d+\.\d+)$/gm)].map((m) => Number(m[1]));
     expect(losses).toHaveLength(5);
     expect(losses[4]).toBeLessThan(losses[0]);
