@@ -1,11 +1,10 @@
-// The training loop on the cpu backend with a byte-level tiny model on real text (this
-// repository's README and docs, as uint16 token files): the loss falls, metrics and round files
+// The training loop on the cpu backend with a byte-level tiny model on real text (a fixed
+// fixture of public-domain prose, as uint16 token files): the loss falls, metrics and round files
 // are written, a resumed run repeats an uninterrupted one bit for bit, divergence stops the run
 // with the last checkpoint kept, and bad resumes / data are refused with named causes.
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { resolveConfig } from '@tinylm/arch-config';
 import { initBackend } from '@tinylm/kernels';
 import { LlamaModel } from '@tinylm/model';
@@ -16,7 +15,6 @@ import { CheckpointError, TrainingDataError, TrainingDivergedError } from './err
 import { readMetrics } from './metrics';
 import { type TrainOptions, train } from './trainer';
 
-const ROOT = fileURLToPath(new URL('../../../', import.meta.url));
 const config = resolveConfig({ vocabSize: 256, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 });
 let dir: string;
 let dataFile: string;
@@ -24,7 +22,9 @@ let dataFile: string;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   dir = await mkdtemp(join(tmpdir(), 'tinylm-trainer-'));
-  const text = await readFile(join(ROOT, 'docs', 'backends.md'));
+  // a fixed text (public-domain State of the Union prose from corpus/), so the trajectory never
+  // changes with the docs
+  const text = await readFile(new URL('./__fixtures__/state-of-the-union.txt', import.meta.url));
   dataFile = join(dir, 'docs.u16.bin');
   const ids = Uint16Array.from(text.subarray(0, 6000)); // byte-level ids
   await writeFile(dataFile.replace('.u16.bin', '.bin'), Buffer.from(ids.buffer));
