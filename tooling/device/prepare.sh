@@ -46,7 +46,7 @@ tar -C "$stage" --sort=name --owner=0 --group=0 -cf - node_modules | xz -6 -T0 >
 rm -rf "$stage"
 
 # 4. the PyTorch training yardstick, which lives beside the checkout (../shared), not in it
-REF=${TINYLM_TORCH_REF:-$ROOT/../shared/bench/torch_train_ref.py}
+REF=${TINYLM_TORCH_REF:-$ROOT/packages/cli/bench/torch_train_ref.py}
 install -m 0644 "$REF" "$DEV/torch_train_ref.py"
 
 # 5. a trained, exported model folder with its tokenizer: the demo's student (npm run demo)

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The PyTorch training yardstick (torch_train_ref.py, the project's shared bench script) on CUDA.
+"""The PyTorch training yardstick (torch_train_ref.py, packages/cli/bench/torch_train_ref.py) on CUDA.
 
 Imports that script's Model and PRESETS unchanged and runs the same step (forward, cross-entropy,
 backward, clip 1.0, AdamW, loss.item() every step, as the script does) on the GPU in float32,

@@ -25,7 +25,7 @@ describe('countParams', () => {
     expect(p.perLayer.attention).toEqual({ q: 2048 * 2048, k: 2048 * 256, v: 2048 * 256, o: 2048 * 2048, total: 9_437_184 });
   });
 
-  it('bench presets match sum(p.numel()) of bench/torch_train_ref.py (no biases, untied head)', () => {
+  it('bench presets match sum(p.numel()) of packages/cli/bench/torch_train_ref.py (no biases, untied head)', () => {
     // embed (V,D) + L * [RMSNorm D ×2, q/k/v/o (D,D) ×4, gate/up (FF,D), down (D,FF)] + norm D + head (V,D)
     const torchCount = (V: number, D: number, L: number, FF: number) => V * D + L * (2 * D + 4 * D * D + 3 * D * FF) + D + V * D;
     expect(countParams(getPreset('bench-5m').config).total).toBe(torchCount(4096, 256, 4, 688));
