@@ -74,11 +74,17 @@ describe('initBackend', () => {
       const r = await initBackend({ backend: 'blas', threads: 1 });
       expect(r.backend).toBe('blas');
       expect(r.threads).toBe(1);
+      expect((tf.backend() as unknown as { threads: number }).threads).toBe(1);
       expect(r.blas?.vendor).toBeTruthy();
       expect(r.blas?.file).toMatch(/\//);
       expect(formatBackendReport(r)).toMatch(/^blas: \S+ at \//m);
       await expect(initBackend({ backend: 'blas', threads: 0 })).rejects.toThrow(/threads must be an integer from 1 to \d+ \(the cores of this machine\), got 0/);
       await expect(initBackend({ backend: 'blas', threads: 4096 })).rejects.toThrow(/got 4096/);
+      // a second call with another count reaches the running backend (attention restores it)
+      const cores = (await import('node:os')).availableParallelism();
+      const again = await initBackend({ backend: 'blas', threads: cores });
+      expect(again.threads).toBe(cores);
+      expect((tf.backend() as unknown as { threads: number }).threads).toBe(cores);
       process.env.TINYLM_THREADS = '1.5';
       await expect(initBackend({ backend: 'blas' })).rejects.toThrow(/TINYLM_THREADS=1.5 must be an integer/);
       delete process.env.TINYLM_THREADS;

@@ -17,19 +17,31 @@ async function poolCapBytes(): Promise<number> {
 
 export const BLAS_BACKEND = 'blas';
 
+/** What every instance of the backend reads: the library and the thread count initBackend set last. */
+interface BlasSettings {
+  blas: BlasLibrary;
+  threads: number;
+}
+
 export class BlasBackend extends MathBackendCPU {
-  readonly blas: BlasLibrary;
-  readonly threads: number;
-
   readonly pool: BufferPool;
+  private readonly settings: BlasSettings;
 
-  constructor(blas: BlasLibrary, threads: number, poolBytes: number) {
+  constructor(settings: BlasSettings, poolBytes: number) {
     super();
-    this.blas = blas;
-    this.threads = threads;
+    this.settings = settings;
     this.pool = new BufferPool(poolBytes);
     // tfjs-cpu's "install tfjs-node" banner is about this very backend's speed: not for us
     (this as unknown as { firstUse: boolean }).firstUse = false;
+  }
+
+  get blas(): BlasLibrary {
+    return this.settings.blas;
+  }
+
+  /** The thread count (a later initBackend may change it). */
+  get threads(): number {
+    return this.settings.threads;
   }
 
   /** The typed array behind a tensor of this backend. */
@@ -86,7 +98,7 @@ export class BlasBackend extends MathBackendCPU {
   }
 }
 
-let registered: { blas: BlasLibrary; threads: number } | undefined;
+let registered: BlasSettings | undefined;
 
 /**
  * Registers the backend once per process with tfjs-cpu's kernels copied to it and tinylm's on top.
@@ -98,10 +110,10 @@ export async function registerBlasBackend(blas: BlasLibrary, threads: number, ow
     registered.threads = threads;
     return;
   }
-  registered = { blas, threads };
-  const state = registered;
+  const settings: BlasSettings = { blas, threads };
+  registered = settings;
   const poolBytes = await poolCapBytes();
-  tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(state.blas, state.threads, poolBytes), 1);
+  tf.registerBackend(BLAS_BACKEND, () => new BlasBackend(settings, poolBytes), 1);
   // tinylm's own kernels are registered by registerTinylmKernels once the backend is active
   const own = new Set(ownKernels);
   for (const k of tf.getKernelsForBackend('cpu')) {
