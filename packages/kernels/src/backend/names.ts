@@ -25,6 +25,11 @@ export function readEnv(name: string): string | undefined {
   return g.process?.env?.[name];
 }
 
+/** The first line of an error's message (loaders append long stacks and hints). */
+export function firstLine(e: unknown): string {
+  return String(e instanceof Error ? e.message : e).split('\n')[0];
+}
+
 /**
  * Imports a module by a name the bundler must not follow: the Node-only optional peers
  * (`webgpu`, `@tensorflow/tfjs-node`) are absent from browser bundles and often from Node installs.

@@ -1,7 +1,7 @@
 // WebGPU adapters: the browser's navigator.gpu, or in Node the `webgpu` npm package (Dawn).
 // On a machine without a GPU, Dawn runs on SwiftShader when VK_ICD_FILENAMES points at its
 // Vulkan ICD (Debian's chromium ships /usr/lib/chromium/vk_swiftshader_icd.json).
-import { importOptional, isNode, readEnv } from './names';
+import { firstLine, importOptional, isNode, readEnv } from './names';
 
 export interface WebGpuAdapterHandle {
   adapter: GPUAdapter;
@@ -79,8 +79,4 @@ function describeAdapter(adapter: GPUAdapter): string {
   if (!info) return 'unknown adapter';
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
   return parts.length > 0 ? [...new Set(parts)].join(' / ') : 'unknown adapter';
-}
-
-function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0];
 }

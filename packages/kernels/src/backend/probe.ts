@@ -2,7 +2,7 @@
 import { loadBlas } from '../blas/library';
 import { resolveThreads } from '../blas/threads';
 import { requestWebGpuAdapter } from './node-webgpu';
-import { BACKEND_NAMES, type BackendName, importOptional, isNode } from './names';
+import { BACKEND_NAMES, type BackendName, firstLine, importOptional, isNode } from './names';
 
 export interface BackendAvailability {
   name: BackendName;
@@ -28,7 +28,7 @@ export function loadTensorflowBinding(): Promise<{ pkg: string } | string> {
         await importOptional(pkg);
         return { pkg };
       } catch (e) {
-        const msg = String(e instanceof Error ? e.message : e).split('\n')[0];
+        const msg = firstLine(e);
         failures.push(
           /Cannot find (module|package)|Could not resolve|ERR_MODULE_NOT_FOUND/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`,
         );

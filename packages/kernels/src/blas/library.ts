@@ -1,7 +1,7 @@
 // Finding and loading the system BLAS (cblas_sgemm) through koffi, an FFI package whose native
 // binary ships inside its npm tarball (no compiler, no download at install time). OpenBLAS on
 // Linux and Windows, Accelerate on macOS, any library with a CBLAS interface through TINYLM_BLAS.
-import { importOptional, isNode, readEnv } from '../backend/names';
+import { firstLine, importOptional, isNode, readEnv } from '../backend/names';
 
 /** Row-major product C = alpha op(A) op(B) + beta C on float32 views (cblas_sgemm, CblasRowMajor). */
 export type Sgemm = (
@@ -65,15 +65,20 @@ export function loadBlas(): Promise<BlasLibrary | string> {
   return loaded;
 }
 
-async function findBlas(): Promise<BlasLibrary | string> {
-  if (!isNode()) return 'only in Node (the system BLAS is reached through the koffi FFI package)';
-  let koffi: Koffi;
+/** The koffi module, or why it did not load. */
+async function loadKoffi(): Promise<Koffi | string> {
   try {
     const mod = await importOptional<{ default?: Koffi } & Koffi>('koffi');
-    koffi = (mod.default ?? mod) as Koffi;
+    return (mod.default ?? mod) as Koffi;
   } catch (e) {
     return `the koffi FFI package failed to load: ${firstLine(e)} (npm install koffi)`;
   }
+}
+
+async function findBlas(): Promise<BlasLibrary | string> {
+  if (!isNode()) return 'only in Node (the system BLAS is reached through the koffi FFI package)';
+  const koffi = await loadKoffi();
+  if (typeof koffi === 'string') return koffi;
   const platform = (globalThis as { process?: { platform?: string } }).process?.platform ?? 'linux';
   const explicit = readEnv('TINYLM_BLAS');
   if (explicit) {
@@ -95,12 +100,8 @@ const TRANS = 112;
 
 /** Loads one library by name or path, uncached (loadBlas is the cached search); a string says why not. */
 export async function openBlasLibrary(name: string): Promise<BlasLibrary | string> {
-  try {
-    const mod = await importOptional<{ default?: Koffi } & Koffi>('koffi');
-    return openBlas((mod.default ?? mod) as Koffi, name);
-  } catch (e) {
-    return `the koffi FFI package failed to load: ${firstLine(e)} (npm install koffi)`;
-  }
+  const koffi = await loadKoffi();
+  return typeof koffi === 'string' ? koffi : openBlas(koffi, name);
 }
 
 async function openBlas(koffi: Koffi, name: string): Promise<BlasLibrary | string> {
@@ -153,8 +154,4 @@ async function resolveLoadedFile(name: string): Promise<string> {
   } catch {
     return name;
   }
-}
-
-function firstLine(e: unknown): string {
-  return String(e instanceof Error ? e.message : e).split('\n')[0];
 }
