@@ -10,6 +10,8 @@
 const LOG2E: f32 = 1.44269504088896341;
 const LN2_HI: f32 = 0.693359375;
 const LN2_LO: f32 = -2.12194440e-4;
+const MAGIC: f32 = 12582912.0; // 1.5 * 2^23
+const MAGIC_BITS: i32 = 0x4b400000;
 
 /** First byte the JavaScript side may use for its tiles. */
 export function heapBase(): usize {
@@ -19,7 +21,10 @@ export function heapBase(): usize {
 // @ts-ignore: decorator
 @inline function expv(x: v128): v128 {
   x = f32x4.min(f32x4.max(x, f32x4.splat(-87.33654)), f32x4.splat(88.72283));
-  const k = f32x4.nearest(f32x4.mul(x, f32x4.splat(LOG2E)));
+  // k = nearest(x log2 e) by the 1.5 * 2^23 trick: the sum's low mantissa bits are k itself
+  // (cheaper than f32x4.nearest plus i32x4.trunc_sat_f32x4_s, a long sequence on x64)
+  const t = f32x4.add(f32x4.mul(x, f32x4.splat(LOG2E)), f32x4.splat(MAGIC));
+  const k = f32x4.sub(t, f32x4.splat(MAGIC));
   let f = f32x4.sub(x, f32x4.mul(k, f32x4.splat(LN2_HI)));
   f = f32x4.sub(f, f32x4.mul(k, f32x4.splat(LN2_LO)));
   let p = f32x4.splat(1.9875691500e-4);
@@ -30,9 +35,9 @@ export function heapBase(): usize {
   p = f32x4.add(f32x4.mul(p, f), f32x4.splat(5.0000001201e-1));
   p = f32x4.add(f32x4.add(f32x4.mul(p, f32x4.mul(f, f)), f), f32x4.splat(1.0));
   // 2^k through the exponent bits; k is in [-126, 128] after the clamp, 2^128 overflows to inf
-  const big = f32x4.gt(k, f32x4.splat(127.0));
-  const k1 = f32x4.sub(k, v128.and(big, f32x4.splat(1.0)));
-  const scale = i32x4.shl(i32x4.add(i32x4.trunc_sat_f32x4_s(k1), i32x4.splat(127)), 23);
+  const big = f32x4.gt(k, f32x4.splat(127.0)); // all ones (-1) where k = 128: build 2^127, then double
+  const ki = i32x4.add(i32x4.sub(t, i32x4.splat(MAGIC_BITS)), big);
+  const scale = i32x4.shl(i32x4.add(ki, i32x4.splat(127)), 23);
   const r = f32x4.mul(p, scale);
   return v128.bitselect(f32x4.mul(r, f32x4.splat(2.0)), r, big);
 }

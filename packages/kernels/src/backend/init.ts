@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
-import { registerBlasBackend } from '../blas/backend';
+import { blasThreading, registerBlasBackend } from '../blas/backend';
 import { loadBlas } from '../blas/library';
 import { resolveThreads } from '../blas/threads';
 import { BackendError } from '../errors';
@@ -29,8 +29,11 @@ export interface BackendReport {
   reason: string;
   /** WebGPU adapter description, when the backend is webgpu. */
   adapter?: string;
-  /** The BLAS library (vendor, file, what it says of itself), when the backend is blas. */
-  blas?: { vendor: string; file: string; detail?: string };
+  /**
+   * The BLAS library (vendor, file, what it says of itself) and how the threads are used, when the
+   * backend is blas.
+   */
+  blas?: { vendor: string; file: string; detail?: string; threading: string };
   /** Threads the backend computes with (1 for cpu; wasm's thread pool; 0 when unknown). */
   threads: number;
   runtime: 'node' | 'browser';
@@ -90,7 +93,7 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     const lib = await loadBlas();
     if (typeof lib === 'string') throw new BackendError(`backend "blas" is not available: ${lib}`);
     await registerBlasBackend(lib, threads, tinylmKernelNames('blas'));
-    blas = { vendor: lib.vendor, file: lib.file, ...(lib.detail ? { detail: lib.detail } : {}) };
+    blas = { vendor: lib.vendor, file: lib.file, ...(lib.detail ? { detail: lib.detail } : {}), threading: blasThreading() };
   }
   if (chosen === 'wasm' && options.wasmThreads) {
     const wasm = await import('@tensorflow/tfjs-backend-wasm');
@@ -134,6 +137,6 @@ export function formatBackendReport(r: BackendReport): string {
   const lines = [`backend: ${r.backend} (${r.reason})`];
   if (r.adapter) lines.push(`adapter: ${r.adapter}`);
   if (r.blas) lines.push(`blas: ${r.blas.vendor} at ${r.blas.file}${r.blas.detail ? ` (${r.blas.detail})` : ''}`);
-  lines.push(`threads: ${r.threads === 0 ? 'n/a' : r.threads}`, `runtime: ${r.runtime}`);
+  lines.push(`threads: ${r.threads === 0 ? 'n/a' : r.threads}${r.blas ? ` (${r.blas.threading})` : ''}`, `runtime: ${r.runtime}`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 // Which backends can run here, and why not: the data behind `tinylm backends --json`.
 import { loadBlas } from '../blas/library';
+import { poolWorkerScript } from '../blas/thread-pool';
 import { resolveThreads } from '../blas/threads';
 import { requestWebGpuAdapter } from './node-webgpu';
 import { BACKEND_NAMES, type BackendName, firstLine, importOptional, isNode } from './names';
@@ -57,8 +58,9 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
     case 'blas': {
       const r = await loadBlas();
       if (typeof r === 'string') return { name, available: false, reason: r };
+      const script = await poolWorkerScript();
       const threads = await resolveThreads().then(
-        (n) => `${n} thread${n === 1 ? '' : 's'}`,
+        (n) => `${n} thread${n === 1 ? '' : 's'}${n > 1 && typeof script === 'string' ? ` (in products only: tinylm's thread pool cannot start, ${script})` : ''}`,
         (e: Error) => e.message,
       );
       return { name, available: true, reason: `${r.vendor} at ${r.file}${r.detail ? ` (${r.detail})` : ''}; ${threads}` };

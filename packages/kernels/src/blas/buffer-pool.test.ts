@@ -1,9 +1,9 @@
-// The blas backend's array reuse: released arrays come back zeroed, arrays the user read or that
-// another tensor views are never reused, and an allocation that cannot succeed is a MemoryError
-// naming the size and what to reduce.
+// The blas backend's array reuse: released arrays come back zeroed (unless asked not to), arrays
+// the user read or that another tensor views are never reused, shared and plain arrays are never
+// mixed, and an allocation that cannot succeed is a MemoryError naming the size and what to reduce.
 import { describe, expect, it } from 'vitest';
 import { MemoryError } from '../errors';
-import { BufferPool } from './buffer-pool';
+import { BufferPool, isShared } from './buffer-pool';
 
 describe('BufferPool', () => {
   it('reuses a released array of the same length, zeroed', () => {
@@ -36,6 +36,29 @@ describe('BufferPool', () => {
     pool.onWrite(foreign);
     pool.onRelease(foreign);
     expect(pool.take(8)).not.toBe(foreign);
+  });
+
+  it('allocates shared memory while a thread pool runs, never hands back the other kind, and skips zeroing on request', () => {
+    let shared = false;
+    const pool = new BufferPool(1 << 20, () => shared);
+    const plain = pool.take(16);
+    expect(isShared(plain)).toBe(false);
+    pool.onWrite(plain);
+    pool.onRelease(plain);
+    shared = true;
+    const a = pool.take(16);
+    expect(a).not.toBe(plain);
+    expect(isShared(a)).toBe(true);
+    pool.onWrite(a);
+    a.fill(7);
+    pool.onRelease(a);
+    const b = pool.take(16, false);
+    expect(b).toBe(a);
+    expect(b[0]).toBe(7);
+    pool.onWrite(b);
+    pool.onRelease(b);
+    shared = false;
+    expect(pool.take(16)).not.toBe(a);
   });
 
   it('keeps no more than its cap', () => {

@@ -8,6 +8,11 @@ import { MemoryError } from '../errors';
 
 const MiB = 1024 * 1024;
 
+/** The array is a view of a SharedArrayBuffer. */
+export function isShared(a: ArrayBufferView): boolean {
+  return typeof SharedArrayBuffer !== 'undefined' && a.buffer instanceof SharedArrayBuffer;
+}
+
 export class BufferPool {
   private readonly free = new Map<number, Float32Array[]>();
   private readonly owned = new WeakMap<ArrayBufferLike, Float32Array>();
@@ -17,15 +22,25 @@ export class BufferPool {
   /** Bytes of arrays handed out and not yet released (escaped ones included until GC). */
   private liveBytes = 0;
 
-  constructor(private readonly capBytes: number) {}
+  private sharedMode = false;
 
-  /** A zeroed array of n entries, reused where one is free. */
-  take(n: number): Float32Array {
+  /** `shared()` says whether new arrays must be SharedArrayBuffer views (a thread pool reads them). */
+  constructor(
+    private readonly capBytes: number,
+    private readonly shared: () => boolean = () => false,
+  ) {}
+
+  /** An array of n entries, reused where one is free; zeroed unless `zeroed` is false. */
+  take(n: number, zeroed = true): Float32Array {
+    if (this.shared() !== this.sharedMode) {
+      this.clear();
+      this.sharedMode = this.shared();
+    }
     const reused = this.free.get(n)?.pop();
     if (reused) {
       this.pooledBytes -= n * 4;
       this.liveBytes += n * 4;
-      reused.fill(0);
+      if (zeroed) reused.fill(0);
       return reused;
     }
     const a = this.allocate(n);
@@ -36,7 +51,7 @@ export class BufferPool {
 
   private allocate(n: number): Float32Array {
     try {
-      return new Float32Array(n);
+      return this.sharedMode ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
     } catch (e) {
       if (this.pooledBytes > 0) {
         this.clear();
@@ -70,7 +85,7 @@ export class BufferPool {
     if (!parent || parent !== values || !this.live.has(parent)) return;
     this.live.delete(parent);
     this.liveBytes -= parent.byteLength;
-    if (this.escaped.has(parent) || this.pooledBytes + parent.byteLength > this.capBytes) return;
+    if (this.escaped.has(parent) || isShared(parent) !== this.sharedMode || this.pooledBytes + parent.byteLength > this.capBytes) return;
     const list = this.free.get(parent.length);
     if (list) list.push(parent);
     else this.free.set(parent.length, [parent]);

@@ -40,6 +40,6 @@ describe('BLAS library', () => {
     const junk = join(tmpdir(), `tinylm-not-a-library-${process.pid}.so`);
     writeFileSync(junk, 'not an ELF file');
     expect(await openBlasLibrary(junk)).toMatch(new RegExp(`^cannot load ${junk}: `));
-    if (process.platform === 'linux') expect(await openBlasLibrary('libm.so.6')).toBe('libm.so.6 has no cblas_sgemm (a BLAS without the CBLAS interface)');
+    if (process.platform === 'linux') expect(await openBlasLibrary('libm.so.6')).toBe('libm.so.6 has no cblas_sgemm or cblas_scopy (a BLAS without the CBLAS interface)');
   });
 });

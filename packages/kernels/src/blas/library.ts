@@ -28,6 +28,8 @@ export interface BlasLibrary {
   /** What the library reports of itself (OpenBLAS: build config and the CPU kernel it picked). */
   detail?: string;
   sgemm: Sgemm;
+  /** Copies `src` into `dst` (cblas_scopy; as fast as memcpy, also between shared and plain memory). */
+  copy: (src: Float32Array, dst: Float32Array) => void;
   /** Sets the library's own thread count, where it has a call for that (OpenBLAS). */
   setThreads?: (n: number) => void;
 }
@@ -112,15 +114,18 @@ async function openBlas(koffi: Koffi, name: string): Promise<BlasLibrary | strin
     return `cannot load ${name}: ${firstLine(e)}`;
   }
   let raw: (...args: unknown[]) => unknown;
+  let scopy: (...args: unknown[]) => unknown;
   try {
     raw = lib.func(
       'void cblas_sgemm(int order, int transA, int transB, int m, int n, int k, float alpha, const float *a, int lda, const float *b, int ldb, float beta, float *c, int ldc)',
     );
+    scopy = lib.func('void cblas_scopy(int n, const float *x, int incx, float *y, int incy)');
   } catch {
-    return `${name} has no cblas_sgemm (a BLAS without the CBLAS interface)`;
+    return `${name} has no cblas_sgemm or cblas_scopy (a BLAS without the CBLAS interface)`;
   }
   const sgemm: Sgemm = (ta, tb, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc) =>
     void raw(ROW_MAJOR, ta ? TRANS : NO_TRANS, tb ? TRANS : NO_TRANS, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+  const copy = (src: Float32Array, dst: Float32Array) => void scopy(src.length, src, 1, dst, 1);
   const optional = (definition: string) => {
     try {
       return lib.func(definition);
@@ -134,11 +139,11 @@ async function openBlas(koffi: Koffi, name: string): Promise<BlasLibrary | strin
     const setThreads = optional('void openblas_set_num_threads(int n)');
     const core = optional('const char *openblas_get_corename()');
     const detail = `${String(config())}${core ? `, kernel ${String(core())}` : ''}`;
-    return { file, vendor: 'OpenBLAS', detail, sgemm, setThreads: setThreads ? (n) => void setThreads(n) : undefined };
+    return { file, vendor: 'OpenBLAS', detail, sgemm, copy, setThreads: setThreads ? (n) => void setThreads(n) : undefined };
   }
-  if (optional('const char *bli_info_get_version_str()')) return { file, vendor: 'BLIS', sgemm };
-  if (/Accelerate/.test(file)) return { file, vendor: 'Accelerate', sgemm };
-  return { file, vendor: 'CBLAS', sgemm };
+  if (optional('const char *bli_info_get_version_str()')) return { file, vendor: 'BLIS', sgemm, copy };
+  if (/Accelerate/.test(file)) return { file, vendor: 'Accelerate', sgemm, copy };
+  return { file, vendor: 'CBLAS', sgemm, copy };
 }
 
 /** The path of a library loaded by bare name, read from the process's memory map (Linux). */

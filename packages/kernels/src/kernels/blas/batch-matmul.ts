@@ -1,8 +1,10 @@
-// BatchMatMul on the system BLAS: one cblas_sgemm per batch entry (one call for 2-D), transposed
-// operands handed to BLAS as they are (no copies), batch broadcasting as tfjs-cpu does it
-// (entry i of the output reads entry i % batch of each input).
+// BatchMatMul on the system BLAS: one cblas_sgemm per batch entry (one call for 2-D, split by
+// rows over the thread pool), transposed operands handed to BLAS as they are (no copies), batch
+// broadcasting as tfjs-cpu does it (entry i of the output reads entry i % batch of each input).
 import { broadcast_util, type KernelConfig, type KernelFunc, type TensorInfo } from '@tensorflow/tfjs-core';
 import { type BlasBackend, cpuKernel } from '../../blas/backend';
+import { unitsOf } from './parts/context';
+import { matricesPerUnit, productRowsPerUnit, productUnits } from './parts/matmul';
 
 const kernelFunc: KernelFunc = (args) => {
   const { inputs, attrs } = args;
@@ -24,19 +26,20 @@ const kernelFunc: KernelFunc = (args) => {
   // shapes tfjs-cpu rejects (with its message), or broadcasts other than "one side is a single matrix"
   if (k !== kb || (batchA !== batchB && batchA !== 1 && batchB !== 1)) return cpuKernel('BatchMatMul')(args);
   const outer = broadcast_util.assertAndGetBroadcastShape(outerA, outerB);
-  const out = backend.alloc(batch * m * n);
+  // k = 0: no product; the result is zeros
+  const out = k > 0 ? backend.allocForWrite(batch * m * n) : backend.alloc(batch * m * n);
   if (m * n > 0 && k > 0) {
     const av = backend.values(a) as Float32Array;
     const bv = backend.values(b) as Float32Array;
     const [lda, ldb] = [transposeA ? m : k, transposeB ? k : n];
-    const sgemm = backend.blas.sgemm;
-    if (batch === 1) sgemm(transposeA, transposeB, m, n, k, 1, av, lda, bv, ldb, 0, out, n);
-    else {
-      for (let i = 0; i < batch; i++) {
-        const ai = (batchA === 1 ? 0 : i) * m * k;
-        const bi = (batchB === 1 ? 0 : i) * k * n;
-        sgemm(transposeA, transposeB, m, n, k, 1, av.subarray(ai, ai + m * k), lda, bv.subarray(bi, bi + k * n), ldb, 0, out.subarray(i * m * n, (i + 1) * m * n), n);
-      }
+    if (batch === 1) {
+      const rowsPerUnit = productRowsPerUnit(n, k);
+      const work = { transA: transposeA, transB: transposeB, m, n, k, a: av, lda, b: bv, ldb, c: out, ldc: n, rowsPerUnit };
+      backend.parallel('sgemmRows', work, productUnits(m, rowsPerUnit));
+    } else {
+      const perUnit = matricesPerUnit(m, n, k);
+      const work = { transA: transposeA, transB: transposeB, m, n, k, a: av, b: bv, c: out, batchA, batchB, perUnit };
+      backend.parallel('sgemmBatch', work, unitsOf(batch, perUnit));
     }
   }
   return backend.output([...outer, m, n], out);

@@ -1,9 +1,10 @@
 // Add, Sub and Multiply for the blas backend where both operands have one shape, or one is a single
-// value: the wasm SIMD loop. tfjs-cpu's kernels walk every element through index arithmetic
-// (~8 ms for each (1024, 256) residual add of a bench-5m step); other broadcasts stay on them.
+// value: the wasm SIMD loop (parts/elementwise.ts). tfjs-cpu's kernels walk every element through
+// index arithmetic (~8 ms for each (1024, 256) residual add of a bench-5m step); other broadcasts
+// stay on them.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { type BlasBackend, cpuKernel } from '../../blas/backend';
-import { simd } from '../simd/simd';
+import { ELEMENTS_PER_UNIT, unitsOf } from './parts/context';
 
 const OPS = ['Add', 'Sub', 'Multiply'] as const; // tfjs kernel names; codes 0, 1, 2 of simd binary()
 type Op = (typeof OPS)[number];
@@ -18,20 +19,19 @@ function binary(op: Op): KernelFunc {
     const { a, b } = args.inputs as { a: TensorInfo; b: TensorInfo };
     if (a.dtype !== 'float32' || b.dtype !== 'float32') return cpuKernel(op)(args);
     const [av, bv] = [a, b].map((t) => backend.values(t) as Float32Array);
-    const s = simd();
     if (a.shape.length === b.shape.length && a.shape.every((d, i) => d === b.shape[i])) {
-      const out = backend.alloc(av.length);
-      s.tiled(av.length, [{ data: av, width: 1 }, { data: bv, width: 1 }], [{ data: out, width: 1 }], ([pa, pb, py], _r, n) => s.k.binary(code, pa, pb, py, n));
-      return backend.output(a.shape, out);
+      const y = backend.allocForWrite(av.length);
+      backend.parallel('binary', { op: code, a: av, b: bv, y }, unitsOf(av.length, ELEMENTS_PER_UNIT));
+      return backend.output(a.shape, y);
     }
     // a single value against a tensor of at least its rank: the result has the tensor's shape
     const [tensor, value, valueFirst] = sizeOf(b) === 1 && b.shape.length <= a.shape.length ? [a, bv[0], false] : sizeOf(a) === 1 && a.shape.length <= b.shape.length ? [b, av[0], true] : [];
     if (!tensor) return cpuKernel(op)(args);
-    const tv = backend.values(tensor) as Float32Array;
-    const out = backend.alloc(tv.length);
+    const x = backend.values(tensor) as Float32Array;
+    const y = backend.allocForWrite(x.length);
     const sc = valueFirst && op === 'Sub' ? SUB_FROM_SCALAR : code;
-    s.tiled(tv.length, [{ data: tv, width: 1 }], [{ data: out, width: 1 }], ([px, py], _r, n) => s.k.binaryScalar(sc, px, value as number, py, n));
-    return backend.output(tensor.shape, out);
+    backend.parallel('binaryScalar', { op: sc, x, value: value as number, y }, unitsOf(x.length, ELEMENTS_PER_UNIT));
+    return backend.output(tensor.shape, y);
   };
 }
 

@@ -14,7 +14,7 @@ const kernelFunc: KernelFunc = (args) => {
   const row = x.shape.slice(1).reduce((p, q) => p * q, 1);
   const table = backend.values(x) as Float32Array;
   const ids = backend.values(indices) as Int32Array;
-  const out = backend.alloc(ids.length * row);
+  const out = backend.allocForWrite(ids.length * row);
   for (let i = 0; i < ids.length; i++) {
     const id = ids[i];
     if (!(id >= 0 && id < rows)) throw new Error(`GatherV2: index ${id} (position ${i}) is not in [0, ${rows - 1}]`);

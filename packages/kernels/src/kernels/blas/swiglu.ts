@@ -1,16 +1,15 @@
-// TinylmSwiglu and its gradient for the blas backend (wasm SIMD, simd/kernels.ts).
+// TinylmSwiglu and its gradient for the blas backend (parts/elementwise.ts).
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import type { BlasBackend } from '../../blas/backend';
 import { SWIGLU, SWIGLU_GRAD } from '../names';
-import { simd } from '../simd/simd';
+import { ELEMENTS_PER_UNIT, unitsOf } from './parts/context';
 
 const forward: KernelFunc = (args) => {
   const backend = args.backend as BlasBackend;
   const { gate, up } = args.inputs as Record<string, TensorInfo>;
   const [g, u] = [gate, up].map((t) => backend.values(t) as Float32Array);
-  const y = backend.alloc(g.length);
-  const s = simd();
-  s.tiled(g.length, [{ data: g, width: 1 }, { data: u, width: 1 }], [{ data: y, width: 1 }], ([pg, pu, py], _r, n) => s.k.swigluFwd(pg, pu, py, n));
+  const y = backend.allocForWrite(g.length);
+  backend.parallel('swigluFwd', { g, u, y }, unitsOf(g.length, ELEMENTS_PER_UNIT));
   return backend.output(gate.shape, y);
 };
 
@@ -18,14 +17,8 @@ const backward: KernelFunc = (args) => {
   const backend = args.backend as BlasBackend;
   const { gate, up, dy } = args.inputs as Record<string, TensorInfo>;
   const [g, u, d] = [gate, up, dy].map((t) => backend.values(t) as Float32Array);
-  const [dg, du] = [backend.alloc(g.length), backend.alloc(g.length)];
-  const s = simd();
-  s.tiled(
-    g.length,
-    [g, u, d].map((data) => ({ data, width: 1 })),
-    [dg, du].map((data) => ({ data, width: 1 })),
-    ([pg, pu, pd, pdg, pdu], _r, n) => s.k.swigluBwd(pg, pu, pd, pdg, pdu, n),
-  );
+  const [dg, du] = [backend.allocForWrite(g.length), backend.allocForWrite(g.length)];
+  backend.parallel('swigluBwd', { g, u, dy: d, dg, du }, unitsOf(g.length, ELEMENTS_PER_UNIT));
   return [backend.output(gate.shape, dg), backend.output(gate.shape, du)];
 };
 

@@ -12,7 +12,7 @@ const kernelFunc: KernelFunc = (args) => {
   const src = backend.values(x) as Float32Array | Int32Array;
   const rank = x.shape.length;
   const outShape = perm.map((p) => x.shape[p]);
-  const out = x.dtype === 'float32' ? backend.alloc(src.length) : new Int32Array(src.length);
+  const out = x.dtype === 'float32' ? backend.allocForWrite(src.length) : new Int32Array(src.length);
   if (perm.every((p, i) => p === i)) {
     out.set(src);
     return backend.makeTensorInfo(outShape, x.dtype, out);
