@@ -97,6 +97,20 @@ export class BlasBackend extends MathBackendCPU {
     return this.data.get(t.dataId).values as TypedArray;
   }
 
+  /**
+   * Whether a kernel may overwrite `t`'s memory with its own output: one tensor holds it (the
+   * backend's reference count is 1) and no user or other tensor can see the array.
+   */
+  writableInPlace(t: TensorInfo): boolean {
+    return this.refCount(t.dataId) === 1 && this.pool.isPrivate(this.data.get(t.dataId).values);
+  }
+
+  /** An output that is `t` itself (its memory was overwritten in place): one more reference. */
+  sameAs(t: TensorInfo): TensorInfo {
+    this.incRef(t.dataId);
+    return { dataId: t.dataId, shape: t.shape, dtype: t.dtype };
+  }
+
   /** A new float32 tensor of this backend over `values` (taken, not copied). */
   output(shape: number[], values: Float32Array): TensorInfo {
     return this.makeTensorInfo(shape, 'float32', values);

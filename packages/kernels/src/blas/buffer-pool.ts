@@ -92,6 +92,12 @@ export class BufferPool {
     this.pooledBytes += parent.byteLength;
   }
 
+  /** Only its tensor can see `values`: an array of this pool, live, never read, viewed or stored twice. */
+  isPrivate(values: unknown): boolean {
+    const parent = this.parentOf(values);
+    return parent !== undefined && parent === values && this.live.has(parent) && !this.escaped.has(parent);
+  }
+
   /** Drops every pooled array (to GC). */
   clear(): void {
     this.free.clear();

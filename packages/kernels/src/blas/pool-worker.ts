@@ -5,6 +5,7 @@ import { type MessagePort, parentPort, receiveMessageOnPort, workerData } from '
 import { runPart } from '../kernels/blas/parts';
 import { Simd } from '../kernels/simd/simd';
 import { openBlasLibrary } from './library';
+import { spinWhile } from './spin';
 import { DONE, FAILED, GO, IDLE, OK, type PoolTask, type PoolWorkerData, type PoolWorkerHello, QUIT, RUN } from './pool-protocol';
 
 const hello = (h: PoolWorkerHello) => parentPort?.postMessage(h);
@@ -26,6 +27,7 @@ async function main(): Promise<void> {
   const ctx = { simd, blas };
   hello({ ready: true });
   for (;;) {
+    spinWhile(() => Atomics.load(ctrl, GO) === IDLE);
     Atomics.wait(ctrl, GO, IDLE);
     const go = Atomics.exchange(ctrl, GO, IDLE);
     if (go === QUIT) return;

@@ -6,6 +6,7 @@
 import type { MessagePort, Worker } from 'node:worker_threads';
 import { firstLine, importOptional } from '../backend/names';
 import type { PartName } from '../kernels/blas/parts';
+import { spinWhile } from './spin';
 import { DONE, FAILED, GO, PENDING, type PoolTask, type PoolWorkerData, type PoolWorkerHello, QUIT, RUN } from './pool-protocol';
 
 declare const __TINYLM_POOL_WORKER__: string | undefined;
@@ -94,6 +95,7 @@ export class ThreadPool {
       error = e;
     }
     for (const h of busy) {
+      spinWhile(() => Atomics.load(h.ctrl, DONE) === PENDING);
       while (Atomics.load(h.ctrl, DONE) === PENDING) Atomics.wait(h.ctrl, DONE, PENDING);
       if (Atomics.load(h.ctrl, DONE) === FAILED) error ??= new Error(`tinylm blas worker: ${String(this.receive(h.port)?.message)}`);
     }
