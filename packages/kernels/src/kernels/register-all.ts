@@ -7,14 +7,18 @@ import { batchMatMulWasmConfig } from './batch-matmul-wasm';
 import { blasKernelConfigs } from './blas/register-blas';
 import { sparseXentCpuConfigs } from './sparse-xent-cpu';
 import { sparseXentWasmConfigs } from './sparse-xent-wasm';
-import { sparseXentWebGpuConfigs } from './sparse-xent-webgpu';
+import { adamwWebGpuConfigs } from './webgpu/adamw';
+import { rmsNormWebGpuConfigs } from './webgpu/rms-norm';
+import { rotaryWebGpuConfig } from './webgpu/rotary';
+import { sparseXentWebGpuConfigs } from './webgpu/sparse-xent';
+import { swigluWebGpuConfigs } from './webgpu/swiglu';
 import { unsortedSegmentSumWasmConfig } from './unsorted-segment-sum-wasm';
 
 const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Object.freeze({
   cpu: sparseXentCpuConfigs,
   blas: blasKernelConfigs,
   wasm: [unsortedSegmentSumWasmConfig, ...sparseXentWasmConfigs],
-  webgpu: sparseXentWebGpuConfigs,
+  webgpu: [...sparseXentWebGpuConfigs, ...swigluWebGpuConfigs, ...rmsNormWebGpuConfigs, rotaryWebGpuConfig, ...adamwWebGpuConfigs],
 });
 
 /** Registers tinylm's kernels for `backend`; returns the names registered by this call. */

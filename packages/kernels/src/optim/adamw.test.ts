@@ -25,8 +25,8 @@ const gradSteps = [5, 0.1, 0.2].map((scale, step) =>
 );
 const hp = { lr: 0.05, betas: [0.9, 0.95], eps: 1e-8, weight_decay: 0.1, max_norm: 1.0 };
 
-// the fused AdamW / norm kernels (blas) and the composed path (cpu) against the same reference
-const optimBackends = (await backendsUnderTest(probeBackends)).filter((b) => b === 'cpu' || b === 'blas');
+// the fused AdamW / norm kernels (blas, webgpu) and the composed path (cpu) against the same reference
+const optimBackends = (await backendsUnderTest(probeBackends)).filter((b) => b === 'cpu' || b === 'blas' || b === 'webgpu');
 
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });

@@ -3,25 +3,12 @@
 // pass uses one invocation per row (log-sum-exp, then the target's loss), the backward pass one
 // invocation per logit.
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
-import type { WebGPUBackend, WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
-import { SPARSE_XENT, SPARSE_XENT_GRAD, type SparseXentAttrs } from './names';
+import type { WebGPUBackend } from '@tensorflow/tfjs-backend-webgpu';
+import { SPARSE_XENT, SPARSE_XENT_GRAD, type SparseXentAttrs } from '../names';
+import { flatProgram as program } from './program';
 
-function flatProgram(key: string, outputShape: number[], variableNames: string[], body: string): WebGPUProgram {
-  const workgroupSize: [number, number, number] = [64, 1, 1];
-  const dispatchLayout = webgpu_util.flatDispatchLayout(outputShape);
-  return {
-    variableNames,
-    outputShape,
-    shaderKey: key,
-    dispatchLayout,
-    dispatch: webgpu_util.computeDispatch(dispatchLayout, outputShape, workgroupSize),
-    workgroupSize,
-    size: true,
-    uniforms: 'vocab : i32, ignoreIndex : i32,',
-    getUserCode: () => body,
-  };
-}
+const UNIFORMS = 'vocab : i32, ignoreIndex : i32,';
+const flatProgram = (key: string, shape: number[], names: string[], body: string) => program(key, shape, names, body, UNIFORMS);
 
 // Row-wise log-sum-exp: one invocation per row.
 const LSE_WGSL = `
