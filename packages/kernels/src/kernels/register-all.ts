@@ -8,6 +8,7 @@ import { blasKernelConfigs } from './blas/register-blas';
 import { sparseXentCpuConfigs } from './sparse-xent-cpu';
 import { sparseXentWasmConfigs } from './sparse-xent-wasm';
 import { adamwWebGpuConfigs } from './webgpu/adamw';
+import { attentionWebGpuConfigs } from './webgpu/attention';
 import { rmsNormWebGpuConfigs } from './webgpu/rms-norm';
 import { rotaryWebGpuConfig } from './webgpu/rotary';
 import { sparseXentWebGpuConfigs } from './webgpu/sparse-xent';
@@ -18,7 +19,7 @@ const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Ob
   cpu: sparseXentCpuConfigs,
   blas: blasKernelConfigs,
   wasm: [unsortedSegmentSumWasmConfig, ...sparseXentWasmConfigs],
-  webgpu: [...sparseXentWebGpuConfigs, ...swigluWebGpuConfigs, ...rmsNormWebGpuConfigs, rotaryWebGpuConfig, ...adamwWebGpuConfigs],
+  webgpu: [...sparseXentWebGpuConfigs, ...swigluWebGpuConfigs, ...rmsNormWebGpuConfigs, rotaryWebGpuConfig, ...attentionWebGpuConfigs, ...adamwWebGpuConfigs],
 });
 
 /** Registers tinylm's kernels for `backend`; returns the names registered by this call. */
