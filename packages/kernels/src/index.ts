@@ -6,6 +6,8 @@ export type { BackendAvailability } from './backend/probe';
 export { BACKEND_NAMES, isBackendName } from './backend/names';
 export type { BackendName } from './backend/names';
 export { SWIFTSHADER_ICD } from './backend/node-webgpu';
+export { countWebGpuCommands } from './backend/webgpu-counters';
+export type { GpuCommandCounts } from './backend/webgpu-counters';
 export { ensureGradients } from './gradients/ensure-gradients';
 export { registerTinylmKernels, tinylmKernelNames } from './kernels/register-all';
 export { SPARSE_XENT, SPARSE_XENT_GRAD } from './kernels/names';

@@ -3,7 +3,7 @@
 // tokens/s can be compared with PyTorch side by side.
 import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from '@tinylm/arch-config';
-import { AdamW } from '@tinylm/kernels';
+import { AdamW, countWebGpuCommands, type GpuCommandCounts } from '@tinylm/kernels';
 import { LlamaModel } from './model';
 import { seededRandom } from './sampling';
 import { trainStep } from './train-step';
@@ -28,6 +28,25 @@ export interface BenchTrainResult {
   tokens_per_s: number;
   /** Loss of every step, warm-up included. */
   losses: number[];
+  /** tfjs kernel calls in one more (untimed) step, counted with tf.profile. */
+  kernel_calls_per_step: number;
+  /** On webgpu: queue submits, compute passes and dispatches of that step. */
+  gpu?: { submits_per_step: number; compute_passes_per_step: number; dispatches_per_step: number };
+}
+
+/** Counts one more step: tfjs kernel calls, and on webgpu the GPU commands it sends. */
+async function countStep(step: () => Promise<unknown>): Promise<Pick<BenchTrainResult, 'kernel_calls_per_step' | 'gpu'>> {
+  let calls = 0;
+  const profiled = async () => {
+    calls = (await tf.profile(async () => void (await step()))).kernels.length;
+  };
+  if (tf.getBackend() !== 'webgpu') {
+    await profiled();
+    return { kernel_calls_per_step: calls };
+  }
+  const { counts } = await countWebGpuCommands(tf.backend(), profiled);
+  const gpu = (c: GpuCommandCounts) => ({ submits_per_step: c.submits, compute_passes_per_step: c.computePasses, dispatches_per_step: c.dispatches });
+  return { kernel_calls_per_step: calls, gpu: gpu(counts) };
 }
 
 export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions): Promise<BenchTrainResult> {
@@ -51,6 +70,7 @@ export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions
       timed += 1;
     }
     const stepMs = (performance.now() - t0) / timed;
+    const counted = await countStep(() => trainStep(model, opt, ids, targets));
     return {
       params: model.numParams(),
       steps: timed,
@@ -58,6 +78,7 @@ export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions
       step_ms: Math.round(stepMs * 10) / 10,
       tokens_per_s: Math.round(((batch * seq) / stepMs) * 1000 * 10) / 10,
       losses,
+      ...counted,
     };
   } finally {
     tf.dispose([ids, targets]);
