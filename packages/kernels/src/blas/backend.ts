@@ -82,14 +82,10 @@ export class BlasBackend extends MathBackendCPU {
     else runPart(name, ctx, args, 0, units);
   }
 
-  /** A zeroed float32 array a part may write from any thread (reduction partials). */
-  scratch(n: number): Float32Array {
-    return this.settings.pool ? new Float32Array(new SharedArrayBuffer(n * 4)) : new Float32Array(n);
-  }
-
-  /** A zeroed float64 array a part may write from any thread (reduction partials). */
-  scratch64(n: number): Float64Array {
-    return this.settings.pool ? new Float64Array(new SharedArrayBuffer(n * 8)) : new Float64Array(n);
+  /** A zeroed array of n entries a part may write from any thread (reduction partials). */
+  scratch<A extends Float32Array | Float64Array>(type: { new (buffer: ArrayBufferLike): A; BYTES_PER_ELEMENT: number }, n: number): A {
+    const bytes = n * type.BYTES_PER_ELEMENT;
+    return new type(this.settings.pool ? new SharedArrayBuffer(bytes) : new ArrayBuffer(bytes));
   }
 
   /** The typed array behind a tensor of this backend. */

@@ -32,7 +32,7 @@ const sumSquares: KernelFunc = (args) => {
   const xs = (Object.values(args.inputs) as TensorInfo[]).map((t) => backend.values(t) as Float32Array);
   const firstUnit = unitStarts(xs);
   const units = firstUnit[firstUnit.length - 1];
-  const partials = backend.scratch64(units);
+  const partials = backend.scratch(Float64Array, units);
   backend.parallel('sumSquares', { xs, firstUnit, partials }, units);
   let total = 0;
   for (const p of partials) total += p;

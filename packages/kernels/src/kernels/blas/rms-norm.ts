@@ -24,7 +24,7 @@ const backward: KernelFunc = (args) => {
   const v = (t: TensorInfo) => backend.values(t) as Float32Array;
   const dx = backend.allocForWrite(n * c);
   const units = unitsOf(n, rowsPerUnit(c));
-  const partials = backend.scratch(units * c);
+  const partials = backend.scratch(Float32Array, units * c);
   backend.parallel('rmsNormBwd', { x: v(x), w: v(weight), rstd: v(rstd), dy: v(dy), dx, partials, c }, units);
   const dw = backend.alloc(c);
   for (let u = 0; u < units; u++) {

@@ -6,11 +6,9 @@
 //   backward: delta_i = dO_i . O_i per query row; dQ per query row; dK and dV per key row, summed
 //             over the key's H / KV query heads and the queries that see it.
 // Query head h reads KV head floor(h / (H / KV)); heads in (B, H, T, D) or (B, T, H, D).
-import type { WebGPUProgram } from '@tensorflow/tfjs-backend-webgpu';
-import { webgpu_util } from '@tensorflow/tfjs-backend-webgpu';
 import type { KernelConfig, KernelFunc, TensorInfo } from '@tensorflow/tfjs-core';
 import { ATTENTION, ATTENTION_GRAD, type AttentionAttrs } from '../names';
-import { run, type Uniform } from './program';
+import { rowProgram as program, run, type Uniform } from './program';
 
 const UNIFORMS = 'rows : i32, heads : i32, kvHeads : i32, seq : i32, keys : i32, offset : i32, bthd : i32, scale : f32,';
 
@@ -141,22 +139,6 @@ const DK = (d: number) =>
     ' * uniforms.scale',
   );
 
-/** One invocation per row (64 to a workgroup) writing into an output of `outputShape`. */
-function rowProgram(key: string, outputShape: number[], rows: number, variableNames: string[], code: string): WebGPUProgram {
-  const workgroupSize: [number, number, number] = [64, 1, 1];
-  const layout = webgpu_util.flatDispatchLayout([rows]);
-  return {
-    variableNames,
-    outputShape,
-    shaderKey: key,
-    dispatchLayout: layout,
-    dispatch: webgpu_util.computeDispatch(layout, [rows], workgroupSize),
-    workgroupSize,
-    uniforms: UNIFORMS,
-    getUserCode: () => code,
-  };
-}
-
 function dims(q: TensorInfo, k: TensorInfo, { offset, layout }: AttentionAttrs) {
   const bthd = layout === 'bthd';
   const [b, h, t, d] = bthd ? [q.shape[0], q.shape[2], q.shape[1], q.shape[3]] : q.shape;
@@ -172,8 +154,8 @@ const forward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { q, k, v } = inputs as Record<string, TensorInfo>;
   const { b, h, t, d, uniforms, key } = dims(q, k, attrs as unknown as AttentionAttrs);
   const rows = b * h * t;
-  const lse = run(backend, rowProgram(key('lse'), [b, h, t], rows, ['q', 'k'], LSE(d)), [q, k], uniforms(rows));
-  const out = run(backend, rowProgram(key('out'), q.shape, rows, ['q', 'k', 'v', 'lse'], OUT(d)), [q, k, v, lse], uniforms(rows));
+  const lse = run(backend, program(key('lse'), [b, h, t], rows, ['q', 'k'], LSE(d), UNIFORMS), [q, k], uniforms(rows));
+  const out = run(backend, program(key('out'), q.shape, rows, ['q', 'k', 'v', 'lse'], OUT(d), UNIFORMS), [q, k, v, lse], uniforms(rows));
   return [out, lse];
 };
 
@@ -182,10 +164,10 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const { b, h, t, d, kv, s, uniforms, key } = dims(q, k, attrs as unknown as AttentionAttrs);
   const rows = b * h * t;
   const keyRows = b * kv * s;
-  const delta = run(backend, rowProgram(key('delta'), [b, h, t], rows, ['dy', 'attnOut'], DELTA(d)), [dy, out], uniforms(rows));
-  const dq = run(backend, rowProgram(key('dq'), q.shape, rows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DQ(d)), [q, k, v, lse, dy, delta], uniforms(rows));
-  const dk = run(backend, rowProgram(key('dk'), k.shape, keyRows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DK(d)), [q, k, v, lse, dy, delta], uniforms(keyRows));
-  const dv = run(backend, rowProgram(key('dv'), v.shape, keyRows, ['q', 'k', 'lse', 'dy'], DV(d)), [q, k, lse, dy], uniforms(keyRows));
+  const delta = run(backend, program(key('delta'), [b, h, t], rows, ['dy', 'attnOut'], DELTA(d), UNIFORMS), [dy, out], uniforms(rows));
+  const dq = run(backend, program(key('dq'), q.shape, rows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DQ(d), UNIFORMS), [q, k, v, lse, dy, delta], uniforms(rows));
+  const dk = run(backend, program(key('dk'), k.shape, keyRows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DK(d), UNIFORMS), [q, k, v, lse, dy, delta], uniforms(keyRows));
+  const dv = run(backend, program(key('dv'), v.shape, keyRows, ['q', 'k', 'lse', 'dy'], DV(d), UNIFORMS), [q, k, lse, dy], uniforms(keyRows));
   (backend as unknown as { disposeData(id: unknown): void }).disposeData(delta.dataId);
   return [dq, dk, dv];
 };

@@ -37,6 +37,22 @@ export function singleWorkgroupProgram(key: string, variableNames: string[], bod
   };
 }
 
+/** A program with one invocation per row (64 to a workgroup), writing into an output of `outputShape`. */
+export function rowProgram(key: string, outputShape: number[], rows: number, variableNames: string[], body: string, uniforms = ''): WebGPUProgram {
+  const workgroupSize: [number, number, number] = [64, 1, 1];
+  const dispatchLayout = webgpu_util.flatDispatchLayout([rows]);
+  return {
+    variableNames,
+    outputShape,
+    shaderKey: key,
+    dispatchLayout,
+    dispatch: webgpu_util.computeDispatch(dispatchLayout, [rows], workgroupSize),
+    workgroupSize,
+    uniforms,
+    getUserCode: () => body,
+  };
+}
+
 export type Uniform = { type: 'int32' | 'float32'; data: number[] };
 
 /** Runs `program` on the webgpu backend; float32 output. */
