@@ -27,3 +27,4 @@ export type { AdamWOptions, AdamWState } from './optim/adamw';
 export { clipGradNorm, clipScale, globalNorm } from './optim/clip-grad-norm';
 export type { ClippedGradients } from './optim/clip-grad-norm';
 export { TinylmError, BackendError, ArgumentError, MemoryError } from './errors';
+export * as gpuStep from './webgpu-step/index';

@@ -15,3 +15,5 @@ export { trainStep, computeGradients, applyGradients } from './train-step';
 export type { TrainStepOptions, TrainStepResult, Gradients } from './train-step';
 export { benchTrain } from './bench';
 export type { BenchTrainOptions, BenchTrainResult } from './bench';
+export { CompiledTrainStep } from './webgpu-step/compiled-step';
+export type { CompiledStepOptions, CompiledStepResult, MicroBatch } from './webgpu-step/compiled-step';
