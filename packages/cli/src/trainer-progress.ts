@@ -9,7 +9,7 @@ export function trainerProgress(status: StatusLine, label?: string): (e: TrainEv
   const p = label ? `${label}: ` : '';
   return (e) => {
     if (e.kind === 'start') {
-      status.final(`${p}${e.batches} batches, ${e.totalSteps} steps in all` + (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''));
+      status.final(`${p}${e.batches} batches, ${e.totalSteps} steps in all${e.stepPath === 'tfjs' ? '' : ` (${e.stepPath})`}` + (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''));
     } else if (e.kind === 'step') {
       status.update(
         `${p}round ${e.round} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +

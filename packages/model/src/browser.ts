@@ -17,3 +17,5 @@ export { benchTrain } from './bench';
 export type { BenchTrainOptions, BenchTrainResult } from './bench';
 export { CompiledTrainStep } from './webgpu-step/compiled-step';
 export type { CompiledStepOptions, CompiledStepResult, MicroBatch } from './webgpu-step/compiled-step';
+export { webgpuStepChoice } from './webgpu-step/choice';
+export type { WebGpuStepChoice } from './webgpu-step/choice';

@@ -10,7 +10,7 @@ import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { AdamW } from '@tinylm/kernels';
-import { applyGradients, computeGradients, type LlamaModel } from '@tinylm/model';
+import type { LlamaModel, MicroBatch, WebGpuStepChoice } from '@tinylm/model';
 import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import { type BatchPartition, firstRoundPlan, partitionBatches, type RoundPlan, refinedRoundPlan, refinedRoundSize } from './batches';
 import { listCheckpoints, loadLatestCheckpoint, removeStaleTemps, saveCheckpoint } from './checkpoint';
@@ -20,6 +20,18 @@ import { bytesPerTokenOf, type EvalResult, evaluate } from './evaluate';
 import { MetricsLog } from './metrics';
 import { type Granularity, lossStats, sampleByLoss, scoreUnits, selectedSequences } from './refine';
 import { lrAt, type LrSchedule } from './schedule';
+import { createStepRunner, type StepOutcome } from './step-runner';
+
+/** A submitted optimizer step, with what its log line and a divergence error need. */
+interface TakenStep {
+  outcome: Promise<StepOutcome>;
+  step: number;
+  round: number;
+  /** First micro-batch of the round it used. */
+  position: number;
+  lr: number;
+  plan: RoundPlan;
+}
 
 export interface TrainOptions {
   model: LlamaModel;
@@ -70,10 +82,16 @@ export interface TrainOptions {
   /** For bits per byte (decodes the held-out ids). */
   tokenizer?: Tokenizer;
   onEvent?: (event: TrainEvent) => void;
+  /**
+   * On the webgpu backend: 'compiled' trains with the compiled WebGPU step, 'tfjs' with the per-op
+   * path (the reference); default TINYLM_WEBGPU_STEP, else 'compiled'. Other backends always take
+   * the per-op path.
+   */
+  webgpuStep?: WebGpuStepChoice;
 }
 
 export type TrainEvent =
-  | { kind: 'start'; totalSteps: number; startStep: number; batches: number; refinedBatches: number; resumedFrom?: string }
+  | { kind: 'start'; totalSteps: number; startStep: number; batches: number; refinedBatches: number; resumedFrom?: string; stepPath: string }
   | { kind: 'step'; round: number; step: number; totalSteps: number; loss: number; lr: number; tokensPerSecond: number; etaSeconds: number }
   | { kind: 'eval'; round: number; step: number; result: EvalResult }
   | { kind: 'score'; round: number; done: number; total: number }
@@ -107,7 +125,7 @@ function firstDifference(a: Record<string, unknown>, b: Record<string, unknown>)
   return undefined;
 }
 
-function microBatchTensors(data: PackedData, seqs: Uint32Array): { ids: tf.Tensor2D; targets: tf.Tensor2D } {
+function microBatchArrays(data: PackedData, seqs: Uint32Array): MicroBatch {
   const t = data.seqLen;
   const ids = new Int32Array(seqs.length * t);
   const targets = new Int32Array(seqs.length * t);
@@ -116,7 +134,7 @@ function microBatchTensors(data: PackedData, seqs: Uint32Array): { ids: tf.Tenso
     ids.set(seq.subarray(0, t), i * t);
     targets.set(seq.subarray(1), i * t);
   });
-  return { ids: tf.tensor2d(ids, [seqs.length, t], 'int32'), targets: tf.tensor2d(targets, [seqs.length, t], 'int32') };
+  return { ids, targets };
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
@@ -230,117 +248,126 @@ export async function train(o: TrainOptions): Promise<TrainResult> {
     emit({ kind: 'checkpoint', step: state.step, dir });
   };
 
-  emit({ kind: 'start', totalSteps, startStep: state.step, batches: N, refinedBatches: refinedMicro, resumedFrom });
   const t0 = performance.now() - state.elapsed * 1000; // elapsed_s continues across a resume
   const tStart = performance.now(); // tokens/s and ETA count this process only
   const startStep = state.step;
-  let lastEval: EvalResult | undefined;
+  const runner = await createStepRunner(o.model, opt, {
+    batch: B,
+    seq: T,
+    microBatches: accum,
+    clip: o.clip ?? 1.0,
+    webgpuStep: o.webgpuStep,
+    warn: (message) => emit({ kind: 'warn', message }),
+  });
+  let pending: TakenStep | undefined;
+  /** Waits for a submitted step's outcome, stops on divergence (naming the step), logs it. */
+  const settle = async (t: TakenStep) => {
+    const { loss, gradNorm, skipped } = await t.outcome;
+    if (skipped) {
+      await runner.sync(); // the weights of the last good step (steps submitted after it were not applied)
+      const seqs = Array.from({ length: accum }, (_, a) => Array.from(t.plan.sequencesOf(t.position + a))).flat();
+      const what = Number.isFinite(loss) ? `the gradient norm is ${gradNorm}` : `loss is ${loss}`;
+      throw new TrainingDivergedError(
+        `${what} at step ${t.step} (round ${t.round}, micro-batches ${t.position}..${t.position + accum - 1} of the round, ` +
+          `sequences ${seqs.slice(0, 8).join(', ')}${seqs.length > 8 ? ', ...' : ''}); the weights were not updated and the last checkpoint is kept`,
+      );
+    }
+    state.elapsed = (performance.now() - t0) / 1000;
+    const tokens = t.step * accum * B * T;
+    const tokensPerSecond = ((t.step - startStep) * accum * B * T) / Math.max((performance.now() - tStart) / 1000, 1e-9);
+    await metrics.write({ step: t.step, round: t.round, loss, lr: t.lr, tokens, elapsed_s: Math.round(state.elapsed * 1000) / 1000, grad_norm: gradNorm });
+    emit({
+      kind: 'step',
+      round: t.round,
+      step: t.step,
+      totalSteps,
+      loss,
+      lr: t.lr,
+      tokensPerSecond,
+      etaSeconds: ((totalSteps - t.step) * accum * B * T) / Math.max(tokensPerSecond, 1e-9),
+    });
+  };
 
-  for (let round = state.round; round <= rounds; round++) {
-    const plan: RoundPlan =
-      round === 1 ? firstRoundPlan(partition, s1 * accum, seed) : refinedRoundPlan(round, state.selection!, B);
-    const roundSteps = round === 1 ? s1 : refinedSteps;
-    let position = round === state.round ? state.position : 0;
-    while (position < roundSteps * accum) {
-      const lr = lrAt(state.step, schedule);
-      let summed: Record<string, tf.Tensor> | undefined;
-      let lossSum = 0;
-      for (let a = 0; a < accum; a++) {
-        const { ids, targets } = microBatchTensors(o.train, plan.sequencesOf(position + a));
-        const { loss, grads } = computeGradients(o.model, ids, targets);
-        tf.dispose([ids, targets]);
-        lossSum += (await loss.data())[0];
-        loss.dispose();
-        if (!summed) summed = grads;
-        else {
-          const next: Record<string, tf.Tensor> = {};
-          for (const k of Object.keys(grads)) next[k] = tf.add(summed[k], grads[k]);
-          tf.dispose([...Object.values(summed), ...Object.values(grads)]);
-          summed = next;
+  try {
+    emit({ kind: 'start', totalSteps, startStep: state.step, batches: N, refinedBatches: refinedMicro, resumedFrom, stepPath: runner.kind });
+    let lastEval: EvalResult | undefined;
+
+    for (let round = state.round; round <= rounds; round++) {
+      const plan: RoundPlan =
+        round === 1 ? firstRoundPlan(partition, s1 * accum, seed) : refinedRoundPlan(round, state.selection!, B);
+      const roundSteps = round === 1 ? s1 : refinedSteps;
+      let position = round === state.round ? state.position : 0;
+      while (position < roundSteps * accum) {
+        const lr = lrAt(state.step, schedule);
+        const micro = Array.from({ length: accum }, (_, a) => microBatchArrays(o.train, plan.sequencesOf(position + a)));
+        const taken: TakenStep = { outcome: runner.submit(micro, lr), step: state.step + 1, round, position, lr, plan };
+        state.step += 1;
+        position += accum;
+        // the previous step settles while this one runs; a step whose outcome the schedule needs settles now
+        if (pending) await settle(pending);
+        pending = taken;
+        const evalDue = Boolean(o.evalEvery && state.step % o.evalEvery === 0);
+        const checkpointDue = Boolean(o.checkpointEvery && state.step % o.checkpointEvery === 0 && position < roundSteps * accum);
+        if (!runner.pipelined || evalDue || checkpointDue || position >= roundSteps * accum) {
+          await settle(pending);
+          pending = undefined;
+          await runner.sync();
         }
+        if (evalDue) lastEval = await runEval(round);
+        if (checkpointDue) await checkpoint(round, position, round === 1 ? undefined : state.selection);
       }
-      const loss = lossSum / accum;
-      if (!Number.isFinite(loss)) {
-        tf.dispose(Object.values(summed!));
-        const seqs = Array.from({ length: accum }, (_, a) => Array.from(plan.sequencesOf(position + a))).flat();
-        throw new TrainingDivergedError(
-          `loss is ${loss} at step ${state.step + 1} (round ${round}, micro-batches ${position}..${position + accum - 1} of the round, ` +
-            `sequences ${seqs.slice(0, 8).join(', ')}${seqs.length > 8 ? ', ...' : ''}); the weights were not updated and the last checkpoint is kept`,
+      if (!(o.evalEvery && state.step % o.evalEvery === 0)) lastEval = await runEval(round);
+      if (round < rounds) {
+        const scores = await scoreUnits(o.model, o.train, partition, granularity, chunk, (done, total) => emit({ kind: 'score', round, done, total }));
+        const picked = sampleByLoss(scores, drawn, temperature, seed, round + 1);
+        state.selection = selectedSequences(partition, picked, granularity);
+        const file = join(o.outDir, 'rounds', `round-${round + 1}.json`);
+        await writeFile(
+          file,
+          `${JSON.stringify({
+            round: round + 1,
+            scored_after_round: round,
+            step: state.step,
+            granularity,
+            temperature,
+            sample_rate: rate,
+            units_total: units,
+            units_selected: picked.length,
+            loss_all: lossStats(scores),
+            loss_selected: lossStats(picked.map((i) => scores[i])),
+            selected_units: picked,
+            selected_losses: picked.map((i) => scores[i]),
+          })}\n`,
         );
-      }
-      const grads = accum === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([k, g]) => [k, tf.div(g, accum)]));
-      if (accum > 1) tf.dispose(Object.values(summed!));
-      const gradNorm = await applyGradients(o.model, opt, grads, { clip: o.clip ?? 1.0, lr });
-      state.step += 1;
-      position += accum;
-      state.elapsed = (performance.now() - t0) / 1000;
-      const tokens = state.step * accum * B * T;
-      const tokensPerSecond = ((state.step - startStep) * accum * B * T) / Math.max((performance.now() - tStart) / 1000, 1e-9);
-      await metrics.write({ step: state.step, round, loss, lr, tokens, elapsed_s: Math.round(state.elapsed * 1000) / 1000, grad_norm: gradNorm });
-      emit({
-        kind: 'step',
-        round,
-        step: state.step,
-        totalSteps,
-        loss,
-        lr,
-        tokensPerSecond,
-        etaSeconds: ((totalSteps - state.step) * accum * B * T) / Math.max(tokensPerSecond, 1e-9),
-      });
-      if (o.evalEvery && state.step % o.evalEvery === 0) lastEval = await runEval(round);
-      if (o.checkpointEvery && state.step % o.checkpointEvery === 0 && position < roundSteps * accum) {
+        emit({ kind: 'round', round: round + 1, file });
+        await checkpoint(round + 1, 0, state.selection);
+      } else {
         await checkpoint(round, position, round === 1 ? undefined : state.selection);
       }
     }
-    if (!(o.evalEvery && state.step % o.evalEvery === 0)) lastEval = await runEval(round);
-    if (round < rounds) {
-      const scores = await scoreUnits(o.model, o.train, partition, granularity, chunk, (done, total) => emit({ kind: 'score', round, done, total }));
-      const picked = sampleByLoss(scores, drawn, temperature, seed, round + 1);
-      state.selection = selectedSequences(partition, picked, granularity);
-      const file = join(o.outDir, 'rounds', `round-${round + 1}.json`);
-      await writeFile(
-        file,
-        `${JSON.stringify({
-          round: round + 1,
-          scored_after_round: round,
-          step: state.step,
-          granularity,
-          temperature,
-          sample_rate: rate,
-          units_total: units,
-          units_selected: picked.length,
-          loss_all: lossStats(scores),
-          loss_selected: lossStats(picked.map((i) => scores[i])),
-          selected_units: picked,
-          selected_losses: picked.map((i) => scores[i]),
-        })}\n`,
-      );
-      emit({ kind: 'round', round: round + 1, file });
-      await checkpoint(round + 1, 0, state.selection);
-    } else {
-      await checkpoint(round, position, round === 1 ? undefined : state.selection);
-    }
-  }
 
-  if ((o.finalScores ?? true) && rounds > 1) {
-    const scores = await scoreUnits(o.model, o.train, partition, granularity, chunk, (done, total) => emit({ kind: 'score', round: rounds, done, total }));
-    const perRound = [];
-    for (let round = 2; round <= rounds; round++) {
-      const drawnFile = JSON.parse(await readFile(join(o.outDir, 'rounds', `round-${round}.json`), 'utf8')) as {
-        selected_units: number[];
-        selected_losses: number[];
-      };
-      perRound.push({
-        round,
-        selected_loss_when_drawn: lossStats(drawnFile.selected_losses),
-        selected_loss_at_end: lossStats(drawnFile.selected_units.map((i) => scores[i])),
-      });
+    if ((o.finalScores ?? true) && rounds > 1) {
+      const scores = await scoreUnits(o.model, o.train, partition, granularity, chunk, (done, total) => emit({ kind: 'score', round: rounds, done, total }));
+      const perRound = [];
+      for (let round = 2; round <= rounds; round++) {
+        const drawnFile = JSON.parse(await readFile(join(o.outDir, 'rounds', `round-${round}.json`), 'utf8')) as {
+          selected_units: number[];
+          selected_losses: number[];
+        };
+        perRound.push({
+          round,
+          selected_loss_when_drawn: lossStats(drawnFile.selected_losses),
+          selected_loss_at_end: lossStats(drawnFile.selected_units.map((i) => scores[i])),
+        });
+      }
+      await writeFile(
+        join(o.outDir, 'rounds', 'final-scores.json'),
+        `${JSON.stringify({ step: state.step, granularity, loss_all: lossStats(scores), rounds: perRound })}\n`,
+      );
     }
-    await writeFile(
-      join(o.outDir, 'rounds', 'final-scores.json'),
-      `${JSON.stringify({ step: state.step, granularity, loss_all: lossStats(scores), rounds: perRound })}\n`,
-    );
+    return { steps: state.step, tokens: state.step * accum * B * T, finalEval: lastEval ?? (await runEval(rounds)), runDir: o.outDir };
+  } finally {
+    runner.dispose();
+    opt.dispose();
   }
-  opt.dispose();
-  return { steps: state.step, tokens: state.step * accum * B * T, finalEval: lastEval ?? (await runEval(rounds)), runDir: o.outDir };
 }

@@ -39,7 +39,7 @@ export function matmul({ m, n, k, transA = false, transB = false, mode = 'store'
     : `let p = e / ${TILE}; let j = e % ${TILE};
        let gj = col0 + j; let gp = k0 + p;
        Bs[p * ${TILE} + j] = select(0.0, b[gp * N + gj], gj < N && gp < K);`;
-  const write = { store: 'acc[r * 4 + c]', accumulate: 'dst[o] + acc[r * 4 + c]', addend: 'addend[o] + acc[r * 4 + c]' }[mode];
+  const write = { store: 'row[c]', accumulate: 'dst[o] + row[c]', addend: 'addend[o] + row[c]' }[mode];
   const tilesN = Math.ceil(n / TILE);
   return kernel({
     label: `matmul ${m}x${n}x${k}${transA ? ' tA' : ''}${transB ? ' tB' : ''} ${mode}`,
@@ -59,7 +59,8 @@ var<workgroup> Bs : array<f32, ${TILE * DEPTH}>;`,
   let t = ty * 16 + tx;
   let row0 = (wg / ${tilesN}) * ${TILE};
   let col0 = (wg % ${tilesN}) * ${TILE};
-  var acc : array<f32, 16>;
+  // the 4 x 4 block in four vec4 registers (rows), unrolled: no dynamically indexed private arrays
+  var acc0 = vec4<f32>(); var acc1 = vec4<f32>(); var acc2 = vec4<f32>(); var acc3 = vec4<f32>();
   for (var k0 = 0; k0 < K; k0 = k0 + ${DEPTH}) {
     for (var q = 0; q < 4; q++) {
       let e = t + q * 256;
@@ -68,17 +69,20 @@ var<workgroup> Bs : array<f32, ${TILE * DEPTH}>;`,
     }
     workgroupBarrier();
     for (var p = 0; p < ${DEPTH}; p++) {
-      var av : array<f32, 4>;
-      var bv : array<f32, 4>;
-      for (var r = 0; r < 4; r++) { av[r] = As[p * ${TILE} + ty * 4 + r]; bv[r] = Bs[p * ${TILE} + tx * 4 + r]; }
-      for (var r = 0; r < 4; r++) {
-        for (var c = 0; c < 4; c++) { acc[r * 4 + c] = acc[r * 4 + c] + av[r] * bv[c]; }
-      }
+      let ao = p * ${TILE} + ty * 4;
+      let bo = p * ${TILE} + tx * 4;
+      let bv = vec4<f32>(Bs[bo], Bs[bo + 1], Bs[bo + 2], Bs[bo + 3]);
+      acc0 = acc0 + As[ao] * bv;
+      acc1 = acc1 + As[ao + 1] * bv;
+      acc2 = acc2 + As[ao + 2] * bv;
+      acc3 = acc3 + As[ao + 3] * bv;
     }
     workgroupBarrier();
   }
+  let block = array<vec4<f32>, 4>(acc0, acc1, acc2, acc3);
   for (var r = 0; r < 4; r++) {
     let i = row0 + ty * 4 + r;
+    let row = block[r];
     for (var c = 0; c < 4; c++) {
       let j = col0 + tx * 4 + c;
       if (i < M && j < N) { let o = i * N + j; dst[o] = ${write}; }

@@ -10,7 +10,7 @@ import { f32, grid, kernel, type Kernel, NOT_FINITE, treeReduce } from './wgsl';
 
 const WG = 256;
 /** Gradient entries each partial-sum workgroup covers. */
-export const SUMSQ_SPAN = WG * 16;
+export const SUMSQ_SPAN = WG * 64;
 
 /** Sums of squares of `grads[0..n)` into partials[at + w], one per workgroup w. */
 export function sumSquaresPartial(n: number, at: number): Kernel {
@@ -81,13 +81,15 @@ export function adamwArena(n: number, decayEnd: number, { beta1, beta2, eps }: A
     ],
     workgroupSize: WG,
     decls: `const N = ${n}; const DECAY_END = ${decayEnd};
-const B1 = ${f32(beta1)}; const B2 = ${f32(beta2)}; const EPS = ${f32(eps)};`,
+const B1 = ${f32(beta1)}; const B2 = ${f32(beta2)}; const EPS = ${f32(eps)};
+// 1 - beta rounded from float64 (as torch does): 1.0 - B2 in f32 is 1 - fround(0.999), 1.3e-5 off 0.001
+const OMB1 = ${f32(1 - beta1)}; const OMB2 = ${f32(1 - beta2)};`,
     body: `
   let i = wg * ${WG} + lx;
   if (i < N && state[0] == 0.0) {
     let g = grads[i] * stats[3];
-    let m1 = B1 * m[i] + (1.0 - B1) * g;
-    let v1 = B2 * v[i] + (1.0 - B2) * g * g;
+    let m1 = B1 * m[i] + OMB1 * g;
+    let v1 = B2 * v[i] + OMB2 * g * g;
     m[i] = m1;
     v[i] = v1;
     let keep = select(1.0, hyper[2], i < DECAY_END);
