@@ -2,10 +2,23 @@
 // the backend (explicit flag > TINYLM_BACKEND > best available) and prints what was chosen on stderr.
 import { availableParallelism } from 'node:os';
 import { type BackendReport, initBackend } from '@tinylm/kernels';
+import { type WebGpuStepChoice, webgpuStepChoice } from '@tinylm/model';
 import { intFlag, UsageError } from '../args';
 import type { CliIo } from '../io';
 
 export const BACKEND_FLAG = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
+
+/** `--webgpu-step compiled|tfjs`, for the commands that train: which step runs on webgpu. */
+export const WEBGPU_STEP_FLAG = { 'webgpu-step': { type: 'string' } } as const;
+
+/** --webgpu-step as a choice (default TINYLM_WEBGPU_STEP, else compiled). */
+export function webgpuStepFlag(value: unknown): WebGpuStepChoice {
+  try {
+    return webgpuStepChoice(value === undefined ? undefined : String(value));
+  } catch {
+    throw new UsageError(`--webgpu-step must be compiled or tfjs (or TINYLM_WEBGPU_STEP), got "${String(value ?? process.env.TINYLM_WEBGPU_STEP)}"`);
+  }
+}
 
 /** --threads as a number: 1 to the cores of this machine (the blas backend's threads). */
 export function threadsFlag(value: unknown): number | undefined {

@@ -7,12 +7,12 @@ import { probeBackends } from '@tinylm/kernels';
 import { benchTrain } from '@tinylm/model';
 import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
-import { BACKEND_FLAG, startBackend } from './backend-flag';
+import { BACKEND_FLAG, startBackend, WEBGPU_STEP_FLAG, webgpuStepFlag } from './backend-flag';
 import type { Command } from './command';
 import { runTorchReference, type TorchReference, torchReferenceSetup } from './torch-reference';
 
 const USAGE =
-  'tinylm bench train --preset bench-5m|bench-20m|bench-100m [--backend NAME] [--threads N] [--all] [--threads N] [--steps N] [--warmup N] [--max-seconds S] [--seed S] [--json]';
+  'tinylm bench train --preset bench-5m|bench-20m|bench-100m [--backend NAME] [--threads N] [--all] [--webgpu-step compiled|tfjs] [--steps N] [--warmup N] [--max-seconds S] [--seed S] [--json]';
 
 /** Batch and sequence length of each bench preset, as in bench/torch_train_ref.py. */
 export const SHAPES: Record<string, { batch: number; seq: number }> = {
@@ -55,7 +55,7 @@ export const benchCommand: Command = {
     if (argv[0] !== 'train') throw new UsageError(`unknown benchmark "${argv[0] ?? ''}"\nusage: ${USAGE}`);
     const { values } = parseFlags(
       argv.slice(1),
-      { ...BACKEND_FLAG, preset: { type: 'string' }, all: { type: 'boolean' }, steps: { type: 'string' }, 'max-seconds': { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      { ...BACKEND_FLAG, ...WEBGPU_STEP_FLAG, preset: { type: 'string' }, all: { type: 'boolean' }, steps: { type: 'string' }, 'max-seconds': { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
       USAGE,
     );
     const preset = (values.preset as string | undefined) ?? 'bench-5m';
@@ -65,6 +65,7 @@ export const benchCommand: Command = {
     const steps = intFlag('steps', values.steps, 3);
     const warmup = intFlag('warmup', values.warmup, 1, 0);
     const seed = intFlag('seed', values.seed, 0, 0);
+    const webgpuStep = webgpuStepFlag(values['webgpu-step']);
     const maxSeconds = values['max-seconds'] === undefined ? undefined : intFlag('max-seconds', values['max-seconds']);
     let backends: (string | undefined)[] = [values.backend as string | undefined];
     if (values.all && values.backend === undefined) {
@@ -81,7 +82,7 @@ export const benchCommand: Command = {
     for (const name of backends) {
       const report = await startBackend({ backend: name, threads: values.threads }, io, Boolean(values.json));
       io.err(`bench ${preset} on ${report.backend}: ${warmup} warm-up + ${steps} timed steps of ${shape.batch}x${shape.seq} tokens ...`);
-      const r = await benchTrain(config, { ...shape, steps, warmup, seed, maxSeconds });
+      const r = await benchTrain(config, { ...shape, steps, warmup, seed, maxSeconds, webgpuStep });
       const line = { backend: report.backend, threads: report.threads, preset, ...r, peak_rss_mb: peakRssMb() };
       results.push(line);
       io.out(JSON.stringify(line));

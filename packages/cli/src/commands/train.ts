@@ -10,7 +10,7 @@ import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { statusLine } from '../progress';
 import { trainerProgress } from '../trainer-progress';
-import { BACKEND_FLAG, startBackend } from './backend-flag';
+import { BACKEND_FLAG, startBackend, WEBGPU_STEP_FLAG, webgpuStepFlag } from './backend-flag';
 import type { Command } from './command';
 
 const USAGE = [
@@ -18,7 +18,7 @@ const USAGE = [
   '  [--tokenizer DIR] [--val FILES... | --val-fraction 0.05] [--rounds 2] [--sample-rate 0.5] [--temperature 1]',
   '  [--granularity batch|sample] [--steps N | --tokens N] [--batch 8] [--seq 128] [--grad-accum 1]',
   '  [--lr 1e-4] [--min-lr 1e-5] [--warmup 0.03] [--weight-decay 0.1] [--clip 1]',
-  '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--threads N] [--json]',
+  '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--threads N] [--webgpu-step compiled|tfjs] [--json]',
 ].join('\n');
 
 /** A required-with-default number flag. */
@@ -33,6 +33,7 @@ export const trainCommand: Command = {
       argv,
       {
         ...BACKEND_FLAG,
+        ...WEBGPU_STEP_FLAG,
         model: { type: 'string' },
         config: { type: 'string' },
         seed: { type: 'string' },
@@ -74,6 +75,7 @@ export const trainCommand: Command = {
     const batch = intFlag('batch', values.batch, 8);
     const seq = intFlag('seq', values.seq, 128);
     const accum = intFlag('grad-accum', values['grad-accum'], 1);
+    const webgpuStep = webgpuStepFlag(values['webgpu-step']);
 
     await startBackend(values, io); // prints "backend: NAME"
     const tokenizer = values.tokenizer ? await loadTokenizer(values.tokenizer as string) : undefined;
@@ -118,6 +120,7 @@ export const trainCommand: Command = {
       resume: Boolean(values.resume),
       tokenizer,
       onEvent: trainerProgress(status),
+      webgpuStep,
     });
     const finalDir = join(out, 'final');
     await saveHfModel(model, finalDir, { tokenizerDir: values.tokenizer as string | undefined, force: true });

@@ -13,11 +13,13 @@ export interface Slice {
 }
 
 interface Node {
-  label: string;
-  pipeline: GPUComputePipeline;
-  bindGroup: GPUBindGroup;
-  workgroups: [number, number, number];
+  kernel: Kernel;
+  bind: Record<string, Slice>;
+  bindGroup?: GPUBindGroup;
 }
+
+/** Pipelines by WGSL source, per device: a rebuilt step (a resume, a new shape) compiles only what is new. */
+const pipelineCache = new WeakMap<GPUDevice, Map<string, GPUComputePipeline>>();
 
 const STORAGE = 0x80; // GPUBufferUsage.STORAGE
 const COPY_SRC = 0x04;
@@ -25,10 +27,14 @@ const COPY_DST = 0x08;
 
 export class StepGraph {
   private readonly nodes: Node[] = [];
-  private readonly pipelines = new Map<string, GPUComputePipeline>();
+  private readonly pipelines: Map<string, GPUComputePipeline>;
   private readonly owned: GPUBuffer[] = [];
 
-  constructor(readonly device: GPUDevice) {}
+  constructor(readonly device: GPUDevice) {
+    let cache = pipelineCache.get(device);
+    if (!cache) pipelineCache.set(device, (cache = new Map()));
+    this.pipelines = cache;
+  }
 
   /** The largest storage binding and buffer this device takes, in bytes. */
   get maxBinding(): number {
@@ -54,22 +60,48 @@ export class StepGraph {
 
   /** Records one dispatch of `k` with its bindings (by name); the pipeline is shared by identical code. */
   dispatch(k: Kernel, bind: Record<string, Slice>): void {
-    let pipeline = this.pipelines.get(k.code);
-    if (!pipeline) {
-      const module = this.device.createShaderModule({ label: k.label, code: k.code });
-      pipeline = this.device.createComputePipeline({ label: k.label, layout: 'auto', compute: { module, entryPoint: 'main' } });
-      this.pipelines.set(k.code, pipeline);
-    }
-    const entries = k.bindings.map((name, binding) => {
-      const s = bind[name];
-      if (!s) throw new Error(`webgpu step: ${k.label} has no buffer bound to "${name}"`);
-      return { binding, resource: { buffer: s.buffer, offset: s.offset, size: s.size } };
-    });
+    for (const name of k.bindings) if (!bind[name]) throw new Error(`webgpu step: ${k.label} has no buffer bound to "${name}"`);
     for (const name of Object.keys(bind)) {
       if (!k.bindings.includes(name)) throw new Error(`webgpu step: ${k.label} has no binding "${name}"`);
     }
-    const bindGroup = this.device.createBindGroup({ label: k.label, layout: pipeline.getBindGroupLayout(0), entries });
-    this.nodes.push({ label: k.label, pipeline, bindGroup, workgroups: k.workgroups });
+    this.nodes.push({ kernel: k, bind });
+  }
+
+  /**
+   * Compiles every pipeline not yet compiled, all at once (the driver may use several threads),
+   * and creates the bind groups. `encode` does it synchronously when this was not awaited.
+   */
+  async compile(): Promise<void> {
+    const missing = new Map<string, Kernel>();
+    for (const n of this.nodes) if (!this.pipelines.has(n.kernel.code)) missing.set(n.kernel.code, n.kernel);
+    const built = await Promise.all(
+      [...missing.values()].map((k) => this.device.createComputePipelineAsync(this.descriptor(k)).then((p) => [k.code, p] as const)),
+    );
+    for (const [code, p] of built) this.pipelines.set(code, p);
+    this.bindAll();
+  }
+
+  private descriptor(k: Kernel): GPUComputePipelineDescriptor {
+    const module = this.device.createShaderModule({ label: k.label, code: k.code });
+    return { label: k.label, layout: 'auto', compute: { module, entryPoint: 'main' } };
+  }
+
+  private pipeline(k: Kernel): GPUComputePipeline {
+    let p = this.pipelines.get(k.code);
+    if (!p) this.pipelines.set(k.code, (p = this.device.createComputePipeline(this.descriptor(k))));
+    return p;
+  }
+
+  private bindAll(): void {
+    for (const n of this.nodes) {
+      if (n.bindGroup) continue;
+      const pipeline = this.pipeline(n.kernel);
+      const entries = n.kernel.bindings.map((name, binding) => {
+        const s = n.bind[name];
+        return { binding, resource: { buffer: s.buffer, offset: s.offset, size: s.size } };
+      });
+      n.bindGroup = this.device.createBindGroup({ label: n.kernel.label, layout: pipeline.getBindGroupLayout(0), entries });
+    }
   }
 
   /** Dispatches recorded so far. */
@@ -77,23 +109,25 @@ export class StepGraph {
     return this.nodes.length;
   }
 
-  /** Distinct pipelines compiled. */
+  /** Distinct pipelines the step uses. */
   get pipelineCount(): number {
-    return this.pipelines.size;
+    return new Set(this.nodes.map((n) => n.kernel.code)).size;
   }
 
   /** Labels of the recorded dispatches, in order (for profiles and tests). */
   labels(): string[] {
-    return this.nodes.map((n) => n.label);
+    return this.nodes.map((n) => n.kernel.label);
   }
 
   /** Replays every recorded dispatch, in order, into one compute pass of `encoder`. */
   encode(encoder: GPUCommandEncoder): void {
+    this.bindAll();
     const pass = encoder.beginComputePass();
     for (const n of this.nodes) {
-      pass.setPipeline(n.pipeline);
-      pass.setBindGroup(0, n.bindGroup);
-      pass.dispatchWorkgroups(n.workgroups[0], n.workgroups[1], n.workgroups[2]);
+      const [x, y, z] = n.kernel.workgroups;
+      pass.setPipeline(this.pipelines.get(n.kernel.code)!);
+      pass.setBindGroup(0, n.bindGroup!);
+      pass.dispatchWorkgroups(x, y, z);
     }
     pass.end();
   }

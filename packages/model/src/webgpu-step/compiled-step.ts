@@ -90,6 +90,7 @@ export class CompiledTrainStep {
     let built: ReturnType<typeof record>;
     try {
       built = record(graph, model.config, layout, o, optimizer);
+      await graph.compile();
     } finally {
       const oom = await device.popErrorScope();
       const invalid = await device.popErrorScope();
