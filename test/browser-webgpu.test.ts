@@ -73,6 +73,7 @@ describe.skipIf(!enabled)('examples/browser-webgpu in headless Chromium', () => 
       const trained = await settled(page, 300_000);
       expect(trained.step).toBe(STEPS);
       expect(trained.losses).toHaveLength(STEPS);
+      expect(trained.stepPath).toBe('compiled webgpu step'); // the default for training on webgpu
       for (const l of trained.losses) expect(Number.isFinite(l)).toBe(true);
       // first step at chance level for 256 bytes (ln 256 = 5.545), then clearly lower
       expect(trained.losses[0]).toBeGreaterThan(5.3);

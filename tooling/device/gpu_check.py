@@ -7,7 +7,7 @@ is rewritten after every step, so a run cut short still leaves what it measured.
 Environment (set by gpu-check.sh): NODE, RT (folder whose node_modules holds the staged runtime),
 DEV (the carried .device folder), OUT, WORK (scratch). Knobs for a CPU-only rehearsal:
 GPU_CHECK_ALLOW_SOFTWARE=1 (accept a SwiftShader adapter), GPU_CHECK_BENCH_BACKEND (webgpu),
-GPU_CHECK_PRESETS ("bench-5m bench-20m"), GPU_CHECK_BENCH_STEPS (10), GPU_CHECK_BENCH_WARMUP (2),
+GPU_CHECK_PRESETS ("bench-5m bench-20m bench-100m"), GPU_CHECK_TFJS_PRESETS (bench-5m: also time --webgpu-step tfjs), GPU_CHECK_BENCH_STEPS (10), GPU_CHECK_BENCH_WARMUP (2),
 GPU_CHECK_BENCH_MAX_SECONDS (30), GPU_CHECK_TORCH_STEPS (50), GPU_CHECK_MATMUL_N (2048),
 GPU_CHECK_DEADLINE_S (270: no step starts later), GPU_CHECK_TIMEOUT_S (330: the hard limit),
 GPU_CHECK_SKIP (space-separated step names).
@@ -311,8 +311,15 @@ def bench_step(preset):
         steps = ENV.get("GPU_CHECK_BENCH_STEPS", "10")
         warmup = ENV.get("GPU_CHECK_BENCH_WARMUP", "2")
         maxs = ENV.get("GPU_CHECK_BENCH_MAX_SECONDS", "30")
-        ours = last_json(tinylm(["bench", "train", "--preset", preset, "--backend", backend, "--steps", steps, "--warmup", warmup, "--max-seconds", maxs, "--json"], timeout=int(maxs) + 150))
+        bench = ["bench", "train", "--preset", preset, "--backend", backend, "--steps", steps, "--warmup", warmup, "--max-seconds", maxs, "--json"]
+        ours = last_json(tinylm(bench, timeout=int(maxs) + 150))  # the compiled webgpu step (the default)
         rec["ours"] = ours
+        # the per-op tfjs path, same run, on the presets named (the speed-up of the compiled step)
+        if preset in ENV.get("GPU_CHECK_TFJS_PRESETS", "bench-5m").split():
+            try:
+                rec["ours_tfjs_path"] = last_json(tinylm([*bench, "--webgpu-step", "tfjs"], timeout=int(maxs) + 150))
+            except Exception as e:  # noqa: BLE001
+                rec["ours_tfjs_path"] = {"error": str(e)[-800:]}
         fp32 = torch_runs.get("cuda_fp32", {}).get("tokens_per_s")
         rec["ratio_vs_torch_fp32"] = round(ours["tokens_per_s"] / fp32, 4) if fp32 else None
         RESULTS["summary"][f"bench_{preset}"] = {
@@ -321,6 +328,9 @@ def bench_step(preset):
             "ours_step_ms": ours.get("step_ms"),
             "ours_steps": ours.get("steps"),
             "ours_first_loss": (ours.get("losses") or [None])[0],
+            "ours_step_path": ours.get("step_path"),
+            "ours_gpu": ours.get("gpu"),
+            "tfjs_path_tokens_per_s": rec.get("ours_tfjs_path", {}).get("tokens_per_s"),
             **{f"torch_{k}_tokens_per_s": v.get("tokens_per_s") for k, v in torch_runs.items()},
             "torch_impl_fp32": torch_runs.get("cuda_fp32", {}).get("impl"),
             "torch_first_loss": torch_runs.get("cuda_fp32", {}).get("first_loss"),
@@ -332,7 +342,7 @@ def bench_step(preset):
 
 def main():
     os.makedirs(WORK, exist_ok=True)
-    presets = ENV.get("GPU_CHECK_PRESETS", "bench-5m bench-20m").split()
+    presets = ENV.get("GPU_CHECK_PRESETS", "bench-5m bench-20m bench-100m").split()
     for fn in [sysinfo, webgpu_adapter, model_math, student, *[bench_step(p) for p in presets]]:
         fn()
     log("done; summary:")

@@ -32,6 +32,7 @@ const state: PageState = (window.__tinylm = {
   step: 0,
   losses: [],
   tokensPerSecond: null,
+  stepPath: null,
   generated: null,
   generations: 0,
   loaded: null,
@@ -135,6 +136,7 @@ async function main(): Promise<void> {
           state.step = r.step;
           state.losses.push(r.loss);
           state.tokensPerSecond = r.tokensPerSecond;
+          state.stepPath = run.stepPath;
           $('step').textContent = String(r.step);
           $('loss').textContent = r.loss.toFixed(4);
           $('tps').textContent = Math.round(r.tokensPerSecond).toLocaleString('en-US');

@@ -11,6 +11,8 @@ export interface PageState {
   /** Loss of every step, in order. */
   losses: number[];
   tokensPerSecond: number | null;
+  /** How training steps run: 'compiled webgpu step' (one submit a step) or 'tfjs' (per-op). */
+  stepPath: string | null;
   /** The text of the latest generation (without its prompt). */
   generated: string | null;
   generations: number;
