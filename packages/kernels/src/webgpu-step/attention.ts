@@ -41,6 +41,19 @@ fn vAt(b : i32, g : i32, t : i32) -> i32 { return (b * T + t) * W + (H + KV + g)
 fn oAt(b : i32, h : i32, t : i32) -> i32 { return (b * T + t) * H * D + h * D; }`;
 }
 
+/** Forward and dQ: workgroup = (query block, b h), invocation = query row i of head h, KV head g. */
+const QUERY_ROW = `let block = wg % BLOCKS; let bh = wg / BLOCKS;
+  let b = bh / H; let h = bh % H; let g = h / GROUP;
+  let i = block * ${ROWS} + lx;
+  let valid = i < T;`;
+
+/** Stages keys j0 .. j0 + BK - 1 of KV head g (clamped at T - 1) and their values in workgroup memory. */
+const STAGE_KV = `for (var e = lx; e < BK * D; e = e + ${ROWS}) {
+      let jj = min(j0 + e / D, T - 1);
+      Ks[e] = qkv[kAt(b, g, jj) + e % D];
+      Vs[e] = qkv[vAt(b, g, jj) + e % D];
+    }`;
+
 function check(s: AttentionShape): void {
   if (s.heads % s.kvHeads !== 0) throw new Error(`attention: ${s.heads} heads are not a multiple of ${s.kvHeads} KV heads`);
 }
@@ -58,10 +71,7 @@ const BK = ${bk};
 var<workgroup> Ks : array<f32, ${bk * s.headDim}>;
 var<workgroup> Vs : array<f32, ${bk * s.headDim}>;`,
     body: `
-  let block = wg % BLOCKS; let bh = wg / BLOCKS;
-  let b = bh / H; let h = bh % H; let g = h / GROUP;
-  let i = block * ${ROWS} + lx;
-  let valid = i < T;
+  ${QUERY_ROW}
   var q : array<f32, D>;
   var acc : array<f32, D>;
   if (valid) { let qo = qAt(b, h, i); for (var e = 0; e < D; e++) { q[e] = qkv[qo + e] * SCALE; } }
@@ -69,12 +79,7 @@ var<workgroup> Vs : array<f32, ${bk * s.headDim}>;`,
   var l = 0.0;
   let last = min(T - 1, block * ${ROWS} + ${ROWS - 1});
   for (var j0 = 0; j0 <= last; j0 = j0 + BK) {
-    for (var e = lx; e < BK * D; e = e + ${ROWS}) {
-      let j = j0 + e / D;
-      let jj = min(j, T - 1);
-      Ks[e] = qkv[kAt(b, g, jj) + e % D];
-      Vs[e] = qkv[vAt(b, g, jj) + e % D];
-    }
+    ${STAGE_KV}
     workgroupBarrier();
     if (valid) {
       for (var jj = 0; jj < BK; jj++) {
@@ -115,10 +120,7 @@ const BK = ${bk};
 var<workgroup> Ks : array<f32, ${bk * s.headDim}>;
 var<workgroup> Vs : array<f32, ${bk * s.headDim}>;`,
     body: `
-  let block = wg % BLOCKS; let bh = wg / BLOCKS;
-  let b = bh / H; let h = bh % H; let g = h / GROUP;
-  let i = block * ${ROWS} + lx;
-  let valid = i < T;
+  ${QUERY_ROW}
   var q : array<f32, D>;
   var gq : array<f32, D>;
   var acc : array<f32, D>;
@@ -132,11 +134,7 @@ var<workgroup> Vs : array<f32, ${bk * s.headDim}>;`,
   }
   let last = min(T - 1, block * ${ROWS} + ${ROWS - 1});
   for (var j0 = 0; j0 <= last; j0 = j0 + BK) {
-    for (var e = lx; e < BK * D; e = e + ${ROWS}) {
-      let jj = min(j0 + e / D, T - 1);
-      Ks[e] = qkv[kAt(b, g, jj) + e % D];
-      Vs[e] = qkv[vAt(b, g, jj) + e % D];
-    }
+    ${STAGE_KV}
     workgroupBarrier();
     if (valid) {
       for (var jj = 0; jj < BK; jj++) {

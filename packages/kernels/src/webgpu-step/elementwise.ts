@@ -3,9 +3,24 @@
 //             fused QKV matrix, in place; backward applies the transpose (sin negated)
 //   swiglu    h = silu(g) u from the fused (gate | up) matrix; backward gives (dg | du)
 //   embedding x_r = E[id_r]
-import { grid, kernel, type Kernel } from './wgsl';
+import { type BindingSpec, grid, kernel, type Kernel } from './wgsl';
 
 const WG = 256;
+
+/** One invocation per entry `idx` of `count`: the shape every program here shares. */
+function perEntry(label: string, bindings: BindingSpec[], count: number, decls: string, body: string): Kernel {
+  return kernel({
+    label,
+    bindings,
+    workgroupSize: WG,
+    decls: `const N = ${count}; ${decls}`,
+    body: `
+  let idx = wg * ${WG} + lx;
+  if (idx < N) {${body}
+  }`,
+    workgroups: grid(Math.ceil(count / WG)),
+  });
+}
 
 export interface RotaryShape {
   rows: number;
@@ -20,14 +35,7 @@ export function rotary({ rows, seq, heads, kvHeads, headDim }: RotaryShape, inve
   const half = headDim / 2;
   const rotated = heads + kvHeads;
   const count = rows * rotated * half;
-  return kernel({
-    label: `rotary ${inverse ? 'backward' : 'forward'} ${rows}x${rotated}x${headDim}`,
-    bindings: [{ name: 'qkv', write: true }, { name: 'cosT' }, { name: 'sinT' }],
-    workgroupSize: WG,
-    decls: `const N = ${count}; const HALF = ${half}; const D = ${headDim}; const HEADS = ${rotated}; const W = ${(heads + 2 * kvHeads) * headDim}; const T = ${seq};`,
-    body: `
-  let idx = wg * ${WG} + lx;
-  if (idx < N) {
+  return perEntry(`rotary ${inverse ? 'backward' : 'forward'} ${rows}x${rotated}x${headDim}`, [{ name: 'qkv', write: true }, { name: 'cosT' }, { name: 'sinT' }], count, `const HALF = ${half}; const D = ${headDim}; const HEADS = ${rotated}; const W = ${(heads + 2 * kvHeads) * headDim}; const T = ${seq};`, `
     let i = idx % HALF;
     let rh = idx / HALF;
     let row = rh / HEADS;
@@ -38,67 +46,36 @@ export function rotary({ rows, seq, heads, kvHeads, headDim }: RotaryShape, inve
     let x1 = qkv[o];
     let x2 = qkv[o + HALF];
     qkv[o] = x1 * c - x2 * s;
-    qkv[o + HALF] = x2 * c + x1 * s;
-  }`,
-    workgroups: grid(Math.ceil(count / WG)),
-  });
+    qkv[o + HALF] = x2 * c + x1 * s;`);
 }
 
 /** h (rows, F) = silu(gate) * up, from gu (rows, 2F) = (gate | up). */
 export function swigluForward(rows: number, ffn: number): Kernel {
   const count = rows * ffn;
-  return kernel({
-    label: `swiglu forward ${rows}x${ffn}`,
-    bindings: [{ name: 'gu' }, { name: 'h', write: true }],
-    workgroupSize: WG,
-    decls: `const N = ${count}; const F = ${ffn};`,
-    body: `
-  let idx = wg * ${WG} + lx;
-  if (idx < N) {
+  return perEntry(`swiglu forward ${rows}x${ffn}`, [{ name: 'gu' }, { name: 'h', write: true }], count, `const F = ${ffn};`, `
     let o = (idx / F) * 2 * F + idx % F;
     let g = gu[o];
-    h[idx] = g / (1.0 + exp(-g)) * gu[o + F];
-  }`,
-    workgroups: grid(Math.ceil(count / WG)),
-  });
+    h[idx] = g / (1.0 + exp(-g)) * gu[o + F];`);
 }
 
 /** dgu (rows, 2F) = (dgate | dup) from dh (rows, F) and gu. */
 export function swigluBackward(rows: number, ffn: number): Kernel {
   const count = rows * ffn;
-  return kernel({
-    label: `swiglu backward ${rows}x${ffn}`,
-    bindings: [{ name: 'gu' }, { name: 'dh' }, { name: 'dgu', write: true }],
-    workgroupSize: WG,
-    decls: `const N = ${count}; const F = ${ffn};`,
-    body: `
-  let idx = wg * ${WG} + lx;
-  if (idx < N) {
+  return perEntry(`swiglu backward ${rows}x${ffn}`, [{ name: 'gu' }, { name: 'dh' }, { name: 'dgu', write: true }], count, `const F = ${ffn};`, `
     let o = (idx / F) * 2 * F + idx % F;
     let g = gu[o];
     let u = gu[o + F];
     let sg = 1.0 / (1.0 + exp(-g));
     let d = dh[idx];
     dgu[o] = d * u * sg * (1.0 + g * (1.0 - sg));
-    dgu[o + F] = d * g * sg;
-  }`,
-    workgroups: grid(Math.ceil(count / WG)),
-  });
+    dgu[o + F] = d * g * sg;`);
 }
 
 /** x (rows, C) = table[ids]; `batch` holds the ids at offset 0. */
 export function embeddingGather(rows: number, cols: number): Kernel {
   const count = rows * cols;
-  return kernel({
-    label: `embedding gather ${rows}x${cols}`,
-    bindings: [{ name: 'table' }, { name: 'batch', type: 'i32' }, { name: 'x', write: true }],
-    workgroupSize: WG,
-    decls: `const N = ${count}; const C = ${cols};`,
-    body: `
-  let idx = wg * ${WG} + lx;
-  if (idx < N) { x[idx] = table[batch[idx / C] * C + idx % C]; }`,
-    workgroups: grid(Math.ceil(count / WG)),
-  });
+  return perEntry(`embedding gather ${rows}x${cols}`, [{ name: 'table' }, { name: 'batch', type: 'i32' }, { name: 'x', write: true }], count, `const C = ${cols};`, `
+    x[idx] = table[batch[idx / C] * C + idx % C];`);
 }
 
 /**
