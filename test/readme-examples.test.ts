@@ -96,6 +96,10 @@ const CHECKS: Record<string, (r: Ran) => void> = {
     expect(readJson(dir, 'hf-model/config.json')).toMatchObject({ architectures: ['LlamaForCausalLM'], torch_dtype: 'bfloat16', vocab_size: 64 });
     expect(existsSync(join(dir, 'hf-model/model.safetensors'))).toBe(true);
   },
+  errors: ({ stdout }) => {
+    expect(stdout).toContain('ExampleShardError: shard 3 of 4 is missing (data/shard-3.bin)');
+    expect(stdout).toContain('train: sample_rate: unknown option (did you mean sampleRate?); allowed: rounds, sampleRate');
+  },
   'hf-io': ({ stdout, dir }) => {
     expect(stdout).toContain('Float32Array(6) [ 6, 7, 8, 9, 10, 11 ]');
     const index = readJson(dir, 'tiny-model/model.safetensors.index.json');
