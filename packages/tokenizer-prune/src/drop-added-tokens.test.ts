@@ -3,9 +3,11 @@
 // with 'unused' or a pattern the placeholders go, while the tokens the chat template,
 // post-processor and special-token settings name stay; tokenizer.json, tokenizer_config.json and
 // vocab-map.json agree; and the result, loaded by Hugging Face's tokenizers.js and by
-// @lenml/tokenizers (transformers.js, for the chat template), encodes like the original.
+// @lenml/tokenizers (transformers.js, for the chat template), encodes like the original. The same
+// for a SentencePiece .model whose placeholders are user-defined pieces, checked with
+// python3-sentencepiece.
 
-import { mkdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { TokenizerLoader } from '@lenml/tokenizers';
@@ -14,8 +16,8 @@ import { countTokens } from './count-tokens';
 import type { TokenCounts } from './count-file';
 import { VocabSizeError } from './errors';
 import { hfEncode, hfLoad } from './__fixtures__/hf';
-import { UNUSED_COUNT, writeGemmaLikeTokenizer } from './__fixtures__/gemma-like';
-import { TRAIN_TEXT } from './__fixtures__/spm';
+import { GEMMA_CHAT_TEMPLATE, UNUSED_COUNT, writeGemmaLikeTokenizer } from './__fixtures__/gemma-like';
+import { pyEncode, pyInfo, spmTools, TRAIN_TEXT, trainSpm } from './__fixtures__/spm';
 import { useSharedTempDir } from './__fixtures__/temp';
 import { heldOutLines } from './__fixtures__/texts';
 import { type PruneResult, pruneTokenizer } from './prune-tokenizer';
@@ -129,5 +131,35 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
     expect(only.report.droppedAddedTokens).toEqual(PLACEHOLDERS);
     const contents = (readJson(only.out, 'tokenizer.json').added_tokens as { content: string }[]).map((t) => t.content);
     expect(contents).toEqual(['<pad>', '<eos>', '<bos>', '<unk>', '<mask>', '<start_of_turn>', '<end_of_turn>', '<start_of_image>']);
+  });
+});
+
+describe.skipIf(!spmTools())('pruneTokenizer dropAddedTokens on a SentencePiece model', () => {
+  it('drops unused user-defined placeholders, keeps the chat template\'s and the special pieces, and encodes like the original', async () => {
+    const tools = spmTools()!;
+    const dir = join(shared.dir, 'spm');
+    mkdirSync(dir);
+    const placeholders = Array.from({ length: 40 }, (_, i) => `<unused${i}>`);
+    const model = trainSpm(dir, 'gemma-like', {
+      model_type: 'bpe',
+      vocab_size: 1500,
+      byte_fallback: true,
+      normalization_rule_name: 'identity',
+      remove_extra_whitespaces: false,
+      user_defined_symbols: ['<start_of_turn>', '<end_of_turn>', ...placeholders].join(','),
+    });
+    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ bos_token: '<s>', eos_token: '</s>', chat_template: GEMMA_CHAT_TEMPLATE }));
+    const spmCounts = await countTokens({ tokenizer: model, inputs: [TRAIN_TEXT], workers: 0 });
+    const before = pyInfo(tools, model);
+    const result = await pruneTokenizer({ tokenizer: model, counts: spmCounts, vocabSize: before.size - placeholders.length, out: join(shared.dir, 'spm-out'), dropAddedTokens: 'unused' });
+    expect(result.report.droppedAddedTokens).toEqual(placeholders);
+    const pruned = join(result.out, 'tokenizer.model');
+    const after = pyInfo(tools, pruned);
+    expect(after.size).toBe(before.size - placeholders.length);
+    for (const p of placeholders) expect(after.pieces).not.toContain(p);
+    for (const p of ['<unk>', '<s>', '</s>', '<start_of_turn>', '<end_of_turn>']) expect(after.pieces).toContain(p);
+    expect([after.unk, after.bos, after.eos]).toEqual([before.unk, before.bos, before.eos].map((id) => result.vocabMap[String(id)]));
+    const texts = [...heldOutLines().slice(0, 40), '<start_of_turn>user\nhello 日本語<end_of_turn>\n'];
+    expect(pyEncode(tools, pruned, texts)).toEqual(pyEncode(tools, model, texts).map((ids) => ids.map((id) => result.vocabMap[String(id)])));
   });
 });
