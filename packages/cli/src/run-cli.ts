@@ -30,7 +30,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {
-    io.out(`usage: ${command.usage}\n\n${command.summary}`);
+    io.out(`usage: ${command.usage}\n\n${command.summary}${command.details ? `\n\n${command.details}` : ''}`);
     return 0;
   }
   try {

@@ -1,21 +1,14 @@
 // Counting one batch of corpus lines into a dense count array: shared by the worker threads and
-// the in-thread path. Units, as in DESIGN.md's corpus formats:
-// - text: each line, with its "\n", is encoded on its own (as Hugging Face datasets' text loader
-//   and spm_train read text files: one example per line);
-// - jsonl: each record's text field is encoded whole;
-// - tokens: InternEvo's tokenized JSONL (`{"tokens": [ids]}` a line, the paper's step 1): the
-//   ids are counted as they are, without re-tokenising.
+// the in-thread path. The units of each format (a text line, a JSONL record's text, a tokenized
+// record's ids) are read by corpus-records.ts, the reader held-out text uses too. Counting never
+// adds BOS/EOS.
 
-import { CorpusError } from './errors';
 import type { CorpusFormat } from './count-file';
+import { type CorpusFields, corpusLineError, corpusRecords } from './corpus-records';
 
 /** What a batch counter needs to know. */
-export interface BatchCounterOptions {
+export interface BatchCounterOptions extends CorpusFields {
   format: CorpusFormat;
-  /** JSONL field holding the text (default "text"). */
-  textField: string;
-  /** JSONL field holding the token ids (default "tokens"). */
-  tokensField: string;
   vocabSize: number;
   /** Encodes one unit of text; unused for the tokens format. */
   encode: (text: string) => readonly number[];
@@ -31,17 +24,6 @@ export interface BatchTotals {
 
 const decoder = new TextDecoder();
 
-function* lines(text: string): Generator<[string, number]> {
-  let start = 0;
-  let n = 0;
-  while (start < text.length) {
-    const nl = text.indexOf('\n', start);
-    const end = nl < 0 ? text.length : nl + 1;
-    yield [text.slice(start, end), n++];
-    start = end;
-  }
-}
-
 /**
  * Adds the tokens of `bytes` (whole lines of `file`, starting at line `firstLine`) to `counts`.
  * Throws `CorpusError` naming the file and line for a JSONL line that is not JSON, lacks the
@@ -55,49 +37,22 @@ export function countBatch(
   firstLine: number
 ): BatchTotals {
   const totals: BatchTotals = { tokens: 0, documents: 0, bytes: 0 };
-  const text = decoder.decode(bytes);
-  const fail = (line: number, why: string): never => {
-    throw new CorpusError({ message: `${file}: line ${firstLine + line}: ${why}`, file, field: `line ${firstLine + line}` });
-  };
-  if (options.format === 'text') {
-    for (const [line] of lines(text)) {
-      const ids = options.encode(line);
-      for (const id of ids) counts[id]++;
-      totals.tokens += ids.length;
-      totals.documents++;
-    }
-    totals.bytes = bytes.length;
-    return totals;
-  }
-  for (const [line, i] of lines(text)) {
-    if (line.trim() === '') continue;
-    let record: unknown;
-    try {
-      record = JSON.parse(line);
-    } catch (error) {
-      fail(i, `not valid JSON (${(error as Error).message})`);
-    }
+  for (const record of corpusRecords(decoder.decode(bytes), options.format, options, file, firstLine)) {
     totals.documents++;
-    if (options.format === 'jsonl') {
-      const value = (record as Record<string, unknown> | null)?.[options.textField];
-      if (typeof value !== 'string') {
-        fail(i, `no string field "${options.textField}" (got ${JSON.stringify(value === undefined ? null : typeof value)})`);
-      }
-      const ids = options.encode(value as string);
+    if ('text' in record) {
+      const ids = options.encode(record.text);
       for (const id of ids) counts[id]++;
       totals.tokens += ids.length;
-      totals.bytes += Buffer.byteLength(value as string, 'utf8');
+      totals.bytes += Buffer.byteLength(record.text, 'utf8');
       continue;
     }
-    const ids = Array.isArray(record) ? record : (record as Record<string, unknown> | null)?.[options.tokensField];
-    if (!Array.isArray(ids)) fail(i, `no "${options.tokensField}" list of token ids`);
-    for (const id of ids as unknown[]) {
+    for (const id of record.ids) {
       if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= options.vocabSize) {
-        fail(i, `token id ${JSON.stringify(id)} is not in the tokenizer's ids 0..${options.vocabSize - 1}`);
+        throw corpusLineError(file, record.line, `token id ${JSON.stringify(id)} is not in the tokenizer's ids 0..${options.vocabSize - 1}`);
       }
       counts[id as number]++;
     }
-    totals.tokens += (ids as unknown[]).length;
+    totals.tokens += record.ids.length;
   }
   return totals;
 }

@@ -15,6 +15,7 @@ import { type BatchTotals, countBatch } from './count-batch';
 import { arrayToCounts, type CorpusFormat, type CountSource, type TokenCounts, writeTokenCounts } from './count-file';
 import type { CountWorkerInit, CountWorkerReply, CountWorkerRequest } from './count-worker';
 import { type CorpusBatch, DEFAULT_BATCH_BYTES, readLineBatches } from './corpus-reader';
+import { corpusFormatOf } from './corpus-records';
 import { CorpusError, TokenizerFormatError } from './errors';
 import { tokenizerFromSource } from './tokenizer';
 import { readTokenizerSource, type TokenizerSource } from './tokenizer-source';
@@ -65,12 +66,6 @@ export interface CountTokensOptions {
   onProgress?: (progress: CountProgress) => void;
   /** How often `onProgress` is called. Default 500 ms. */
   progressIntervalMs?: number;
-}
-
-/** Picks the format of one input under `format: 'auto'`. */
-export function corpusFormatOf(path: string, format: CorpusFormat | 'auto' = 'auto'): CorpusFormat {
-  if (format !== 'auto') return format;
-  return /\.(jsonl|ndjson|json)$/i.test(path) ? 'jsonl' : 'text';
 }
 
 /** The kind label count files record for a tokenizer source. */

@@ -6,10 +6,10 @@
 
 export {
   countTokens,
-  corpusFormatOf,
   type CountProgress,
   type CountTokensOptions,
 } from './count-tokens';
+export { corpusFormatOf } from './corpus-records';
 export {
   arrayToCounts,
   assertSameTokenizer,
@@ -34,6 +34,7 @@ export {
   type ParamShareModel,
 } from './param-share';
 export {
+  type DropAddedTokens,
   type HeldOutReport,
   pruneTokenizer,
   type PruneReport,

@@ -8,11 +8,12 @@
 //   vocab-map.json  { "<old id>": <new id> } over the kept tokens, monotone (read by param-inherit),
 //   prune-report.json  coverage, tokens per byte before/after, embedding+head share before/after.
 
-import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicWriteFile, type JsonValue, OutputExistsError, pathExists, withTempDir, writeJsonFile } from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
+import { addedTokensToDrop, type DropAddedTokens, tokenReferences, viewWithout } from './drop-added-tokens';
 import { CorpusError } from './errors';
+import { type HeldOutReport, measureHeldOut } from './held-out';
 import { embeddingShare, type ParamShare, type ParamShareModel } from './param-share';
 import { idMap, hfVocabView, prunedTokenizerJson } from './prune-tokenizer-json';
 import { sentencePieceVocabView } from './prune-sentencepiece';
@@ -21,6 +22,9 @@ import { selectVocabulary, type SelectionStats } from './select-vocab';
 import { type Tokenizer, tokenizerFromSource } from './tokenizer';
 import { defaultHfTokenizerConfig, defaultSentencePieceConfig, remapTokenizerConfig } from './tokenizer-config';
 import { readTokenizerSource, type TokenizerSource, tokenizerSourceFromBytes } from './tokenizer-source';
+
+export type { DropAddedTokens } from './drop-added-tokens';
+export type { HeldOutReport } from './held-out';
 
 /** Options of `pruneTokenizer`. */
 export interface PruneTokenizerOptions {
@@ -34,28 +38,30 @@ export interface PruneTokenizerOptions {
   out: string;
   /** Replace `out` if it exists. Default false. */
   force?: boolean;
-  /** Held-out text files for tokens per byte before and after (encoded line by line). */
+  /**
+   * Held-out files for tokens per byte before and after, read as `countTokens` reads inputs:
+   * a text file one line at a time, a `.jsonl` / `.ndjson` / `.json` file one record's text field at a time.
+   */
   heldOut?: readonly string[];
+  /** How to read `heldOut`: `text`, `jsonl`, or `auto` (default) by extension, as `countTokens`'s `format`. */
+  heldOutFormat?: 'auto' | 'text' | 'jsonl';
+  /** JSONL field with the held-out text. Default "text". */
+  heldOutTextField?: string;
+  /**
+   * Drop added tokens that would otherwise always stay (e.g. Gemma-3's `<unusedN>` placeholders):
+   * `'unused'` drops those never seen in the counts, a RegExp those whose content it matches
+   * (`/^<unused\d+>$/`). Tokens the chat template, the post-processor, padding or the special-token
+   * settings (bos / eos / pad / unk / additional specials in tokenizer_config.json and
+   * special_tokens_map.json) name always stay. Dropped tokens are never kept, not even to fill.
+   * Default: none dropped.
+   */
+  dropAddedTokens?: DropAddedTokens;
   /** The model whose embedding + head share the report gives, before and after. */
   model?: ParamShareModel;
   /** Apply the authors' `<...>` / `[...]` special-token rule. Default true. */
   authorsRule?: boolean;
   /** Told what is being done, for progress output. */
   onStep?: (step: string) => void;
-}
-
-/** Tokens per byte of held-out text, before and after. */
-export interface HeldOutReport {
-  files: string[];
-  lines: number;
-  bytes: number;
-  tokensBefore: number;
-  tokensAfter: number;
-  tokensPerByteBefore: number;
-  tokensPerByteAfter: number;
-  /** Lines whose decode(encode(line)) gives the line back, before and after pruning. */
-  roundTripBefore: number;
-  roundTripAfter: number;
 }
 
 /** The report written to prune-report.json. */
@@ -73,6 +79,8 @@ export interface PruneReport {
   consistency: 'keep-ancestors';
   /** Notes on what changed besides the vocabulary. */
   notes: string[];
+  /** The added tokens `dropAddedTokens` dropped, in id order (empty without it). */
+  droppedAddedTokens: string[];
   heldOut: HeldOutReport | null;
   params: { model: ParamShareModel; before: ParamShare; after: ParamShare } | null;
 }
@@ -91,43 +99,6 @@ export interface PruneResult {
 function kindOf(source: TokenizerSource): string {
   if (source.format === 'tokenizer.json') return source.bpe.kind === 'byte-level' ? 'bpe-byte-level' : 'bpe-byte-fallback';
   return source.model.trainerSpec.modelType === 'bpe' ? 'sentencepiece-bpe' : 'sentencepiece-unigram';
-}
-
-async function measureHeldOut(files: readonly string[], before: Tokenizer, after: Tokenizer): Promise<HeldOutReport> {
-  const r: HeldOutReport = {
-    files: [...files],
-    lines: 0,
-    bytes: 0,
-    tokensBefore: 0,
-    tokensAfter: 0,
-    tokensPerByteBefore: 0,
-    tokensPerByteAfter: 0,
-    roundTripBefore: 0,
-    roundTripAfter: 0,
-  };
-  for (const file of files) {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new CorpusError({ message: `${file}: cannot read held-out text (${(error as Error).message})`, file, cause: error });
-    }
-    for (const line of text.split(/(?<=\n)/)) {
-      if (line === '') continue;
-      const a = before.encode(line);
-      const b = after.encode(line);
-      r.lines++;
-      r.bytes += Buffer.byteLength(line, 'utf8');
-      r.tokensBefore += a.length;
-      r.tokensAfter += b.length;
-      if (before.decode(a) === line) r.roundTripBefore++;
-      if (after.decode(b) === line) r.roundTripAfter++;
-    }
-  }
-  if (r.bytes === 0) throw new CorpusError({ message: `held-out text is empty (${files.join(', ')})`, file: files[0] });
-  r.tokensPerByteBefore = r.tokensBefore / r.bytes;
-  r.tokensPerByteAfter = r.tokensAfter / r.bytes;
-  return r;
 }
 
 /**
@@ -151,11 +122,17 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
     throw new CorpusError({ message: `${countsFile ?? '<counts>'}: no tokens were counted (an empty corpus)`, file: countsFile ?? undefined });
   }
   step('selecting the vocabulary');
-  const view =
+  const fullView =
     source.format === 'tokenizer.json'
       ? hfVocabView(source.bpe, { authorsRule: options.authorsRule })
       : sentencePieceVocabView(source.model, { authorsRule: options.authorsRule });
   const dense = countsToArray(counts);
+  let original: Tokenizer | undefined;
+  const originalTokenizer = () => (original ??= tokenizerFromSource(source));
+  const dropped = options.dropAddedTokens
+    ? addedTokensToDrop(fullView, dense, options.dropAddedTokens, await tokenReferences(source, originalTokenizer()))
+    : [];
+  const view = viewWithout(fullView, dropped);
   const selection = selectVocabulary(view, dense, options.vocabSize);
   const map = idMap(selection.keep);
   let kept = 0;
@@ -165,6 +142,9 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const files: Record<string, string | Uint8Array> = {};
   const jsonFiles: Record<string, unknown> = {};
   const notes: string[] = [];
+  if (options.dropAddedTokens) {
+    notes.push(`dropAddedTokens ${String(options.dropAddedTokens)} dropped ${dropped.length} added tokens; those the chat template, post-processor or special-token settings name were kept`);
+  }
   let merges: PruneReport['merges'] = null;
   let prunedSource: TokenizerSource;
   let config: Record<string, JsonValue>;
@@ -196,7 +176,10 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   let heldOut: HeldOutReport | null = null;
   if (options.heldOut && options.heldOut.length > 0) {
     step('measuring tokens per byte on held-out text');
-    heldOut = await measureHeldOut(options.heldOut, tokenizerFromSource(source), tokenizerFromSource(prunedSource));
+    heldOut = await measureHeldOut(options.heldOut, originalTokenizer(), tokenizerFromSource(prunedSource), {
+      format: options.heldOutFormat,
+      textField: options.heldOutTextField,
+    });
   }
   const params = options.model
     ? {
@@ -214,6 +197,7 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
     merges,
     consistency: 'keep-ancestors',
     notes,
+    droppedAddedTokens: dropped.map((id) => fullView.token(id)),
     heldOut,
     params,
   };

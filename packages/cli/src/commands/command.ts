@@ -5,6 +5,8 @@ export interface Command {
   name: string;
   summary: string;
   usage: string;
+  /** What the less obvious flags mean, printed by `tinylm <command> --help` after the summary. */
+  details?: string;
   /** Returns the process exit code. */
   run(argv: string[], io: CliIo): Promise<number>;
 }

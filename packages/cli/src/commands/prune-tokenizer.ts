@@ -2,19 +2,47 @@
 // @tinylm/tokenizer-prune's pruneTokenizer. Writes DIR/tokenizer.json (or tokenizer.model),
 // tokenizer_config.json, vocab-map.json and prune-report.json; prints a summary, or the report
 // with --json.
-import { type ParamShareModel, pruneTokenizer } from '@tinylm/tokenizer-prune';
+import { type DropAddedTokens, type ParamShareModel, pruneTokenizer } from '@tinylm/tokenizer-prune';
 import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import type { Command } from './command';
 
 const USAGE =
   'tinylm prune-tokenizer --tokenizer PATH --counts counts.json --vocab-size N --out DIR ' +
-  '[--held-out FILE...] [--hidden-size H --layers L [--intermediate-size F]] [--no-authors-rule] [--force] [--json]';
+  '[--held-out FILE...] [--held-out-format auto|text|jsonl] [--held-out-text-field NAME] ' +
+  '[--drop-added-tokens unused|REGEX] [--hidden-size H --layers L [--intermediate-size F]] [--no-authors-rule] [--force] [--json]';
+
+const DETAILS = [
+  'options:',
+  '  --held-out FILE...            held-out text for tokens per byte before/after, read as `tinylm count` reads inputs:',
+  '                                .jsonl/.ndjson/.json by a record\'s text field, other files one line at a time',
+  '  --held-out-format F           auto (default, by extension), text or jsonl',
+  '  --held-out-text-field NAME    JSONL field with the held-out text (default "text")',
+  '  --drop-added-tokens RULE      drop added tokens that would otherwise always stay: "unused" drops those never seen',
+  "                                in the counts, any other value is a regular expression (e.g. '^<unused\\d+>$' for",
+  "                                Gemma's placeholders) dropping those it matches; tokens the chat template,",
+  '                                post-processor or bos/eos/pad/unk and other special-token settings name always stay',
+  '  --no-authors-rule             do not keep every reachable <...> / [...] token',
+].join('\n');
+
+const HELD_OUT_FORMATS = ['auto', 'text', 'jsonl'] as const;
+
+/** The value of --drop-added-tokens: "unused", or a regular expression. */
+function dropAddedTokensFlag(value: string | undefined): DropAddedTokens | undefined {
+  if (value === undefined) return undefined;
+  if (value === 'unused') return 'unused';
+  try {
+    return new RegExp(value);
+  } catch (error) {
+    throw new UsageError(`--drop-added-tokens must be "unused" or a regular expression, got "${value}" (${(error as Error).message})`);
+  }
+}
 
 export const pruneTokenizerCommand: Command = {
   name: 'prune-tokenizer',
   summary: 'keep the special tokens, byte alphabet and most frequent tokens of a tokenizer (with a consistent BPE)',
   usage: USAGE,
+  details: DETAILS,
   async run(argv: string[], io: CliIo) {
     const { values, positionals } = parseFlags(
       argv,
@@ -24,6 +52,9 @@ export const pruneTokenizerCommand: Command = {
         'vocab-size': { type: 'string' },
         out: { type: 'string' },
         'held-out': { type: 'string', multiple: true },
+        'held-out-format': { type: 'string' },
+        'held-out-text-field': { type: 'string' },
+        'drop-added-tokens': { type: 'string' },
         'hidden-size': { type: 'string' },
         layers: { type: 'string' },
         'intermediate-size': { type: 'string' },
@@ -38,6 +69,11 @@ export const pruneTokenizerCommand: Command = {
     }
     const vocabSize = intFlag('vocab-size', values['vocab-size'] as string | undefined);
     const heldOut = [...((values['held-out'] as string[] | undefined) ?? []), ...positionals];
+    const heldOutFormat = (values['held-out-format'] as string | undefined) ?? 'auto';
+    if (!(HELD_OUT_FORMATS as readonly string[]).includes(heldOutFormat)) {
+      throw new UsageError(`--held-out-format must be one of ${HELD_OUT_FORMATS.join(', ')}, got "${heldOutFormat}"`);
+    }
+    const dropAddedTokens = dropAddedTokensFlag(values['drop-added-tokens'] as string | undefined);
     let model: ParamShareModel | undefined;
     if (values['hidden-size'] !== undefined) {
       model = {
@@ -56,6 +92,9 @@ export const pruneTokenizerCommand: Command = {
       out: values.out as string,
       force: values.force === true,
       heldOut,
+      heldOutFormat: heldOutFormat as (typeof HELD_OUT_FORMATS)[number],
+      heldOutTextField: values['held-out-text-field'] as string | undefined,
+      dropAddedTokens,
       model,
       authorsRule: values['no-authors-rule'] !== true,
       onStep: (step) => io.err(`prune-tokenizer: ${step}`),
@@ -72,6 +111,10 @@ export const pruneTokenizerCommand: Command = {
       `  kept: ${s.minimum} mandatory (specials, byte alphabet), ${s.byFrequency} by frequency, ${s.ancestors} as BPE ancestors, ${s.fill} to fill`,
       `  keep-ancestors moved ${s.displacedByAncestors} slots from the plain frequency order to ancestors`,
     ];
+    if (report.droppedAddedTokens.length > 0) {
+      const shown = report.droppedAddedTokens.slice(0, 5).join(' ');
+      lines.push(`  dropped ${report.droppedAddedTokens.length} added tokens (${shown}${report.droppedAddedTokens.length > 5 ? ' ...' : ''})`);
+    }
     if (report.merges) lines.push(`  merges: ${report.merges.before} -> ${report.merges.after}`);
     if (report.heldOut) {
       const h = report.heldOut;
