@@ -68,6 +68,19 @@ describe('tinylm error kinds', async () => {
     expect(shared, 'kinds declared by more than one class').toEqual([]);
   });
 
+  it('an error from another copy of any package (only its registered markers) is recognised by its kind and the kinds above it', () => {
+    const chainOf = (cls: ErrorClass): string[] => (cls === TinylmError ? [] : [kindOwner(cls).kind, ...chainOf(Object.getPrototypeOf(kindOwner(cls)) as ErrorClass)]);
+    for (const cls of exported.keys()) {
+      const chain = chainOf(cls);
+      const marks = Object.fromEntries([Symbol.for('tinylm.error'), ...chain.map((kind) => Symbol.for(`tinylm.error.${kind}`))].map((s) => [s, true]));
+      const foreign = Object.assign(new Error(`a ${cls.name} from another copy`), marks);
+      for (const other of exported.keys()) {
+        const expected = other === TinylmError || chain.includes(kindOwner(other).kind);
+        expect(other.isInstance(foreign), `${other.name}.isInstance(foreign ${cls.name})`).toBe(expected);
+      }
+    }
+  });
+
   it('the CommonJS copy of a package throws errors the ESM copy recognises, and the other way round', async () => {
     const esm = await import('@tinylm/hf-io');
     const cjs = require('@tinylm/hf-io') as typeof esm;
