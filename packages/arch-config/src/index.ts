@@ -14,6 +14,7 @@ export {
   InternEvoExportError,
   InvalidArgumentError,
   TinyLMError,
+  TinylmError,
   UnknownPresetError,
   UnsupportedArchitectureError,
 } from './errors';

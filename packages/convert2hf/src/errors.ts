@@ -1,20 +1,10 @@
-// The error classes of @tinylm/convert2hf, one per kind of failure. They extend hf-io's
-// `TinylmError` and follow the same pattern (vercel/ai's `AISDKError`,
-// packages/provider/src/errors/ai-sdk-error.ts): each carries a `Symbol.for('tinylm.error.<Name>')`
-// marker, so `X.isInstance(e)` works across duplicate copies of the package where `instanceof`
+// The error classes of @tinylm/convert2hf, one per kind of failure, each extending the one tinylm
+// base, `TinylmError` from @tinylm/errors, and taking hf-io's `{ message, file?, tensor?, field?, ... }`.
+// `X.isInstance(e)` (inherited) works across duplicate copies of the package where `instanceof`
 // fails, and `TinylmError.isInstance(e)` recognises every tinylm error.
 
-import { TinylmError, type TinylmErrorOptions } from '@tinylm/hf-io';
-
-function hasMarker(error: unknown, marker: string): boolean {
-  const symbol = Symbol.for(marker);
-  return (
-    error != null && typeof error === 'object' && symbol in error && (error as Record<symbol, unknown>)[symbol] === true
-  );
-}
-
-const unsafeMarker = 'tinylm.error.UnsafePickleError';
-const unsafeSymbol = Symbol.for(unsafeMarker);
+import { TinylmError } from '@tinylm/errors';
+import type { TinylmErrorOptions } from '@tinylm/hf-io';
 
 /**
  * A pickle asks for something the restricted unpickler will not do: a global (class or function)
@@ -22,88 +12,63 @@ const unsafeSymbol = Symbol.for(unsafeMarker);
  * with arguments it does not accept. `global` names what was refused (e.g. `os.system`).
  */
 export class UnsafePickleError extends TinylmError {
-  private readonly [unsafeSymbol] = true;
+  static override readonly kind: string = 'UnsafePickleError';
   /** The refused global as `module.name`, when the refusal is about a global. */
   readonly global?: string;
 
   constructor(options: TinylmErrorOptions & { global?: string }) {
-    super('UnsafePickleError', options);
+    super(options.message, options);
     this.global = options.global;
   }
-
-  static override isInstance(error: unknown): error is UnsafePickleError {
-    return hasMarker(error, unsafeMarker);
-  }
 }
-
-const pickleMarker = 'tinylm.error.PickleFormatError';
-const pickleSymbol = Symbol.for(pickleMarker);
 
 /** A pickle stream is truncated or corrupt: unknown opcode, stack underflow, bad memo index, no STOP. */
 export class PickleFormatError extends TinylmError {
-  private readonly [pickleSymbol] = true;
+  static override readonly kind: string = 'PickleFormatError';
 
   constructor(options: TinylmErrorOptions) {
-    super('PickleFormatError', options);
-  }
-
-  static override isInstance(error: unknown): error is PickleFormatError {
-    return hasMarker(error, pickleMarker);
+    super(options.message, options);
   }
 }
-
-const zipMarker = 'tinylm.error.ZipFormatError';
-const zipSymbol = Symbol.for(zipMarker);
 
 /**
  * A zip archive (PyTorch's checkpoint container) is truncated or corrupt: no end-of-central-
  * directory record, entries outside the file, a CRC-32 mismatch, an unsupported compression.
  */
 export class ZipFormatError extends TinylmError {
-  private readonly [zipSymbol] = true;
+  static override readonly kind: string = 'ZipFormatError';
 
   constructor(options: TinylmErrorOptions) {
-    super('ZipFormatError', options);
-  }
-
-  static override isInstance(error: unknown): error is ZipFormatError {
-    return hasMarker(error, zipMarker);
+    super(options.message, options);
   }
 }
-
-const checkpointMarker = 'tinylm.error.CheckpointError';
-const checkpointSymbol = Symbol.for(checkpointMarker);
 
 /**
- * A checkpoint cannot be converted as it is: a missing shard or file, a key that fits no known
- * layout, a tensor whose shape disagrees with the config (the message names it), shards that
- * disagree with each other, a tokenizer that does not fit the embedding, no complete step folder.
- * Nothing is guessed or silently fixed.
+ * A checkpoint to convert (a tinylm training run, an InternEvo or a PyTorch checkpoint, its
+ * tokenizer files) cannot be converted as it is: a missing shard or file, a key that fits no
+ * known layout, a tensor whose shape disagrees with the config (the message names it), shards
+ * that disagree with each other, a tokenizer that does not fit the embedding, no complete step
+ * folder. Nothing is guessed or silently fixed. (Not the trainer's own resume errors: those are
+ * multi-round-trainer's `TrainerCheckpointError`.)
  */
-export class CheckpointError extends TinylmError {
-  private readonly [checkpointSymbol] = true;
+export class SourceCheckpointError extends TinylmError {
+  static override readonly kind: string = 'SourceCheckpointError';
 
   constructor(options: TinylmErrorOptions) {
-    super('CheckpointError', options);
-  }
-
-  static override isInstance(error: unknown): error is CheckpointError {
-    return hasMarker(error, checkpointMarker);
+    super(options.message, options);
   }
 }
 
-const ggufMarker = 'tinylm.error.GgufExportError';
-const ggufSymbol = Symbol.for(ggufMarker);
+/** @deprecated Renamed to SourceCheckpointError; the old name goes in 0.3. */
+export const CheckpointError = SourceCheckpointError;
+/** @deprecated Renamed to SourceCheckpointError; the old name goes in 0.3. */
+export type CheckpointError = SourceCheckpointError;
 
 /** A model or tokenizer cannot be written as GGUF for llama.cpp's `llama` architecture. */
 export class GgufExportError extends TinylmError {
-  private readonly [ggufSymbol] = true;
+  static override readonly kind: string = 'GgufExportError';
 
   constructor(options: TinylmErrorOptions) {
-    super('GgufExportError', options);
-  }
-
-  static override isInstance(error: unknown): error is GgufExportError {
-    return hasMarker(error, ggufMarker);
+    super(options.message, options);
   }
 }

@@ -4,7 +4,7 @@
 // The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (PAPER.md, section 6).
 
 export { type Convert2HfOptions, type Convert2HfResult, convert2hf, detectSourceFormat, openModelSource, type SourceFormat } from './convert';
-export { CheckpointError, GgufExportError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
+export { CheckpointError, GgufExportError, PickleFormatError, SourceCheckpointError, UnsafePickleError, ZipFormatError } from './errors';
 export { type ExportedGguf, type ExportGgufOptions, exportGguf, type GgufDtype } from './gguf-export';
 export { detectPreTokenizer, GGUF_TOKEN_TYPES, type GgufVocab, type GgufVocabOptions, ggufVocab } from './gguf-tokenizer';
 export {

@@ -32,6 +32,13 @@ describe('TinylmError', () => {
     expect(isTinylmError('TestCheckpointError')).toBe(false);
   });
 
+  it('isInstance works unbound, for the class it was read from', () => {
+    const isFormatError = CheckpointFormatError.isInstance;
+    const isTinylm = TinylmError.isInstance;
+    expect([new CheckpointFormatError('a'), new CheckpointError('b')].map(isFormatError)).toEqual([true, false]);
+    expect([new CheckpointError('b'), new Error('c')].map(isTinylm)).toEqual([true, false]);
+  });
+
   it('keeps the cause', () => {
     const cause = new Error('ENOENT');
     expect(new TinylmError('wrapped', { cause }).cause).toBe(cause);

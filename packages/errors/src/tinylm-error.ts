@@ -71,6 +71,15 @@ export class TinylmError extends Error {
   }
 }
 
+// `X.isInstance` is also passed on unbound (`errors.some(X.isInstance)`, a test's predicate), as
+// it could be when each class had its own: reading it from a class gives it bound to that class.
+const isInstanceOfKind = TinylmError.isInstance;
+Object.defineProperty(TinylmError, 'isInstance', {
+  get(this: ErrorKind) {
+    return isInstanceOfKind.bind(this);
+  },
+});
+
 /**
  * True for any tinylm error, or, given `kind`, for an error of that kind or a kind below it.
  * The string form needs no import of the package that defines the kind.

@@ -19,6 +19,7 @@ export {
   type TensorArray,
 } from './dtype';
 export {
+  type ErrorDetails,
   type ErrorLocation,
   HfFolderError,
   InvalidArgumentError,

@@ -1,64 +1,19 @@
-// The error classes of @tinylm/hf-io, one per kind of failure.
-// Follows vercel/ai's `AISDKError` pattern (packages/provider/src/errors/ai-sdk-error.ts): each
-// class carries a `Symbol.for(...)` marker, so `X.isInstance(e)` still recognises an error thrown
-// by a second copy of this package (where `instanceof` fails). Every tinylm package marks its
-// errors with the shared `tinylm.error` symbol, so `TinylmError.isInstance` recognises them all.
+// The error classes of @tinylm/hf-io, one per kind of failure, each extending the one tinylm
+// base, `TinylmError` from @tinylm/errors (re-exported here under its name). `X.isInstance(e)`
+// (inherited) still recognises an error thrown by a second copy of this package, where
+// `instanceof` fails, and `TinylmError.isInstance(e)` recognises the errors of every tinylm package.
 
-const BASE_MARKER = 'tinylm.error';
-const baseSymbol = Symbol.for(BASE_MARKER);
+import { type ErrorDetails, InvalidArgumentError as SharedInvalidArgumentError, TinylmError } from '@tinylm/errors';
 
-function hasMarker(error: unknown, marker: string): boolean {
-  const symbol = Symbol.for(marker);
-  return (
-    error != null && typeof error === 'object' && symbol in error && (error as Record<symbol, unknown>)[symbol] === true
-  );
-}
+export { type ErrorDetails, TinylmError };
 
 /** Where an error happened: the file or folder, and the tensor or field inside it. */
-export interface ErrorLocation {
-  /** The file or folder involved (a label such as `<buffer>` for in-memory data). */
-  file?: string;
-  /** The tensor involved, when there is one. */
-  tensor?: string;
-  /** The JSON field or argument involved, when there is one. */
-  field?: string;
-}
+export type ErrorLocation = Pick<ErrorDetails, 'file' | 'tensor' | 'field'>;
 
-/** Constructor options shared by every tinylm error. */
-export interface TinylmErrorOptions extends ErrorLocation {
+/** What this package's error constructors take (as do convert2hf's and tokenizer-prune's): the message and the details. */
+export interface TinylmErrorOptions extends ErrorDetails {
   message: string;
-  cause?: unknown;
 }
-
-/**
- * Base class of every error thrown by tinylm packages. Use `TinylmError.isInstance(e)` rather
- * than `instanceof`, which fails when two copies of a package are installed.
- */
-export class TinylmError extends Error {
-  private readonly [baseSymbol] = true;
-  /** The file or folder involved, if any. */
-  readonly file?: string;
-  /** The tensor involved, if any. */
-  readonly tensor?: string;
-  /** The JSON field or argument involved, if any. */
-  readonly field?: string;
-
-  constructor(name: string, options: TinylmErrorOptions) {
-    super(options.message, options.cause === undefined ? undefined : { cause: options.cause });
-    this.name = name;
-    this.file = options.file;
-    this.tensor = options.tensor;
-    this.field = options.field;
-  }
-
-  /** True for any error thrown by a tinylm package, from any copy of it. */
-  static isInstance(error: unknown): error is TinylmError {
-    return hasMarker(error, BASE_MARKER);
-  }
-}
-
-const formatMarker = `${BASE_MARKER}.SafetensorsFormatError`;
-const formatSymbol = Symbol.for(formatMarker);
 
 /**
  * A safetensors file (or buffer) breaks the format: bad header length, header not JSON,
@@ -66,54 +21,33 @@ const formatSymbol = Symbol.for(formatMarker);
  * dtype × shape, truncated data. The message names the file and the tensor.
  */
 export class SafetensorsFormatError extends TinylmError {
-  private readonly [formatSymbol] = true;
+  static override readonly kind: string = 'SafetensorsFormatError';
 
   constructor(options: TinylmErrorOptions) {
-    super('SafetensorsFormatError', options);
-  }
-
-  static override isInstance(error: unknown): error is SafetensorsFormatError {
-    return hasMarker(error, formatMarker);
+    super(options.message, options);
   }
 }
-
-const writeMarker = `${BASE_MARKER}.SafetensorsWriteError`;
-const writeSymbol = Symbol.for(writeMarker);
 
 /**
  * The tensors given to a safetensors writer are inconsistent: duplicate or reserved names, an
  * unknown dtype, a bad shape, data of the wrong length or array type, or bad metadata.
  */
 export class SafetensorsWriteError extends TinylmError {
-  private readonly [writeSymbol] = true;
+  static override readonly kind: string = 'SafetensorsWriteError';
 
   constructor(options: TinylmErrorOptions) {
-    super('SafetensorsWriteError', options);
-  }
-
-  static override isInstance(error: unknown): error is SafetensorsWriteError {
-    return hasMarker(error, writeMarker);
+    super(options.message, options);
   }
 }
-
-const notFoundMarker = `${BASE_MARKER}.TensorNotFoundError`;
-const notFoundSymbol = Symbol.for(notFoundMarker);
 
 /** A tensor was asked for by a name that the file or checkpoint does not hold. */
 export class TensorNotFoundError extends TinylmError {
-  private readonly [notFoundSymbol] = true;
+  static override readonly kind: string = 'TensorNotFoundError';
 
   constructor(options: TinylmErrorOptions) {
-    super('TensorNotFoundError', options);
-  }
-
-  static override isInstance(error: unknown): error is TensorNotFoundError {
-    return hasMarker(error, notFoundMarker);
+    super(options.message, options);
   }
 }
-
-const folderMarker = `${BASE_MARKER}.HfFolderError`;
-const folderSymbol = Symbol.for(folderMarker);
 
 /**
  * A Hugging Face model folder is unusable: no weights file, a bad or inconsistent
@@ -121,45 +55,35 @@ const folderSymbol = Symbol.for(folderMarker);
  * file that does not parse.
  */
 export class HfFolderError extends TinylmError {
-  private readonly [folderSymbol] = true;
+  static override readonly kind: string = 'HfFolderError';
 
   constructor(options: TinylmErrorOptions) {
-    super('HfFolderError', options);
-  }
-
-  static override isInstance(error: unknown): error is HfFolderError {
-    return hasMarker(error, folderMarker);
+    super(options.message, options);
   }
 }
-
-const existsMarker = `${BASE_MARKER}.OutputExistsError`;
-const existsSymbol = Symbol.for(existsMarker);
 
 /** An output file or folder already exists and the caller did not pass `force: true`. */
 export class OutputExistsError extends TinylmError {
-  private readonly [existsSymbol] = true;
+  static override readonly kind: string = 'OutputExistsError';
 
   constructor(options: TinylmErrorOptions) {
-    super('OutputExistsError', options);
-  }
-
-  static override isInstance(error: unknown): error is OutputExistsError {
-    return hasMarker(error, existsMarker);
+    super(options.message, options);
   }
 }
 
-const argumentMarker = `${BASE_MARKER}.InvalidArgumentError`;
-const argumentSymbol = Symbol.for(argumentMarker);
+type SharedArgumentArgs = ConstructorParameters<typeof SharedInvalidArgumentError>[0];
 
-/** A function argument is out of range or malformed (a row range, a shard size string). */
-export class InvalidArgumentError extends TinylmError {
-  private readonly [argumentSymbol] = true;
-
-  constructor(options: TinylmErrorOptions) {
-    super('InvalidArgumentError', options);
-  }
-
-  static override isInstance(error: unknown): error is InvalidArgumentError {
-    return hasMarker(error, argumentMarker);
+/**
+ * A function argument is out of range or malformed (a row range, a shard size string): the
+ * shared `InvalidArgumentError` of @tinylm/errors (same kind). It takes this package's
+ * `{ message, file?, tensor?, field? }`, whose message is used as it is, as well as the shared
+ * `{ field, value, allowed, reason?, file? }`, whose message is built from them.
+ */
+export class InvalidArgumentError extends SharedInvalidArgumentError {
+  constructor(options: TinylmErrorOptions | SharedArgumentArgs) {
+    // The `{ message }` form passes its details; its message, which states the value and what is
+    // allowed, replaces the one built from them.
+    super(options as SharedArgumentArgs);
+    if ('message' in options) this.message = options.message;
   }
 }

@@ -27,6 +27,7 @@ export {
   type TensorArray,
 } from './dtype';
 export {
+  type ErrorDetails,
   type ErrorLocation,
   HfFolderError,
   InvalidArgumentError,

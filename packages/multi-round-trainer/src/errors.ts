@@ -1,39 +1,40 @@
-// Errors of @tinylm/multi-round-trainer: one class per kind, recognisable across package copies
-// through the shared `Symbol.for('tinylm.error')` marker (see @tinylm/kernels' TinylmError).
-import { TinylmError } from '@tinylm/kernels';
+// Errors of @tinylm/multi-round-trainer, one class per kind, each extending the one tinylm base,
+// `TinylmError` from @tinylm/errors: `X.isInstance(e)` (inherited) recognises them across
+// duplicate package copies, where `instanceof` fails.
+import { TinylmError } from '@tinylm/errors';
 
 /** Training data that cannot be used: missing, empty, too short, or not fitting the model. */
 export class TrainingDataError extends TinylmError {
-  constructor(message: string) {
-    super('training-data', message);
-    this.name = 'TrainingDataError';
-  }
+  static override readonly kind: string = 'TrainingDataError';
 
-  static override isInstance(error: unknown): error is TrainingDataError {
-    return TinylmError.isInstance(error) && error.kind === 'training-data';
+  constructor(message: string) {
+    super(message);
   }
 }
 
 /** A NaN or infinite loss: the run stops, the last good checkpoint stays. */
 export class TrainingDivergedError extends TinylmError {
-  constructor(message: string) {
-    super('training-diverged', message);
-    this.name = 'TrainingDivergedError';
-  }
+  static override readonly kind: string = 'TrainingDivergedError';
 
-  static override isInstance(error: unknown): error is TrainingDivergedError {
-    return TinylmError.isInstance(error) && error.kind === 'training-diverged';
+  constructor(message: string) {
+    super(message);
   }
 }
 
-/** A checkpoint that cannot be resumed: corrupt, or from a run with other settings. */
-export class CheckpointError extends TinylmError {
-  constructor(message: string) {
-    super('checkpoint', message);
-    this.name = 'CheckpointError';
-  }
+/**
+ * One of the trainer's own checkpoints (`step-NNNNNNNN/` in the output folder) cannot be resumed:
+ * corrupt, or from a run with other settings, or the folder holds a run that was not asked to be
+ * resumed. (Not convert2hf's `SourceCheckpointError`, about checkpoints to convert.)
+ */
+export class TrainerCheckpointError extends TinylmError {
+  static override readonly kind: string = 'TrainerCheckpointError';
 
-  static override isInstance(error: unknown): error is CheckpointError {
-    return TinylmError.isInstance(error) && error.kind === 'checkpoint';
+  constructor(message: string) {
+    super(message);
   }
 }
+
+/** @deprecated Renamed to TrainerCheckpointError; the old name goes in 0.3. */
+export const CheckpointError = TrainerCheckpointError;
+/** @deprecated Renamed to TrainerCheckpointError; the old name goes in 0.3. */
+export type CheckpointError = TrainerCheckpointError;

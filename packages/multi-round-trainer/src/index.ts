@@ -17,4 +17,4 @@ export type { BatchPartition, RefinedRoundSize } from './batches';
 export { CHECKPOINT_FORMAT, listCheckpoints, loadLatestCheckpoint, saveCheckpoint, checkpointDirName } from './checkpoint';
 export type { TrainerState, LoadedCheckpoint } from './checkpoint';
 export { MetricsLog, readMetrics } from './metrics';
-export { TrainingDataError, TrainingDivergedError, CheckpointError } from './errors';
+export { CheckpointError, TrainerCheckpointError, TrainingDataError, TrainingDivergedError } from './errors';

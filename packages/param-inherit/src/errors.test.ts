@@ -7,7 +7,7 @@ import { openHfCheckpoint, OutputExistsError, writeSafetensors } from '@tinylm/h
 import { initBackend, TinylmError } from '@tinylm/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { tempDir, writeSource } from './__fixtures__/models';
-import { CalibrationError, InheritOptionError, SourceModelError, TargetShapeError, VocabMapError } from './errors';
+import { CalibrationError, InheritError, InheritOptionError, SourceModelError, TargetShapeError, VocabMapError } from './errors';
 import { type InheritOptions, inheritParams } from './inherit';
 
 const SRC: LlamaConfigInput = { vocabSize: 64, hiddenSize: 32, numLayers: 4, numHeads: 8, numKvHeads: 4, intermediateSize: 48 };
@@ -41,6 +41,35 @@ async function fails(o: Partial<InheritOptions>, is: (e: unknown) => boolean, me
   expect(await readdir(parent)).toEqual([]); // no output, no temporary sibling
   return err;
 }
+
+describe('error classes', () => {
+  const classes = [TargetShapeError, SourceModelError, VocabMapError, CalibrationError, InheritOptionError];
+  it('each kind is recognised by its own isInstance, by InheritError.isInstance and TinylmError.isInstance, not by the others', () => {
+    classes.forEach((C, i) => {
+      const error = new C(`error ${i}`, { field: 'numLayers', value: 5, allowed: 'at most 4' });
+      expect([error.name, error.kind, error.field, error.value, error.allowed]).toEqual([C.name, C.name, 'numLayers', 5, 'at most 4']);
+      expect(InheritError.isInstance(error)).toBe(true);
+      expect(TinylmError.isInstance(error)).toBe(true);
+      classes.forEach((other, j) => expect(other.isInstance(error), `${other.name}.isInstance(${C.name})`).toBe(i === j));
+    });
+    expect(InheritError.isInstance(new OutputExistsError({ message: 'exists' }))).toBe(false);
+  });
+  it('InheritError still takes the old (kind, message, where) form; the kind is the class name', () => {
+    const error = new InheritError('inherit-other', 'something else', { file: 'x.json' });
+    expect([error.kind, error.message, error.file]).toEqual(['InheritError', 'something else', 'x.json']);
+    expect(new InheritError('plain', { tensor: 't' }).tensor).toBe('t');
+  });
+  it('recognises an error from another copy of the package by its registered markers', () => {
+    const foreign = Object.assign(new Error('from another copy'), {
+      [Symbol.for('tinylm.error')]: true,
+      [Symbol.for('tinylm.error.InheritError')]: true,
+      [Symbol.for('tinylm.error.VocabMapError')]: true,
+    });
+    expect(VocabMapError.isInstance(foreign)).toBe(true);
+    expect(InheritError.isInstance(foreign)).toBe(true);
+    expect(CalibrationError.isInstance(foreign)).toBe(false);
+  });
+});
 
 describe('target shape', () => {
   for (const [field, value] of [['numLayers', 5], ['hiddenSize', 40], ['intermediateSize', 64], ['numKvHeads', 8]] as const) {

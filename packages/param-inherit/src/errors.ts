@@ -1,33 +1,23 @@
-// Error classes of @tinylm/param-inherit, one per kind of bad input. They extend the kernels'
-// TinylmError, so they carry the shared Symbol.for('tinylm.error') marker (recognised across
-// duplicate package copies, the vercel/ai pattern) and a `kind`; each class's `isInstance`
-// checks that kind. Messages name the field, tensor or file, the value found and what is allowed.
-import { TinylmError } from '@tinylm/kernels';
+// Error classes of @tinylm/param-inherit, one per kind of bad input, each extending
+// `InheritError`, which extends the one tinylm base, `TinylmError` from @tinylm/errors.
+// `X.isInstance(e)` (inherited) recognises them across duplicate package copies, where
+// `instanceof` fails; `InheritError.isInstance(e)` holds for each of them. Messages name the
+// field, tensor or file, the value found and what is allowed.
+import { type ErrorDetails, TinylmError } from '@tinylm/errors';
 
-/** Where the problem is: a config field, a tensor, a file. */
-export interface InheritErrorLocation {
-  field?: string;
-  tensor?: string;
-  file?: string;
-  cause?: unknown;
-}
+/** @deprecated Use ErrorDetails from @tinylm/errors (the same fields, plus value and allowed); the old name goes in 0.3. */
+export type InheritErrorLocation = ErrorDetails;
 
-/** Base of this package's errors (`kind` starts with `inherit-`). */
+/** Base of this package's errors. */
 export class InheritError extends TinylmError {
-  readonly field?: string;
-  readonly tensor?: string;
-  readonly file?: string;
+  static override readonly kind: string = 'InheritError';
 
-  constructor(kind: string, message: string, where: InheritErrorLocation = {}) {
-    super(kind, message, where.cause === undefined ? undefined : { cause: where.cause });
-    this.name = 'InheritError';
-    this.field = where.field;
-    this.tensor = where.tensor;
-    this.file = where.file;
-  }
-
-  static override isInstance(error: unknown): error is InheritError {
-    return TinylmError.isInstance(error) && typeof error.kind === 'string' && error.kind.startsWith('inherit-');
+  constructor(message: string, where?: ErrorDetails);
+  /** @deprecated The kind is the class's now; drop the first argument. This form goes in 0.3. */
+  constructor(legacyKind: string, message: string, where?: ErrorDetails);
+  constructor(first: string, second?: string | ErrorDetails, third?: ErrorDetails) {
+    if (typeof second === 'string') super(second, third);
+    else super(first, second);
   }
 }
 
@@ -37,60 +27,45 @@ export class InheritError extends TinylmError {
  * target, a vocabulary size that matches neither the source nor the vocabulary map.
  */
 export class TargetShapeError extends InheritError {
-  constructor(message: string, where: InheritErrorLocation = {}) {
-    super('inherit-target', message, where);
-    this.name = 'TargetShapeError';
-  }
+  static override readonly kind: string = 'TargetShapeError';
 
-  static override isInstance(error: unknown): error is TargetShapeError {
-    return TinylmError.isInstance(error) && error.kind === 'inherit-target';
+  constructor(message: string, where: ErrorDetails = {}) {
+    super(message, where);
   }
 }
 
 /** The source folder is not a usable LLaMA-family checkpoint (other architecture, missing or misshapen tensors). */
 export class SourceModelError extends InheritError {
-  constructor(message: string, where: InheritErrorLocation = {}) {
-    super('inherit-source', message, where);
-    this.name = 'SourceModelError';
-  }
+  static override readonly kind: string = 'SourceModelError';
 
-  static override isInstance(error: unknown): error is SourceModelError {
-    return TinylmError.isInstance(error) && error.kind === 'inherit-source';
+  constructor(message: string, where: ErrorDetails = {}) {
+    super(message, where);
   }
 }
 
 /** vocab-map.json is malformed, not monotone / dense, or names ids outside the source vocabulary. */
 export class VocabMapError extends InheritError {
-  constructor(message: string, where: InheritErrorLocation = {}) {
-    super('inherit-vocab-map', message, where);
-    this.name = 'VocabMapError';
-  }
+  static override readonly kind: string = 'VocabMapError';
 
-  static override isInstance(error: unknown): error is VocabMapError {
-    return TinylmError.isInstance(error) && error.kind === 'inherit-vocab-map';
+  constructor(message: string, where: ErrorDetails = {}) {
+    super(message, where);
   }
 }
 
 /** Calibration data is missing (a data-driven criterion needs it), unreadable, too short or out of vocabulary. */
 export class CalibrationError extends InheritError {
-  constructor(message: string, where: InheritErrorLocation = {}) {
-    super('inherit-calibration', message, where);
-    this.name = 'CalibrationError';
-  }
+  static override readonly kind: string = 'CalibrationError';
 
-  static override isInstance(error: unknown): error is CalibrationError {
-    return TinylmError.isInstance(error) && error.kind === 'inherit-calibration';
+  constructor(message: string, where: ErrorDetails = {}) {
+    super(message, where);
   }
 }
 
 /** An option of `inheritParams` is out of range (criterion name, step count, first-layer count...). */
 export class InheritOptionError extends InheritError {
-  constructor(message: string, where: InheritErrorLocation = {}) {
-    super('inherit-option', message, where);
-    this.name = 'InheritOptionError';
-  }
+  static override readonly kind: string = 'InheritOptionError';
 
-  static override isInstance(error: unknown): error is InheritOptionError {
-    return TinylmError.isInstance(error) && error.kind === 'inherit-option';
+  constructor(message: string, where: ErrorDetails = {}) {
+    super(message, where);
   }
 }

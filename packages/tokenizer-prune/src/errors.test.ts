@@ -1,8 +1,9 @@
 // Errors are recognised by marker, not by class identity: a second copy of the package (or
-// hf-io's / any tinylm package's TinylmError.isInstance) still recognises them.
+// the shared TinylmError.isInstance, re-exported by hf-io and this package) still recognises them.
 
+import { TinylmError as SharedTinylmError } from '@tinylm/errors';
 import { describe, expect, it } from 'vitest';
-import { TinylmError } from '@tinylm/hf-io';
+import { TinylmError } from './index';
 import { CorpusError, CountFileError, TokenizerFormatError, TokenizerMismatchError, VocabSizeError } from './errors';
 
 describe('error classes', () => {
@@ -19,7 +20,9 @@ describe('error classes', () => {
       expect(TinylmError.isInstance(e)).toBe(true);
       classes.forEach((C, j) => expect(C.isInstance(e)).toBe(i === j));
       expect(e.name).toBe(classes[i].name);
+      expect(e.kind).toBe(classes[i].name);
     });
+    expect(TinylmError).toBe(SharedTinylmError);
     expect(errors[1]).toMatchObject({ file: 'c.txt', field: 'line 3' });
     expect(errors[4]).toMatchObject({ minimum: 3, maximum: 9 });
   });
