@@ -120,8 +120,8 @@ async function measureHeldOut(files: readonly string[], before: Tokenizer, after
       r.bytes += Buffer.byteLength(line, 'utf8');
       r.tokensBefore += a.length;
       r.tokensAfter += b.length;
-      if (before.decode(a) === line) r.roundTripBefore++;
-      if (after.decode(b) === line) r.roundTripAfter++;
+      if (before.decode(a, { skipSpecialTokens: false }) === line) r.roundTripBefore++;
+      if (after.decode(b, { skipSpecialTokens: false }) === line) r.roundTripAfter++;
     }
   }
   if (r.bytes === 0) throw new CorpusError({ message: `held-out text is empty (${files.join(', ')})`, file: files[0] });
