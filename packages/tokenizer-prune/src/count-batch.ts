@@ -1,5 +1,5 @@
 // Counting one batch of corpus lines into a dense count array: shared by the worker threads and
-// the in-thread path. Units, as in DESIGN.md's corpus formats:
+// the in-thread path. Units, as in the corpus formats of docs/pipeline.md:
 // - text: each line, with its "\n", is encoded on its own (as Hugging Face datasets' text loader
 //   and spm_train read text files: one example per line);
 // - jsonl: each record's text field is encoded whole;
