@@ -14,7 +14,7 @@ export const SEARCH_USAGE =
   '[--kv-groups 1] [--min-layers N] [--max-layers N] [--min-hidden N] [--max-hidden N] [--min-aspect-ratio 16] [--max-aspect-ratio 256] [--tie-embeddings] ' +
   '[--inside TEACHER_DIR_OR_CONFIG] [--max-latency-ms X] [--seq 2048] [--limit 10] [--out CONFIG.json] [--json]';
 
-const FLAGS = {
+export const SEARCH_FLAGS = {
   params: { type: 'string' },
   vocab: { type: 'string' },
   tolerance: { type: 'string' },
@@ -68,7 +68,7 @@ function row(c: ArchCandidate): string {
 }
 
 export async function archSearch(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(argv, FLAGS, SEARCH_USAGE);
+  const { values } = parseFlags(argv, SEARCH_FLAGS, SEARCH_USAGE);
   const teacher = typeof values.inside === 'string' ? await configFromPresetOrFile(values.inside) : undefined;
   const bounds = teacher ? insideTeacherBounds(teacher) : {};
   const options: SearchOptions = {
