@@ -5,16 +5,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { getPreset } from '@tinylm/arch-config';
 import { describe, expect, it } from 'vitest';
-import type { CliIo } from '../io';
+import { captureIo as capture } from '../capture-io';
 import { explainNoShape } from '../recipe/no-shape';
 import { runCli } from '../run-cli';
 import { SEARCH_FLAGS, SEARCH_USAGE } from './arch-search';
-
-function capture(): CliIo & { outText: string[]; errText: string[] } {
-  const outText: string[] = [];
-  const errText: string[] = [];
-  return { outText, errText, out: (t) => outText.push(t), err: (t) => errText.push(t) };
-}
 
 describe('tinylm arch search', () => {
   it('--help lists every flag the search accepts', async () => {
