@@ -13,7 +13,7 @@
 //   files it writes, what it prints). A runnable block without a check fails the test, and so does
 //   a page without a runnable block. Failing pages' folders are kept for a look.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { ROOT } from './support';
@@ -188,6 +188,8 @@ interface PageRun {
   status: number | null;
   outputs: { stdout: string; stderr: string }[];
   dir: string;
+  /** What `tinylm` was on the page's PATH at the end. */
+  tinylm: string;
 }
 
 const slug = (file: string) => file.replace(/^docs\//, '').replace(/\.md$/, '');
@@ -205,7 +207,8 @@ function runPage(page: Page, blocks: Block[]): Promise<PageRun> {
     const file = (ext: string) => JSON.stringify(join(scripts, `${i}.${ext}`));
     return `{ source ${file('sh')}; } > ${file('out')} 2> ${file('err')}\necho ${i} >> ${JSON.stringify(join(scripts, 'done'))}`;
   });
-  writeFileSync(join(scripts, 'page.sh'), `set -eo pipefail\n${steps.join('\n')}\n`);
+  const which = JSON.stringify(join(scripts, 'which'));
+  writeFileSync(join(scripts, 'page.sh'), `set -eo pipefail\n${steps.join('\n')}\ncommand -v tinylm > ${which}\n`);
   return new Promise((resolve, reject) => {
     const child = spawn('bash', [join(scripts, 'page.sh')], {
       cwd: dir,
@@ -218,7 +221,7 @@ function runPage(page: Page, blocks: Block[]): Promise<PageRun> {
       const read = (f: string) => (existsSync(join(scripts, f)) ? readFileSync(join(scripts, f), 'utf8') : '');
       const done = new Set(read('done').split('\n').filter(Boolean).map(Number));
       const outputs = blocks.map((_, i) => ({ stdout: read(`${i}.out`), stderr: read(`${i}.err`) }));
-      resolve({ done, status, outputs, dir });
+      resolve({ done, status, outputs, dir, tinylm: read('which').trim() });
     });
   });
 }
@@ -259,9 +262,10 @@ for (const page of PAGES) {
       failures--;
     });
 
-    it('every block ran', () => {
+    it('every block ran, with tinylm the built CLI of this checkout', () => {
       failures++;
       expect(ran.status, `the page's shell exited with ${ran.status}`).toBe(0);
+      expect(realpathSync(ran.tinylm)).toBe(join(ROOT, 'packages/cli/bin/tinylm.js')); // which runs packages/cli/dist/bin.js
       failures--;
     });
   });
