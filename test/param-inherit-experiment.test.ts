@@ -1,4 +1,4 @@
-// The experiment that shows parameter inheritance works (PanGu-π Pro, PAPER.md section 3), small
+// The experiment that shows parameter inheritance works (PanGu-π Pro, docs/method.md section 3), small
 // enough for CI (about a minute and a half on two cores with the wasm backend): a byte-level
 // teacher (hidden 128, 4 layers, 8 heads in 4 KV groups, 0.8 M parameters) trained for 150 steps
 // on real English text; students of one smaller shape (hidden 96, 2 layers, 6 heads in 3 KV

@@ -1,5 +1,5 @@
 // InternEvo training config (a Python file of module-level constants and dicts) for a LLaMA-2
-// config: the path out to distributed training (DESIGN.md, Scale-out).
+// config: the path out to distributed training (docs/pipeline.md, Scaling out).
 // Layout and defaults follow the PanGu-π Pro release's configs/LLM1B.py (model_type "LLAMA2",
 // AdamW lr 1e-4, betas 0.9/0.95, eps 1e-8, weight decay 0.1, warmup 3%, cosine to 1e-5, clip
 // 1.0, bf16, 50k steps); `no_bias` and `num_kv_attention_heads` follow InternEvo's

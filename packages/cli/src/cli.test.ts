@@ -1,18 +1,12 @@
 // The command dispatcher, flag parsing and the report charts, in-process (the commands
 // themselves run end to end from the built bin in the repository's test/ folder).
 import { describe, expect, it } from 'vitest';
+import { captureIo as capture } from './capture-io';
 import { intFlag, numberFlag, parseFlags, UsageError } from './args';
 import { COMMANDS } from './commands/registry';
-import type { CliIo } from './io';
 import { clock } from './progress';
 import { barChartSvg, lineChartSvg } from './report/svg-chart';
 import { runCli } from './run-cli';
-
-function capture(): CliIo & { outText: string[]; errText: string[] } {
-  const outText: string[] = [];
-  const errText: string[] = [];
-  return { outText, errText, out: (t) => outText.push(t), err: (t) => errText.push(t) };
-}
 
 describe('runCli', () => {
   it('--help lists every command with its summary', async () => {

@@ -2,7 +2,7 @@
 // wrote (a training run, one checkpoint, or a saveHfModel folder) or an InternEvo checkpoint
 // folder (model_tp*_pp*.pt); the output is written by `writeHfModel`. This is what
 // `tinylm convert2hf --src PATH --out DIR` runs; it plays the part of the PanGu-π Pro authors'
-// tools/transformers/convert2hf.py (PAPER.md, section 6).
+// tools/transformers/convert2hf.py (docs/method.md, section 6).
 
 import { readdir } from 'node:fs/promises';
 import { OutputExistsError, pathExists } from '@tinylm/hf-io';

@@ -1,7 +1,7 @@
 // @tinylm/convert2hf: training checkpoints (tinylm's own and InternEvo's model_tp*_pp*.pt) to
 // Hugging Face LLaMA folders, and Hugging Face folders to GGUF for llama.cpp. Pure TypeScript on
 // @tinylm/hf-io and @tinylm/arch-config; PyTorch pickles are read without executing anything.
-// The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (PAPER.md, section 6).
+// The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (docs/method.md, section 6).
 
 export { type Convert2HfOptions, type Convert2HfResult, convert2hf, detectSourceFormat, openModelSource, type SourceFormat } from './convert';
 export { CheckpointError, GgufExportError, PickleFormatError, SourceCheckpointError, UnsafePickleError, ZipFormatError } from './errors';

@@ -1,7 +1,7 @@
 // Which sequences each micro-batch holds, and in what order rounds visit them.
 // - The training sequences are partitioned once, by a seeded permutation, into N fixed batches
 //   of B sequences (the remainder, fewer than B sequences, is left out): the units that loss-based
-//   refining scores and samples ("the loss of every batch", PAPER.md section 4).
+//   refining scores and samples ("the loss of every batch", docs/method.md section 4).
 // - Round 1 visits the N batches epoch after epoch, each epoch in a fresh seeded order.
 // - A refined round visits the sequences it selected, in the (random) order they were drawn.
 import type { PackedData } from './data/dataset';

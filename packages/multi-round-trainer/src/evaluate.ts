@@ -23,7 +23,7 @@ export function bytesPerTokenOf(data: PackedData, sequences: number, tokenizer?:
   if (tokenizer) {
     let bytes = 0;
     for (let i = 0; i < sequences; i++) {
-      bytes += Buffer.byteLength(tokenizer.decode(Array.from(sequenceAt(data, i).subarray(1))), 'utf8');
+      bytes += Buffer.byteLength(tokenizer.decode(Array.from(sequenceAt(data, i).subarray(1)), { skipSpecialTokens: false }), 'utf8');
     }
     return bytes / (sequences * data.seqLen);
   }

@@ -1,4 +1,4 @@
-// Loss-based data refining between rounds (PanGu-π Pro, PAPER.md section 4): with the model
+// Loss-based data refining between rounds (PanGu-π Pro, docs/method.md section 4): with the model
 // frozen at the end of a round, score every batch (or every sequence) of the training data; draw
 // the next round's N0 = rate × N units without replacement with p_i = exp(l_i / τ) / Σ exp(l_j / τ).
 // Drawing without replacement proportionally to w_i, one at a time, is the same distribution

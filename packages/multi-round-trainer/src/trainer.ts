@@ -1,4 +1,4 @@
-// The training loop and multiple-round training (PanGu-π Pro, PAPER.md section 4).
+// The training loop and multiple-round training (PanGu-π Pro, docs/method.md section 4).
 // Round 1 trains on all batches; after each round the frozen model scores every batch (or
 // sequence) and the next round trains on N0 = rate × N of them drawn by p ∝ exp(loss / τ).
 // Per optimizer step: `gradAccum` micro-batches of `batchSize` sequences, gradients averaged,

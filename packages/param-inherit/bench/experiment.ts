@@ -1,4 +1,4 @@
-// The experiment that shows parameter inheritance works (PanGu-π Pro, PAPER.md section 3, at tiny
+// The experiment that shows parameter inheritance works (PanGu-π Pro, docs/method.md section 3, at tiny
 // scale): train a byte-level teacher briefly on real English text, then students of one smaller
 // shape initialised randomly and by each criterion, each trained for the same budget on the same
 // batches; report held-out loss (nats per byte, on a file the teacher never saw).

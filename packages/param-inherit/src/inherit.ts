@@ -1,5 +1,5 @@
 // Parameter inheritance (PanGu-π Pro, Tang et al. 2024, arXiv 2402.02791, section 3 in
-// PAPER.md): initialise a small LLaMA from a large pretrained one. Order of work:
+// docs/method.md): initialise a small LLaMA from a large pretrained one. Order of work:
 //   1. open the source (headers only) and check the target shape and the vocabulary map;
 //   2. depth: choose the kept layers (uniform, first-last, ShortGPT block influence, or learned masks);
 //   3. width, inside every kept layer: heads (whole heads / KV groups under GQA), FFN neurons, and

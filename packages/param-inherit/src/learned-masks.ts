@@ -1,6 +1,6 @@
 // Learned structured masks: Sheared-LLaMA's targeted structured pruning (Xia et al. 2023, arXiv
 // 2310.06694), the closest published match to the PanGu-π Pro paper's "learnable binary masks"
-// (PAPER.md section 3). What is followed:
+// (docs/method.md section 3). What is followed:
 //   - hard-concrete masks (hard-concrete.ts) over layers, KV groups, query heads, FFN neurons and
 //     hidden channels, multiplying the units' outputs in the source model's forward pass
 //     (forward.ts; the hidden mask multiplies the embedding columns and every residual write);

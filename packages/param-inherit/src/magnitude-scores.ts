@@ -1,4 +1,4 @@
-// Weight-magnitude importance (the l1 / l2 rows of the PanGu-π Pro width ablation, PAPER.md
+// Weight-magnitude importance (the l1 / l2 rows of the PanGu-π Pro width ablation, docs/method.md
 // section 3): a unit's score is the l1 norm (sum |w|) or l2 norm (sqrt sum w^2) of all its
 // parameters (scores.ts lists them). Streamed: each tensor is read in chunks of rows straight from
 // the checkpoint and reduced, so memory stays at a chunk or two whatever the model size, and

@@ -1,7 +1,7 @@
 // Depth: which source layers the target keeps (in source order).
 // - uniform: every (L / L')-th layer, starting at layer 0: floor(i L / L').
 // - first-last: the first a and the last b = L' - a layers, dropping the middle; the PanGu-π Pro
-//   finding (PAPER.md section 3: layers near the beginning and the end matter more).
+//   finding (docs/method.md section 3: layers near the beginning and the end matter more).
 // - block-influence (ShortGPT, Men et al. 2024, arXiv 2403.03853): BI_l = 1 - mean over
 //   calibration tokens of cos(h_in, h_out) of layer l; the L - L' least influential layers go
 //   (scores come from block-influence.ts).

@@ -1,6 +1,6 @@
 // The vocabulary map written by @tinylm/tokenizer-prune (`vocab-map.json`): a JSON object
 // { "<old id>": <new id>, ... } over the kept tokens, monotone, new ids 0..N-1 in old-id order
-// (PAPER.md section 1: surviving pieces keep their relative order). Inheritance takes the
+// (docs/method.md section 1: surviving pieces keep their relative order). Inheritance takes the
 // embedding and LM-head rows of the kept old ids, in new-id order.
 import { readFile } from 'node:fs/promises';
 import { VocabMapError } from './errors';

@@ -1,6 +1,6 @@
 // Token count files: how often each id of one tokenizer occurs over a corpus (the paper's
 // step 1), tagged with the tokenizer's fingerprint so that per-shard files can be merged (step
-// 2) and pruning can refuse counts made with another tokenizer. JSON, as DESIGN.md sketches:
+// 2) and pruning can refuse counts made with another tokenizer. JSON, as docs/pipeline.md describes it:
 // { format, version, tokenizer: { hash, path, vocabSize, kind }, total, documents, bytes,
 //   sources: [...], counts: { "<id>": n } } with only non-zero counts listed.
 

@@ -1,5 +1,5 @@
 // countTokens: how often each token of a big tokenizer occurs over a corpus (the paper's step 1,
-// section 1 of PAPER.md). The main thread streams the files as batches of whole lines (memory
+// section 1 of docs/method.md). The main thread streams the files as batches of whole lines (memory
 // stays flat whatever the corpus size) and hands them to worker threads, each holding its own
 // tokenizer and count array, at most two batches in flight per worker; the arrays are summed at
 // the end. Text is encoded by the tokenizer the `Tokenizer` runtime loads (tokenizers.js for

@@ -76,8 +76,8 @@ export async function measureHeldOut(
       report.bytes += Buffer.byteLength(text, 'utf8');
       report.tokensBefore += a.length;
       report.tokensAfter += b.length;
-      if (before.decode(a) === text) report.roundTripBefore++;
-      if (after.decode(b) === text) report.roundTripAfter++;
+      if (before.decode(a, { skipSpecialTokens: false }) === text) report.roundTripBefore++;
+      if (after.decode(b, { skipSpecialTokens: false }) === text) report.roundTripAfter++;
     }
   }
   if (report.bytes === 0) throw new CorpusError({ message: `held-out text is empty (${files.join(', ')})`, file: files[0] });

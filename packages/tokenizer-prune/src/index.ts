@@ -1,5 +1,5 @@
 // `@tinylm/tokenizer-prune`: the compact tokenizer of "Rethinking Optimization and Architecture
-// for Tiny Language Models" (PAPER.md section 1). Count a big tokenizer's tokens over a corpus,
+// for Tiny Language Models" (docs/method.md section 1). Count a big tokenizer's tokens over a corpus,
 // keep the special tokens, the byte alphabet and the most frequent tokens (with the BPE merges
 // they need), and write a consistent tokenizer.json / SentencePiece .model, an old -> new id
 // map and a report. Also the small runtime `Tokenizer` other tinylm packages encode with.

@@ -1,6 +1,6 @@
 // The embedding + head share against the paper's figure: PanGu-π-1B Pro (hidden 1792, 20 layers
 // in the released config, FFN 8/3 rounded to 256, 48,000 tokens) spends 18.07% of its
-// parameters on them (PAPER.md section 1).
+// parameters on them (docs/method.md section 1).
 
 import { describe, expect, it } from 'vitest';
 import { embeddingShare, llamaIntermediateSize, nonEmbeddingParams } from './param-share';

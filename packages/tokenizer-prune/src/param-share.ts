@@ -1,5 +1,5 @@
 // The share of a model's parameters spent on the token embedding and the LM head, the number the
-// compact tokenizer is meant to shrink (PAPER.md section 1: PanGu-π-1B Pro, vocabulary 48,000,
+// compact tokenizer is meant to shrink (docs/method.md section 1: PanGu-π-1B Pro, vocabulary 48,000,
 // hidden 1792, 20 layers: 18.07%). Counted for the LLaMA-2 layout the project uses (RMSNorm, no
 // biases, SwiGLU FFN, untied embeddings), with the FFN width LLaMA derives from the hidden size
 // (2/3 of 4h, rounded up to a multiple of 256) unless given. This package depends on hf-io only,

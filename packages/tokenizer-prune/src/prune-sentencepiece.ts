@@ -1,5 +1,5 @@
 // Pruning a SentencePiece model, as the authors did (delete pieces from the ModelProto, the
-// survivors keep their order, PAPER.md section 1), plus what their script did not handle: BPE
+// survivors keep their order, docs/method.md section 1), plus what their script did not handle: BPE
 // reachability (a kept piece's merge tree stays, see merge-trees.ts) and losslessness (the
 // <0xNN> byte pieces, <unk>, control and user-defined pieces and "▁" always stay; without byte
 // fallback, every single-character piece stays so that nothing the original could encode

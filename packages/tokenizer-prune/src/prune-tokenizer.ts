@@ -1,4 +1,4 @@
-// pruneTokenizer: the compact tokenizer of the paper (PAPER.md section 1). Reads the big
+// pruneTokenizer: the compact tokenizer of the paper (docs/method.md section 1). Reads the big
 // tokenizer and a count file made with it, keeps specials + byte alphabet + the most frequent
 // tokens with their BPE ancestors to exactly the requested size (select-vocab.ts), and writes,
 // into a temporary sibling folder renamed into place at the end (hf-io's withTempDir, so a

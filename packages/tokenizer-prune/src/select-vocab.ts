@@ -1,4 +1,4 @@
-// Choosing the compact vocabulary (PAPER.md section 1): first what must stay (the tokenizer's
+// Choosing the compact vocabulary (docs/method.md section 1): first what must stay (the tokenizer's
 // special / added tokens, the authors' rule — `<...>` or `[...]` longer than 2 characters —, the
 // byte alphabet or <0xNN> byte pieces that keep every text encodable, <unk> and the metaspace),
 // then the most frequent tokens, to exactly the requested size.

@@ -27,8 +27,10 @@ describe('loadTokenizer', () => {
     for (const t of [...HARD_TEXTS, ...heldOutLines(), ...trainLines()]) expect(tok.encode(t)).toEqual(hfEncode(hf, t));
     const ids = tok.encode('Hello 世界 🌍');
     expect(tok.decode(ids)).toBe('Hello 世界 🌍');
-    expect(tok.decode([...ids, tok.eosId!])).toBe('Hello 世界 🌍<|im_end|>');
+    // special tokens are left out unless asked for
+    expect(tok.decode([...ids, tok.eosId!])).toBe('Hello 世界 🌍');
     expect(tok.decode([...ids, tok.eosId!], { skipSpecialTokens: true })).toBe('Hello 世界 🌍');
+    expect(tok.decode([...ids, tok.eosId!], { skipSpecialTokens: false })).toBe('Hello 世界 🌍<|im_end|>');
     expect(tok.decode([])).toBe('');
     expect(() => tok.decode([151669])).toThrow(/token id 151669 is not in/);
   });

@@ -17,7 +17,10 @@ export type TokenizerKind = 'bpe-byte-level' | 'bpe-byte-fallback' | 'sentencepi
 
 /** Options of `Tokenizer.decode`. */
 export interface DecodeOptions {
-  /** Leave special tokens (BOS, EOS, chat markers, ...) out of the text. Default false. */
+  /**
+   * Leave special tokens (BOS, EOS, chat markers such as `<|im_end|>`, ...) out of the text.
+   * Default true, as generated text is read by people; false keeps them (exact round trips).
+   */
   skipSpecialTokens?: boolean;
 }
 
@@ -115,7 +118,7 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
     unkId: bpe.unkToken === null ? null : (lookup(bpe.unkToken) ?? null),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode: (ids, options = {}) => {
-      const kept = options.skipSpecialTokens ? ids.filter((id) => !special.has(id)) : ids;
+      const kept = options.skipSpecialTokens !== false ? ids.filter((id) => !special.has(id)) : ids;
       if (kept.length === 0) return '';
       for (const id of kept) {
         if (!Number.isInteger(id) || id < 0 || id >= source.vocabSize || bpe.idToToken[id] === undefined) {
@@ -182,7 +185,7 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
     padId: specialId(source, 'pad_token', control(t.padPiece), lookup),
     unkId: unk >= 0 ? unk : null,
     encode: (text) => sp.encode(text),
-    decode: (ids, options = {}) => sp.decode(options.skipSpecialTokens ? ids.filter((id) => !hidden.has(id)) : ids),
+    decode: (ids, options = {}) => sp.decode(options.skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
     idToToken: (id) => sp.idToPiece(id),
     tokenToId: lookup,
   };

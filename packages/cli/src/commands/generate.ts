@@ -1,6 +1,7 @@
-// `tinylm generate --model DIR (--ids ... | --prompt TEXT) --max-new-tokens N [--greedy] [--json]`:
+// `tinylm generate --model DIR (--ids ... | --prompt TEXT) --max-new-tokens N [--keep-special-tokens] [--greedy] [--json]`:
 // continuation with a KV cache; sampling is seeded (--seed). A text prompt is encoded with the
-// model folder's tokenizer (or --tokenizer), after its BOS token when it has one.
+// model folder's tokenizer (or --tokenizer), after its BOS token when it has one. The text leaves
+// special tokens (EOS, chat markers) out unless --keep-special-tokens.
 import { generate, loadHfModel } from '@tinylm/model';
 import { loadTokenizer, type Tokenizer } from '@tinylm/tokenizer-prune';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
@@ -10,7 +11,7 @@ import type { Command } from './command';
 import { parseIds } from './ids-flag';
 
 const USAGE =
-  'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME] [--threads N]';
+  'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--keep-special-tokens] [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME] [--threads N]';
 
 
 export const generateCommand: Command = {
@@ -27,6 +28,7 @@ export const generateCommand: Command = {
         prompt: { type: 'string' },
         tokenizer: { type: 'string' },
         'max-new-tokens': { type: 'string' },
+        'keep-special-tokens': { type: 'boolean' },
         greedy: { type: 'boolean' },
         temperature: { type: 'string' },
         'top-k': { type: 'string' },
@@ -58,7 +60,8 @@ export const generateCommand: Command = {
         stopIds: tokenizer?.eosId === null || tokenizer === undefined ? undefined : [tokenizer.eosId],
       });
       // decode prompt + continuation together: decoders drop a leading space on a sequence's first token
-      const decode = (ids: number[]) => tokenizer!.decode(ids, { skipSpecialTokens: true });
+      const skipSpecialTokens = values['keep-special-tokens'] !== true;
+      const decode = (ids: number[]) => tokenizer!.decode(ids, { skipSpecialTokens });
       const text = tokenizer && (decode([...prompt, ...out.ids]).slice(decode(prompt).length));
       if (values.json) io.out(JSON.stringify(text === undefined ? { ids: out.ids } : { ids: out.ids, text }));
       else io.out(text === undefined ? out.ids.join(',') : `${values.prompt as string}${text}`);

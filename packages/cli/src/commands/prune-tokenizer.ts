@@ -1,4 +1,4 @@
-// `tinylm prune-tokenizer`: the compact tokenizer (PAPER.md section 1), a thin wrapper over
+// `tinylm prune-tokenizer`: the compact tokenizer (docs/method.md section 1), a thin wrapper over
 // @tinylm/tokenizer-prune's pruneTokenizer. Writes DIR/tokenizer.json (or tokenizer.model),
 // tokenizer_config.json, vocab-map.json and prune-report.json; prints a summary, or the report
 // with --json.

@@ -3,6 +3,8 @@
 // width and vocabulary differ between the shapes compared.
 import { type ArchCandidate, type LlamaConfig, resolveConfig, searchArchitectures, type SearchOptions } from '@tinylm/arch-config';
 import { UsageError } from '../args';
+import { fitsInsideTeacher, insideTeacherBounds } from './inside-teacher';
+import { explainNoShape } from './no-shape';
 
 export interface ShapeQuery {
   /** Parameter budget (total, embedding and head included). */
@@ -16,26 +18,18 @@ export interface ShapeQuery {
   mlpRatios?: readonly number[];
 }
 
-function search(q: ShapeQuery, extra: Partial<SearchOptions>) {
-  return searchArchitectures({
+function searchOptions(q: ShapeQuery, extra: Partial<SearchOptions>): SearchOptions {
+  return {
     params: q.params,
     vocabSize: q.vocabSize,
     tolerance: q.tolerance,
-    headSizes: [q.teacher.hiddenSize / q.teacher.numHeads],
     widthMultiple: 32,
     multipleOf: 32,
     mlpRatios: q.mlpRatios,
-    base: { maxPositionEmbeddings: q.teacher.maxPositionEmbeddings, ropeTheta: q.teacher.ropeTheta, rmsNormEps: q.teacher.rmsNormEps },
+    headSizes: insideTeacherBounds(q.teacher).headSizes,
+    base: insideTeacherBounds(q.teacher).base,
     ...extra,
-  });
-}
-
-/** A usage error: no shape of this budget exists for this vocabulary. */
-function noShape(what: string, q: ShapeQuery): UsageError {
-  return new UsageError(
-    `no ${what} shape of ${q.params.toLocaleString('en-US')} parameters (±${Math.round(q.tolerance * 100)}%) with a vocabulary of ${q.vocabSize}: ` +
-      'raise the parameter budget or shrink the vocabulary',
-  );
+  };
 }
 
 /**
@@ -43,23 +37,25 @@ function noShape(what: string, q: ShapeQuery): UsageError {
  * heads), so parameter inheritance can initialise it: the paper's depth-first choice.
  */
 export function deepestInsideTeacher(q: ShapeQuery): { chosen: ArchCandidate; withinBudget: number } {
-  const t = q.teacher;
-  const r = search(q, { maxLayers: t.numLayers, maxHidden: t.hiddenSize, minAspectRatio: 8 });
-  const chosen = r.candidates.find((c) => c.config.intermediateSize <= t.intermediateSize && c.config.numHeads <= t.numHeads);
-  if (!chosen) throw noShape('deeper-thinner student', q);
+  const options = searchOptions(q, { ...insideTeacherBounds(q.teacher), minAspectRatio: 8 });
+  const r = searchArchitectures(options);
+  const fits = (c: ArchCandidate) => fitsInsideTeacher(c, q.teacher);
+  const chosen = r.candidates.find(fits);
+  if (!chosen) throw new UsageError(`deeper-thinner student: ${explainNoShape(options, fits)}`);
   return { chosen, withinBudget: r.withinBudget };
 }
 
 /** The widest shape within budget of at least `minLayers` layers (fewest layers first): a shallow-wide baseline. */
 export function widest(q: ShapeQuery, layers: { min: number; max?: number }): ArchCandidate {
-  const r = search(q, { minLayers: layers.min, maxLayers: layers.max, minAspectRatio: 0, maxAspectRatio: 4096 });
+  const options = searchOptions(q, { minLayers: layers.min, maxLayers: layers.max, minAspectRatio: 0, maxAspectRatio: 4096 });
+  const r = searchArchitectures(options);
   const ranked = [...r.candidates].sort(
     (a, b) =>
       a.config.numLayers - b.config.numLayers ||
       b.config.hiddenSize - a.config.hiddenSize ||
       Math.abs(a.deviation) - Math.abs(b.deviation),
   );
-  if (ranked.length === 0) throw noShape('shallow-wide', q);
+  if (ranked.length === 0) throw new UsageError(`shallow-wide baseline: ${explainNoShape(options)}`);
   return ranked[0];
 }
 

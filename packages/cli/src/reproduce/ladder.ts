@@ -1,4 +1,4 @@
-// The authors' improvement ladder (PAPER.md section 5) at tiny scale: each rung adds one
+// The authors' improvement ladder (docs/method.md section 5) at tiny scale: each rung adds one
 // strategy to the one before, at the same parameter budget and the same training budget.
 //   1 baseline            big (teacher's) tokenizer, shallow-wide shape, random init, 1 round
 //   2 + compact tokenizer the student's pruned tokenizer; the freed embedding parameters go to

@@ -52,15 +52,19 @@ async function findAdapter(): Promise<WebGpuAdapterHandle | string> {
   } catch (e) {
     return `requestAdapter failed: ${firstLine(e)}`;
   }
-  if (!adapter) {
-    const hint = isNode()
-      ? readEnv('VK_ICD_FILENAMES')
-        ? ` (VK_ICD_FILENAMES=${readEnv('VK_ICD_FILENAMES')} gave none)`
-        : `; without a GPU, install Debian's chromium and libvulkan1 and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`
-      : '';
-    return `no WebGPU adapter found${hint}`;
-  }
-  return { adapter, description: describeAdapter(adapter) };
+  if (!adapter) return noAdapterReason();
+  return { adapter, description: describeAdapterInfo((adapter as GPUAdapter & { info?: GPUAdapterInfo }).info) };
+}
+
+/** Why there is no adapter, with the fix on a machine without a GPU (Node). */
+export function noAdapterReason(): string {
+  const icd = readEnv('VK_ICD_FILENAMES');
+  const hint = !isNode()
+    ? ''
+    : icd
+      ? ` (VK_ICD_FILENAMES=${icd} gave none)`
+      : `; without a GPU, install Debian's chromium and libvulkan1 and set VK_ICD_FILENAMES=${SWIFTSHADER_ICD}`;
+  return `no WebGPU adapter found${hint}`;
 }
 
 // tfjs-backend-webgpu refuses to construct unless globalThis.navigator.gpu exists; Node 20 has
@@ -74,8 +78,8 @@ function exposeAsNavigatorGpu(gpu: GPU): void {
   }
 }
 
-function describeAdapter(adapter: GPUAdapter): string {
-  const info = (adapter as GPUAdapter & { info?: GPUAdapterInfo }).info;
+/** Vendor / architecture / device / driver description of an adapter, each named once. */
+export function describeAdapterInfo(info: Pick<GPUAdapterInfo, 'vendor' | 'architecture' | 'device' | 'description'> | undefined): string {
   if (!info) return 'unknown adapter';
   const parts = [info.vendor, info.architecture, info.device, info.description].filter((s) => s && s.length > 0);
   return parts.length > 0 ? [...new Set(parts)].join(' / ') : 'unknown adapter';

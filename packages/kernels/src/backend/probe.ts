@@ -2,7 +2,7 @@
 import { loadBlas } from '../blas/library';
 import { poolWorkerScript } from '../blas/thread-pool';
 import { resolveThreads } from '../blas/threads';
-import { requestWebGpuAdapter } from './node-webgpu';
+import { probeWebGpu } from './webgpu-probe';
 import { BACKEND_NAMES, type BackendName, firstLine, importOptional, isNode } from './names';
 
 export interface BackendAvailability {
@@ -50,7 +50,7 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
         : { name, available: true, reason: `provided by ${r.pkg}` };
     }
     case 'webgpu': {
-      const r = await requestWebGpuAdapter();
+      const r = await probeWebGpu();
       if (typeof r === 'string') return { name, available: false, reason: r };
       const software = /swiftshader|llvmpipe|lavapipe|software|fallback/i.test(r.description);
       return { name, available: true, reason: `adapter: ${r.description}`, ...(software ? { software } : {}) };
