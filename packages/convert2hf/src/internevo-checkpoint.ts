@@ -146,9 +146,9 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
         const path = join(dir, `model_tp${t}_pp${p}.pt`);
         const file = await loadTorchFile(path);
         files.push(file);
-        const sd = stateDictOf(file);
+        const stateDict = stateDictOf(file);
         // row-parallel biases live on rank 0 only, so they are left out of the comparison
-        const keys = [...sd.keys()].map((k) => (k.startsWith('model.') ? k.slice(6) : k)).filter((k) => !ROW_BIAS.test(k));
+        const keys = [...stateDict.keys()].map((k) => (k.startsWith('model.') ? k.slice(6) : k)).filter((k) => !ROW_BIAS.test(k));
         const keySet = [...keys].sort().join('\n');
         if (stageKeys === undefined) stageKeys = keySet;
         else if (keySet !== stageKeys) {
@@ -163,7 +163,7 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
             { file: path, tensor: chunked }
           );
         }
-        for (const [rawKey, tensor] of sd) {
+        for (const [rawKey, tensor] of stateDict) {
           const key = rawKey.startsWith('model.') ? rawKey.slice(6) : rawKey;
           const m = /^(layers|blocks)\.(\d+)\.(.+)$/.exec(key);
           let global = key;
