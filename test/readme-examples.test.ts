@@ -124,7 +124,7 @@ const CHECKS: Record<string, (r: Ran) => void> = {
   'multi-round-trainer': ({ stdout, dir }) => {
     expect(stdout).toMatch(/^step \d+: held-out loss \d+\.\d{3}$/m);
     const steps = Number(/^(\d+) \{/m.exec(stdout)?.[1]);
-    expect(steps).toBeGreaterThan(40); // round 1's 40 steps, then round 2
+    expect(steps).toBe(60); // round 1's 40 steps, then round 2's round(0.5 × 40) = 20
     expect(readFileSync(join(dir, 'run/metrics.jsonl'), 'utf8').trim().split('\n').length).toBeGreaterThan(steps);
     expect(readJson(dir, 'run/rounds/round-2.json')).toMatchObject({ round: 2, sample_rate: 0.5 });
   },

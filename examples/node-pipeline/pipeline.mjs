@@ -58,7 +58,7 @@ log(`model: ${formatCount(params.total)} parameters, embedding + head ${(100 * e
 const backend = await initBackend(flags.backend ? { backend: flags.backend } : {});
 log(formatBackendReport(backend));
 
-// 4. Data and training: two rounds, the second on the half of the batches with the highest loss
+// 4. Data and training: two rounds, the second (half as many steps) on batches drawn by their loss
 const all = await loadPacked([corpus], { seqLen: 32, vocabSize, tokenizer });
 const { train: trainData, val } = splitHeldOut(all, 0.1);
 const model = LlamaModel.create(config, { seed: 0 });

@@ -3,7 +3,8 @@
 //   of B sequences (the remainder, fewer than B sequences, is left out): the units that loss-based
 //   refining scores and samples ("the loss of every batch", docs/method.md section 4).
 // - Round 1 visits the N batches epoch after epoch, each epoch in a fresh seeded order.
-// - A refined round visits the sequences it selected, in the (random) order they were drawn.
+// - A refined round visits the sequences it selected, in the (random) order they were drawn
+//   (round-budget.ts says how many steps it takes).
 import type { PackedData } from './data/dataset';
 import { permutation, streamFor } from './random';
 
@@ -50,36 +51,15 @@ export function firstRoundPlan(p: BatchPartition, microBatches: number, seed: nu
   };
 }
 
-/** A refined round: the selected sequences, B at a time. */
-export function refinedRoundPlan(round: number, selection: Uint32Array, batchSize: number): RoundPlan {
+/**
+ * A refined round of `microBatches` micro-batches: the selected sequences, B at a time, in draw
+ * order, from the start again when the round is longer than one pass over them.
+ */
+export function refinedRoundPlan(round: number, selection: Uint32Array, batchSize: number, microBatches: number): RoundPlan {
+  const distinct = Math.floor(selection.length / batchSize);
   return {
     round,
-    microBatches: Math.floor(selection.length / batchSize),
-    sequencesOf: (m) => selection.subarray(m * batchSize, (m + 1) * batchSize),
+    microBatches,
+    sequencesOf: (m) => selection.subarray((m % distinct) * batchSize, ((m % distinct) + 1) * batchSize),
   };
-}
-
-/** How big a refined round (2, 3, ...) is; `train` sizes its rounds with this, callers can plan with it. */
-export interface RefinedRoundSize {
-  /** What is scored and drawn: batches, or single sequences. */
-  units: number;
-  /** Units drawn by loss: round(rate × units), at least 1. */
-  drawn: number;
-  /** Micro-batches of `batchSize` the drawn units make. */
-  microBatches: number;
-  /** Optimizer steps (micro-batches / gradAccum, at least 1). */
-  steps: number;
-}
-
-export function refinedRoundSize(o: {
-  batches: number;
-  batchSize: number;
-  sampleRate: number;
-  granularity: 'batch' | 'sample';
-  gradAccum: number;
-}): RefinedRoundSize {
-  const units = o.granularity === 'batch' ? o.batches : o.batches * o.batchSize;
-  const drawn = Math.max(1, Math.round(o.sampleRate * units));
-  const microBatches = Math.floor((o.granularity === 'batch' ? drawn * o.batchSize : drawn) / o.batchSize);
-  return { units, drawn, microBatches, steps: Math.max(1, Math.floor(microBatches / o.gradAccum)) };
 }

@@ -16,7 +16,8 @@ import type { Command } from './command';
 const USAGE = [
   'tinylm train (--model DIR | --config PRESET_OR_FILE [--seed N]) --data FILES... --out RUN_DIR',
   '  [--tokenizer DIR] [--val FILES... | --val-fraction 0.05] [--rounds 2] [--sample-rate 0.5] [--temperature 1]',
-  '  [--granularity batch|sample] [--steps N | --tokens N] [--batch 8] [--seq 128] [--grad-accum 1]',
+  '  [--granularity batch|sample] [--steps N | --tokens N] [--refined-steps N] [--batch 8] [--seq 128] [--grad-accum 1]',
+  '  (--steps / --tokens: round 1; each later round takes --refined-steps, default round(sample-rate x round 1))',
   '  [--lr 1e-4] [--min-lr 1e-5] [--warmup 0.03] [--weight-decay 0.1] [--clip 1]',
   '  [--eval-every N] [--checkpoint-every N] [--keep 3] [--resume] [--backend NAME] [--threads N] [--webgpu-step compiled|tfjs] [--json]',
 ].join('\n');
@@ -48,6 +49,7 @@ export const trainCommand: Command = {
         granularity: { type: 'string' },
         steps: { type: 'string' },
         tokens: { type: 'string' },
+        'refined-steps': { type: 'string' },
         batch: { type: 'string' },
         seq: { type: 'string' },
         'grad-accum': { type: 'string' },
@@ -104,6 +106,7 @@ export const trainCommand: Command = {
       batchSize: batch,
       gradAccum: accum,
       steps,
+      refinedSteps: values['refined-steps'] === undefined ? undefined : intFlag('refined-steps', values['refined-steps']),
       lr: num('lr', values.lr, 1e-4),
       minLr: num('min-lr', values['min-lr'], 1e-5),
       warmupRatio: num('warmup', values.warmup, 0.03),
@@ -125,9 +128,10 @@ export const trainCommand: Command = {
     const finalDir = join(out, 'final');
     await saveHfModel(model, finalDir, { tokenizerDir: values.tokenizer as string | undefined, force: true });
     model.dispose();
-    const summary = { steps: result.steps, tokens: result.tokens, val_loss: result.finalEval.loss, val_bpb: result.finalEval.bitsPerByte, model: finalDir };
+    const finalEval = result.finalEval!; // the command always has held-out data (--val or --val-fraction)
+    const summary = { steps: result.steps, tokens: result.tokens, val_loss: finalEval.loss, val_bpb: finalEval.bitsPerByte, model: finalDir };
     if (values.json) io.out(JSON.stringify(summary));
-    else io.out(`done: ${result.steps} steps, held-out loss ${result.finalEval.loss.toFixed(4)}${result.finalEval.bitsPerByte === null ? '' : `, ${result.finalEval.bitsPerByte.toFixed(4)} bits/byte`} -> ${finalDir}`);
+    else io.out(`done: ${result.steps} steps, held-out loss ${finalEval.loss.toFixed(4)}${finalEval.bitsPerByte === null ? '' : `, ${finalEval.bitsPerByte.toFixed(4)} bits/byte`} -> ${finalDir}`);
     return 0;
   },
 };

@@ -65,8 +65,9 @@ export function ladderRungs(o: LadderOptions): Rung[] {
 }
 
 /**
- * Round-1 steps that give a two-round run `totalSteps` optimizer steps in all: round 2 is as
- * long as the trainer makes it (multi-round-trainer's `refinedRoundSize`, batch granularity).
+ * Round-1 steps that give a two-round run `totalSteps` optimizer steps in all, round 2 being one
+ * pass over the round(rate × batches) batches it draws (multi-round-trainer's `refinedRoundSize`
+ * for a one-epoch round 1, batch granularity); `train` gets round 2's length as `refinedSteps`.
  */
 export function firstRoundSteps(totalSteps: number, batches: number, batchSize: number, rate: number): number {
   const refined = refinedRoundSize({ batches, batchSize, sampleRate: rate, granularity: 'batch', gradAccum: 1 }).steps;

@@ -126,6 +126,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
             outDir: join(dir, 'run'),
             batchSize: o.batch,
             steps: roundOne,
+            refinedSteps: rung.rounds === 2 ? steps - roundOne : undefined,
             rounds: rung.rounds,
             sampleRate: RATE,
             lr: o.lr,
