@@ -32,6 +32,7 @@ export {
   nonEmbeddingParams,
   type ParamShare,
   type ParamShareModel,
+  vocabParamShare,
 } from './param-share';
 export {
   type HeldOutReport,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { atomicWriteFile, type JsonValue, OutputExistsError, pathExists, withTempDir, writeJsonFile } from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
 import { CorpusError } from './errors';
-import { embeddingShare, type ParamShare, type ParamShareModel } from './param-share';
+import { vocabParamShare, type ParamShare, type ParamShareModel } from './param-share';
 import { idMap, hfVocabView, prunedTokenizerJson } from './prune-tokenizer-json';
 import { sentencePieceVocabView } from './prune-sentencepiece';
 import { PieceType, rewriteSentencePieceModel } from './sentencepiece-model';
@@ -201,8 +201,8 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const params = options.model
     ? {
         model: options.model,
-        before: embeddingShare(source.vocabSize, options.model),
-        after: embeddingShare(selection.keep.length, options.model),
+        before: vocabParamShare(source.vocabSize, options.model),
+        after: vocabParamShare(selection.keep.length, options.model),
       }
     : null;
   const report: PruneReport = {
