@@ -48,19 +48,23 @@ export {
 } from './pickle';
 export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece-model';
 export {
-  CHECKPOINT_DIR_PATTERN,
-  checkpointDirName,
   findLatestCheckpoint,
   openTinylmModel,
   readTrainingCheckpoint,
   type SkippedCheckpoint,
   type TinylmPathKind,
-  TRAINER_STATE_FORMAT,
-  TRAINER_STATE_VERSION,
   type TrainerStateV1,
   type TrainingCheckpoint,
-  validateTrainerState,
 } from './tinylm-checkpoint';
+// The trainer-checkpoint contract, whose home is @tinylm/hf-io (re-exported for existing callers).
+export {
+  CHECKPOINT_DIR_PATTERN,
+  checkpointDirName,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TrainerState,
+  validateTrainerState,
+} from '@tinylm/hf-io';
 export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
 export {
   type LoadTorchFileOptions,

@@ -59,3 +59,14 @@ export { decodeTensor, decodeTensorAsFloat32 } from './tensor-decode';
 export { encodeTensor } from './tensor-encode';
 export { type ReadTensorOptions, type TensorByteRange, tensorByteRange } from './tensor-range';
 export type { TensorData, TensorDataProducer, TensorSource } from './tensor-source';
+export {
+  CHECKPOINT_DIR_PATTERN,
+  CHECKPOINT_LEFTOVER_PATTERN,
+  checkpointDirName,
+  checkpointStepOf,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TrainerState,
+  validateTrainerState,
+} from './trainer-checkpoint';

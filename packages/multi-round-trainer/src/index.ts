@@ -15,6 +15,6 @@ export type { Granularity, LossStats } from './refine';
 export { partitionBatches, refinedRoundSize } from './batches';
 export type { BatchPartition, RefinedRoundSize } from './batches';
 export { CHECKPOINT_FORMAT, listCheckpoints, loadLatestCheckpoint, saveCheckpoint, checkpointDirName } from './checkpoint';
-export type { TrainerState, LoadedCheckpoint } from './checkpoint';
+export type { CheckpointContent, LoadedCheckpoint, TrainerDataPosition, TrainerRngState, TrainerState } from './checkpoint';
 export { MetricsLog, readMetrics } from './metrics';
 export { TrainingDataError, TrainingDivergedError, CheckpointError } from './errors';
