@@ -1,7 +1,7 @@
 // @tinylm/convert2hf: training checkpoints (tinylm's own and InternEvo's model_tp*_pp*.pt) to
 // Hugging Face LLaMA folders, and Hugging Face folders to GGUF for llama.cpp. Pure TypeScript on
 // @tinylm/hf-io and @tinylm/arch-config; PyTorch pickles are read without executing anything.
-// The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (PAPER.md, section 6).
+// The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (the paper's section 6).
 
 export { type Convert2HfOptions, type Convert2HfResult, convert2hf, detectSourceFormat, openModelSource, type SourceFormat } from './convert';
 export { CheckpointError, GgufExportError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
@@ -34,18 +34,6 @@ export {
 export { INTERNEVO_CONFIG_GLOBALS, type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
 export { EMBED, FINAL_NORM, LM_HEAD, type LlamaParam, layerName, llamaParams, permuteRotaryRows } from './llama-params';
 export type { ModelSource, SourceKind, SourceTensor } from './model-source';
-export {
-  type Buildable,
-  type GlobalHandler,
-  type HandlerContext,
-  type PickleValue,
-  PyDict,
-  PyGlobal,
-  PySet,
-  PyTuple,
-  type UnpickleOptions,
-  unpickle,
-} from './pickle';
 export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece-model';
 export {
   findLatestCheckpoint,
@@ -66,15 +54,5 @@ export {
   validateTrainerState,
 } from '@tinylm/hf-io';
 export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
-export {
-  type LoadTorchFileOptions,
-  loadTorchFile,
-  stateDictOf,
-  TORCH_GLOBALS,
-  TORCH_STORAGE_DTYPES,
-  type TorchFile,
-  TorchStorage,
-  TorchTensor,
-  toPlain,
-} from './torch-checkpoint';
-export { crc32, openZip, ZipArchive, type ZipEntry } from './zip-reader';
+// Deprecated root aliases of `@tinylm/convert2hf/internals` (unpickle, PyDict, crc32, openZip, TorchStorage, ...).
+export * from './deprecated-internals';
