@@ -34,7 +34,8 @@ export {
 export { INTERNEVO_CONFIG_GLOBALS, type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
 export { EMBED, FINAL_NORM, LM_HEAD, type LlamaParam, layerName, llamaParams, permuteRotaryRows } from './llama-params';
 export type { ModelSource, SourceKind, SourceTensor } from './model-source';
-export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece-model';
+// The SentencePiece .model reader, whose home is @tinylm/hf-io (re-exported for existing callers).
+export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from '@tinylm/hf-io';
 export {
   findLatestCheckpoint,
   openTinylmModel,

@@ -17,7 +17,7 @@ import type { CountWorkerInit, CountWorkerReply, CountWorkerRequest } from './co
 import { type CorpusBatch, DEFAULT_BATCH_BYTES, readLineBatches } from './corpus-reader';
 import { CorpusError, TokenizerFormatError } from './errors';
 import { tokenizerFromSource } from './tokenizer';
-import { readTokenizerSource, type TokenizerSource } from './tokenizer-source';
+import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
 
 /** Progress of a count, reported every `progressIntervalMs` and once at the end. */
 export interface CountProgress {
@@ -71,12 +71,6 @@ export interface CountTokensOptions {
 export function corpusFormatOf(path: string, format: CorpusFormat | 'auto' = 'auto'): CorpusFormat {
   if (format !== 'auto') return format;
   return /\.(jsonl|ndjson|json)$/i.test(path) ? 'jsonl' : 'text';
-}
-
-/** The kind label count files record for a tokenizer source. */
-function kindOf(source: TokenizerSource): string {
-  if (source.format === 'tokenizer.json') return source.bpe.kind === 'byte-level' ? 'bpe-byte-level' : 'bpe-byte-fallback';
-  return source.model.trainerSpec.modelType === 'bpe' ? 'sentencepiece-bpe' : 'sentencepiece-unigram';
 }
 
 /** The built worker script next to this module (or in dist/ when running from source). */
@@ -323,7 +317,7 @@ export async function countTokens(options: CountTokensOptions): Promise<TokenCou
   const result: TokenCounts = {
     format: 'tinylm-token-counts',
     version: 1,
-    tokenizer: { hash: source.hash, path: source.path, vocabSize: source.vocabSize, kind: kindOf(source) },
+    tokenizer: { hash: source.hash, path: source.path, vocabSize: source.vocabSize, kind: tokenizerKindOf(source) },
     total,
     documents: sink.totals.documents,
     bytes: sink.totals.bytes,

@@ -42,6 +42,7 @@ export {
   type PruneTokenizerOptions,
 } from './prune-tokenizer';
 export { isAuthorsSpecial, type MandatoryReason, type SelectionStats } from './select-vocab';
+// The SentencePiece .model reader and writer, whose home is @tinylm/hf-io (re-exported for existing callers).
 export {
   bytePieceName,
   parseSentencePieceModel,
@@ -52,8 +53,8 @@ export {
   type SentencePieceModel,
   type SentencePieceModelType,
   type SentencePieceRewrite,
-} from './sentencepiece-model';
+} from '@tinylm/hf-io';
 export { SentencePieceEncoder } from './sentencepiece-encoder';
 export { type DecodeOptions, loadTokenizer, type Tokenizer, type TokenizerKind } from './tokenizer';
-export { readTokenizerSource, resolveTokenizerPath, type TokenizerSource } from './tokenizer-source';
+export { readTokenizerSource, resolveTokenizerPath, tokenizerKindOf, type TokenizerSource } from './tokenizer-source';
 export { SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';

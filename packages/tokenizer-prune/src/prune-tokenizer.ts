@@ -10,13 +10,12 @@
 
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { atomicWriteFile, type JsonValue, OutputExistsError, pathExists, withTempDir, writeJsonFile } from '@tinylm/hf-io';
+import { atomicWriteFile, type JsonValue, OutputExistsError, PieceType, pathExists, rewriteSentencePieceModel, withTempDir, writeJsonFile } from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
 import { CorpusError } from './errors';
 import { vocabParamShare, type ParamShare, type ParamShareModel } from './param-share';
 import { idMap, hfVocabView, prunedTokenizerJson } from './prune-tokenizer-json';
 import { sentencePieceVocabView } from './prune-sentencepiece';
-import { PieceType, rewriteSentencePieceModel } from './sentencepiece-model';
 import { selectVocabulary, type SelectionStats } from './select-vocab';
 import { type Tokenizer, tokenizerFromSource } from './tokenizer';
 import { defaultHfTokenizerConfig, defaultSentencePieceConfig, remapTokenizerConfig } from './tokenizer-config';
