@@ -95,7 +95,7 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
   let model: 'llama' | 'gpt2';
   let pre: string | undefined;
 
-  if (tokenizer.kind === 'sentencepiece' || tokenizer.kind === 'bpe-byte-fallback' || tokenizer.kind === 'unigram') {
+  if (tokenizer.kind === 'sentencepiece-bpe' || tokenizer.kind === 'sentencepiece-unigram' || tokenizer.kind === 'bpe-byte-fallback' || tokenizer.kind === 'unigram') {
     model = 'llama';
     const sp = tokenizer.sentencePiece;
     let mergeScores: Map<string, number> | undefined;
@@ -138,21 +138,22 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
         file: tokenizer.dir,
       });
     }
-    const addPrefix = sp ? sp.addDummyPrefix : addsSpacePrefix(tokenizer.tokenizerJson as Record<string, unknown>);
+    const addPrefix = sp ? sp.normalizerSpec.addDummyPrefix : addsSpacePrefix(tokenizer.tokenizerJson as Record<string, unknown>);
     metadata.push(['tokenizer.ggml.model', { type: 'string', value: 'llama' }]);
     metadata.push(['tokenizer.ggml.tokens', { type: 'array', itemType: 'string', values: tokens }]);
     metadata.push(['tokenizer.ggml.scores', { type: 'array', itemType: 'float32', values: scores }]);
     metadata.push(['tokenizer.ggml.token_type', { type: 'array', itemType: 'int32', values: types }]);
     metadata.push(['tokenizer.ggml.add_space_prefix', { type: 'bool', value: addPrefix }]);
-    if (sp) metadata.push(['tokenizer.ggml.remove_extra_whitespaces', { type: 'bool', value: sp.removeExtraWhitespaces }]);
-    if (sp && ((sp.normalizerName !== '' && sp.normalizerName !== 'identity') || sp.removeExtraWhitespaces)) {
+    const normalizer = sp?.normalizerSpec;
+    if (normalizer) metadata.push(['tokenizer.ggml.remove_extra_whitespaces', { type: 'bool', value: normalizer.removeExtraWhitespaces }]);
+    if (normalizer && ((normalizer.name !== '' && normalizer.name !== 'identity') || normalizer.removeExtraWhitespaces)) {
       notes.push(
-        `the SentencePiece model normalizes text (${sp.normalizerName || 'custom rules'}${sp.removeExtraWhitespaces ? ', folding runs of whitespace' : ''}), which llama.cpp's SentencePiece-style tokenizer does not do: ` +
+        `the SentencePiece model normalizes text (${normalizer.name || 'custom rules'}${normalizer.removeExtraWhitespaces ? ', folding runs of whitespace' : ''}), which llama.cpp's SentencePiece-style tokenizer does not do: ` +
           'text with such characters may split differently (token ids evaluate the same). LLaMA-style models are trained with --normalization_rule_name=identity --remove_extra_whitespaces=false'
       );
     }
     if (tokenizer.kind === 'unigram' && !sp) notes.push('Unigram tokenizer.json written as llama.cpp\'s SentencePiece-style vocabulary (scores = unigram log-probabilities); llama.cpp\'s merging only approximates Unigram segmentation');
-  } else if (tokenizer.kind === 'byte-level-bpe') {
+  } else if (tokenizer.kind === 'bpe-byte-level') {
     model = 'gpt2';
     for (let id = 0; id < vocabSize; id++) {
       const text = tokenizer.tokenAt(id);

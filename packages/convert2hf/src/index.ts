@@ -34,43 +34,26 @@ export {
 export { INTERNEVO_CONFIG_GLOBALS, type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
 export { EMBED, FINAL_NORM, LM_HEAD, type LlamaParam, layerName, llamaParams, permuteRotaryRows } from './llama-params';
 export type { ModelSource, SourceKind, SourceTensor } from './model-source';
+// The SentencePiece .model reader, whose home is @tinylm/hf-io (re-exported for existing callers).
+export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from '@tinylm/hf-io';
 export {
-  type Buildable,
-  type GlobalHandler,
-  type HandlerContext,
-  type PickleValue,
-  PyDict,
-  PyGlobal,
-  PySet,
-  PyTuple,
-  type UnpickleOptions,
-  unpickle,
-} from './pickle';
-export { parseSentencePieceModel, type SentencePiece, type SentencePieceModel } from './sentencepiece-model';
-export {
-  CHECKPOINT_DIR_PATTERN,
-  checkpointDirName,
   findLatestCheckpoint,
   openTinylmModel,
   readTrainingCheckpoint,
   type SkippedCheckpoint,
   type TinylmPathKind,
-  TRAINER_STATE_FORMAT,
-  TRAINER_STATE_VERSION,
   type TrainerStateV1,
   type TrainingCheckpoint,
-  validateTrainerState,
 } from './tinylm-checkpoint';
-export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
+// The trainer-checkpoint contract, whose home is @tinylm/hf-io (re-exported for existing callers).
 export {
-  type LoadTorchFileOptions,
-  loadTorchFile,
-  stateDictOf,
-  TORCH_GLOBALS,
-  TORCH_STORAGE_DTYPES,
-  type TorchFile,
-  TorchStorage,
-  TorchTensor,
-  toPlain,
-} from './torch-checkpoint';
-export { crc32, openZip, ZipArchive, type ZipEntry } from './zip-reader';
+  CHECKPOINT_DIR_PATTERN,
+  checkpointDirName,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TrainerState,
+  validateTrainerState,
+} from '@tinylm/hf-io';
+export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
+// Deprecated root aliases of `@tinylm/convert2hf/internals` (unpickle, PyDict, crc32, openZip, TorchStorage, ...).
+export * from './deprecated-internals';

@@ -1,57 +1,17 @@
-// Tensor names and shapes of a Hugging Face LlamaForCausalLM state dict, as transformers'
-// models/llama/modeling_llama.py names them (weights in (out, in) layout; q/k rows in its
-// half-split rotary layout). Mirrors @tinylm/model's param-names.ts, which this package cannot
-// import (it depends only on hf-io and arch-config), plus the q/k/v/o biases of
-// `attention_bias: true` (LlamaAttention builds all four with bias=config.attention_bias).
+// Tensor names and shapes of a Hugging Face LlamaForCausalLM state dict, from @tinylm/arch-config's
+// tensor table (transformers' models/llama/modeling_llama.py names; weights in (out, in) layout,
+// q/k rows in its half-split rotary layout), plus the rotary row permutation the converters need.
 
-import type { LlamaConfig } from '@tinylm/arch-config';
+import { EMBED, FINAL_NORM, LM_HEAD, type LlamaConfig, type LlamaTensor, layerName, llamaTensors } from '@tinylm/arch-config';
+
+export { EMBED, FINAL_NORM, LM_HEAD, layerName };
 
 /** One tensor of a LlamaForCausalLM state dict. */
-export interface LlamaParam {
-  readonly name: string;
-  readonly shape: readonly number[];
-  /** Its layer, for per-layer tensors. */
-  readonly layer?: number;
-}
+export type LlamaParam = LlamaTensor;
 
-export const EMBED = 'model.embed_tokens.weight';
-export const FINAL_NORM = 'model.norm.weight';
-export const LM_HEAD = 'lm_head.weight';
-
-/** `model.layers.<i>.<leaf>`. */
-export const layerName = (i: number, leaf: string): string => `model.layers.${i}.${leaf}`;
-
-/** Every tensor of `config`, in state-dict order; no lm_head when embeddings are tied. */
+/** Every tensor of `config`, in state-dict order; no lm_head when embeddings are tied; q/k/v/o biases with `attentionBias`. */
 export function llamaParams(config: LlamaConfig, attentionBias = false): LlamaParam[] {
-  const h = config.hiddenSize;
-  const kv = config.numKvHeads * (h / config.numHeads);
-  const f = config.intermediateSize;
-  const out: LlamaParam[] = [{ name: EMBED, shape: [config.vocabSize, h] }];
-  for (let i = 0; i < config.numLayers; i++) {
-    const leaves: [string, number[]][] = [
-      ['self_attn.q_proj.weight', [h, h]],
-      ['self_attn.k_proj.weight', [kv, h]],
-      ['self_attn.v_proj.weight', [kv, h]],
-      ['self_attn.o_proj.weight', [h, h]],
-      ...(attentionBias
-        ? ([
-            ['self_attn.q_proj.bias', [h]],
-            ['self_attn.k_proj.bias', [kv]],
-            ['self_attn.v_proj.bias', [kv]],
-            ['self_attn.o_proj.bias', [h]],
-          ] as [string, number[]][])
-        : []),
-      ['mlp.gate_proj.weight', [f, h]],
-      ['mlp.up_proj.weight', [f, h]],
-      ['mlp.down_proj.weight', [h, f]],
-      ['input_layernorm.weight', [h]],
-      ['post_attention_layernorm.weight', [h]],
-    ];
-    for (const [leaf, shape] of leaves) out.push({ name: layerName(i, leaf), shape, layer: i });
-  }
-  out.push({ name: FINAL_NORM, shape: [h] });
-  if (!config.tieWordEmbeddings) out.push({ name: LM_HEAD, shape: [config.vocabSize, h] });
-  return out;
+  return llamaTensors(config, { attentionBias });
 }
 
 /**

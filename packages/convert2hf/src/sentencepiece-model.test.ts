@@ -1,10 +1,9 @@
-// The SentencePiece ModelProto reader against a model trained by python3-sentencepiece
+// hf-io's SentencePiece ModelProto reader (the one convert2hf reads with) against a model trained by python3-sentencepiece
 // (src/__fixtures__/make-fixtures.py) and what that library reports about it.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CheckpointError } from './errors';
-import { parseSentencePieceModel } from './sentencepiece-model';
+import { HfFolderError, parseSentencePieceModel } from '@tinylm/hf-io';
 import { FIXTURES } from './__fixtures__/paths';
 
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).sentencepiece;
@@ -16,12 +15,14 @@ describe('parseSentencePieceModel', () => {
     expect(model.pieces.map((p) => p.piece)).toEqual(expected.pieces);
     expect(model.pieces.map((p) => p.score)).toEqual(expected.scores.map(Math.fround));
     expect(model.pieces.map((p) => p.type)).toEqual(expected.types);
-    expect([model.bosId, model.eosId, model.unkId, model.padId]).toEqual([expected.bos, expected.eos, expected.unk, expected.pad]);
-    expect(model).toMatchObject({ modelType: 2, byteFallback: true, normalizerName: 'identity', addDummyPrefix: true, removeExtraWhitespaces: false });
+    const spec = model.trainerSpec;
+    expect([spec.bosId, spec.eosId, spec.unkId, spec.padId]).toEqual([expected.bos, expected.eos, expected.unk, expected.pad]);
+    expect(spec).toMatchObject({ modelType: 'bpe', byteFallback: true });
+    expect(model.normalizerSpec).toMatchObject({ name: 'identity', addDummyPrefix: true, removeExtraWhitespaces: false });
   });
 
   it('rejects bytes that are not a model', () => {
-    expect(() => parseSentencePieceModel(new Uint8Array([0x0a, 0xff]), 'x.model')).toThrow(CheckpointError);
+    expect(() => parseSentencePieceModel(new Uint8Array([0x0a, 0xff]), 'x.model')).toThrow(HfFolderError);
     expect(() => parseSentencePieceModel(new Uint8Array(0), 'x.model')).toThrow(/no pieces/);
   });
 });

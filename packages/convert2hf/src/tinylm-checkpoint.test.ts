@@ -5,14 +5,13 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type LlamaConfig, resolveConfig, toHfConfig } from '@tinylm/arch-config';
-import { openHfCheckpoint, writeSafetensors } from '@tinylm/hf-io';
+import { checkpointDirName, HfFolderError, openHfCheckpoint, validateTrainerState, writeSafetensors } from '@tinylm/hf-io';
 import { readGgufFileInfo } from 'node-llama-cpp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { convert2hf } from './convert';
-import { CheckpointError } from './errors';
 import { exportGguf } from './gguf-export';
 import { llamaParams, permuteRotaryRows } from './llama-params';
-import { checkpointDirName, findLatestCheckpoint, readTrainingCheckpoint, validateTrainerState } from './tinylm-checkpoint';
+import { findLatestCheckpoint, readTrainingCheckpoint } from './tinylm-checkpoint';
 import { FIXTURES } from './__fixtures__/paths';
 
 let dir: string;
@@ -47,7 +46,7 @@ describe('training checkpoints', () => {
     expect(() => validateTrainerState({ ...good, format: 'hf' })).toThrow(/format is "hf"/);
     expect(() => validateTrainerState({ ...good, version: 2 })).toThrow(/newer tinylm/);
     expect(() => validateTrainerState({ ...good, round: 1.5 })).toThrow(/round is 1.5/);
-    expect(() => validateTrainerState([])).toThrow(CheckpointError);
+    expect(() => validateTrainerState([])).toThrow(HfFolderError);
     expect(checkpointDirName(7)).toBe('step-00000007');
     expect(checkpointDirName(123456789)).toBe('step-123456789');
   });

@@ -6,8 +6,8 @@
 //       config.json                   Hugging Face LlamaForCausalLM config (as saveHfModel writes it)
 //       model.safetensors             the weights, F32, Hugging Face names (or shards + index)
 //       optimizer.safetensors         optional: AdamW moments, F32, "m.<param name>" and "v.<param name>"
-//       trainer_state.json            { "format": "tinylm-checkpoint", "version": 1, "step", "round",
-//                                       "data_position", "rng_state", ... }
+//       trainer_state.json            @tinylm/hf-io's TrainerState (trainer-checkpoint.ts: the folder
+//                                       names, the state type and its one validator live there)
 //       tokenizer.json, tokenizer_config.json, tokenizer.model, ...   optional tokenizer files
 //
 // A checkpoint folder is written under a temporary name and renamed when complete (hf-io's
@@ -19,65 +19,28 @@
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fromHfConfig, type LlamaConfig } from '@tinylm/arch-config';
-import { type HfCheckpoint, openHfCheckpoint, openSafetensors, TinylmError } from '@tinylm/hf-io';
+import {
+  CHECKPOINT_DIR_PATTERN,
+  type HfCheckpoint,
+  listCheckpointDirs,
+  openHfCheckpoint,
+  openSafetensors,
+  readTrainerState,
+  TinylmError,
+  type TrainerState,
+} from '@tinylm/hf-io';
 import { CheckpointError } from './errors';
 import { LM_HEAD, llamaParams } from './llama-params';
 import type { ModelSource, SourceTensor } from './model-source';
 import { hasTokenizer } from './tokenizer-files';
 
-/** `trainer_state.json`'s `format`. */
-export const TRAINER_STATE_FORMAT = 'tinylm-checkpoint';
-/** The `version` of the format this package reads and documents. */
-export const TRAINER_STATE_VERSION = 1;
-/** Checkpoint folder names: `step-` and the step, zero-padded to at least 8 digits. */
-export const CHECKPOINT_DIR_PATTERN = /^step-(\d{8,})$/;
-
-/** `trainer_state.json`, version 1. Fields beyond these are allowed and kept. */
-export interface TrainerStateV1 {
-  readonly format: typeof TRAINER_STATE_FORMAT;
-  readonly version: 1;
-  /** Optimizer steps completed; equals the number in the folder name. */
-  readonly step: number;
-  /** Multi-round training: the round in progress (the trainer counts from 1). */
-  readonly round: number;
-  /** Where the data stream resumes (trainer-defined JSON, e.g. `{ "shard": 3, "offset": 1048576 }`). */
-  readonly data_position: unknown;
-  /** Random generator state to resume with (trainer-defined JSON). */
-  readonly rng_state: unknown;
-  readonly [key: string]: unknown;
-}
-
-/** The folder name of the checkpoint at `step` (e.g. `step-00001200`). */
-export function checkpointDirName(step: number): string {
-  if (!Number.isSafeInteger(step) || step < 0) throw new RangeError(`step must be an integer >= 0, got ${step}`);
-  return `step-${String(step).padStart(8, '0')}`;
-}
-
-/**
- * Checks a parsed trainer_state.json against version 1 of the format; returns it typed. Throws
- * `CheckpointError` naming the file and the field (a newer version is named as such).
- */
-export function validateTrainerState(value: unknown, file = 'trainer_state.json'): TrainerStateV1 {
-  const bad = (field: string, why: string): never => {
-    throw new CheckpointError({ message: `${file}: ${field} ${why}`, file, field });
-  };
-  if (value == null || typeof value !== 'object' || Array.isArray(value)) bad('(the whole file)', 'must be a JSON object');
-  const s = value as Record<string, unknown>;
-  if (s.format !== TRAINER_STATE_FORMAT) bad('format', `is ${JSON.stringify(s.format)}; expected "${TRAINER_STATE_FORMAT}"`);
-  if (s.version !== TRAINER_STATE_VERSION) {
-    bad('version', `is ${JSON.stringify(s.version)}; this reader understands version ${TRAINER_STATE_VERSION}${typeof s.version === 'number' && s.version > 1 ? ' (written by a newer tinylm: upgrade @tinylm/convert2hf)' : ''}`);
-  }
-  for (const field of ['step', 'round'] as const) {
-    if (!Number.isSafeInteger(s[field]) || (s[field] as number) < 0) bad(field, `is ${JSON.stringify(s[field])}; expected an integer >= 0`);
-  }
-  for (const field of ['data_position', 'rng_state'] as const) if (!(field in s)) bad(field, 'is missing');
-  return s as TrainerStateV1;
-}
+/** @deprecated Renamed to TrainerState (from @tinylm/hf-io, the contract's one home); the old name goes in 0.3. */
+export type TrainerStateV1 = TrainerState;
 
 /** One training checkpoint, validated by `readTrainingCheckpoint` (headers only, no weights read). */
 export interface TrainingCheckpoint {
   readonly dir: string;
-  readonly state: TrainerStateV1;
+  readonly state: TrainerState;
   readonly config: LlamaConfig;
   /** Names of the optimizer tensors (`m.*`, `v.*`), empty without optimizer.safetensors. */
   readonly optimizerTensors: readonly string[];
@@ -157,17 +120,14 @@ export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, atte
  * (format, version, step matching the folder name), config.json, the model weights against the
  * config (F32), and optimizer.safetensors when present (exactly `m.<name>` and `v.<name>` for
  * every parameter, same shapes, F32). Only headers are read. Throws `CheckpointError` naming the
- * file and what is wrong.
+ * file and what is wrong (hf-io's `HfFolderError` for a bad trainer_state.json: its validator is
+ * the one the trainer runs on what it writes).
  */
 export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheckpoint> {
   if ((await kind(dir)) !== 'dir') throw new CheckpointError({ message: `${dir}: not a folder`, file: dir });
   const statePath = join(dir, 'trainer_state.json');
   if ((await kind(statePath)) !== 'file') throw new CheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
-  const state = validateTrainerState(await readJson(statePath), statePath);
-  const m = CHECKPOINT_DIR_PATTERN.exec(dir.split(/[\\/]/).filter(Boolean).pop() ?? '');
-  if (m && Number(m[1]) !== state.step) {
-    throw new CheckpointError({ message: `${statePath}: step is ${state.step} but the folder is named for step ${Number(m[1])}`, file: statePath, field: 'step' });
-  }
+  const state = await readTrainerState(dir);
   const configPath = join(dir, 'config.json');
   if ((await kind(configPath)) !== 'file') throw new CheckpointError({ message: `${dir}: no config.json`, file: dir });
   const { config, attentionBias } = readLlamaConfig(await readJson(configPath), configPath);
@@ -220,19 +180,14 @@ export interface SkippedCheckpoint {
  * when no complete checkpoint remains, listing why each was skipped.
  */
 export async function findLatestCheckpoint(runDir: string): Promise<{ checkpoint: TrainingCheckpoint; skipped: SkippedCheckpoint[] }> {
-  let names: string[];
   try {
-    names = await readdir(runDir);
+    await readdir(runDir);
   } catch (error) {
     throw new CheckpointError({ message: `${runDir}: cannot read the run folder (${(error as Error).message})`, file: runDir, cause: error });
   }
-  const steps = names
-    .map((n) => ({ name: n, m: CHECKPOINT_DIR_PATTERN.exec(n) }))
-    .filter((x): x is { name: string; m: RegExpExecArray } => x.m !== null)
-    .sort((a, b) => Number(b.m[1]) - Number(a.m[1]));
+  const steps = await listCheckpointDirs(runDir);
   const skipped: SkippedCheckpoint[] = [];
-  for (const { name } of steps) {
-    const dir = join(runDir, name);
+  for (const { dir } of steps) {
     if ((await kind(dir)) !== 'dir') continue;
     try {
       return { checkpoint: await readTrainingCheckpoint(dir), skipped };

@@ -31,7 +31,7 @@ describe('readTokenizer', () => {
 
   it('the Qwen3 tokenizer.json: byte-level BPE, vocabulary + added tokens, no BOS', async () => {
     const t = await readTokenizer(QWEN3);
-    expect(t.kind).toBe('byte-level-bpe');
+    expect(t.kind).toBe('bpe-byte-level');
     expect(t.size).toBe(151669);
     expect(t.special.bos).toBeUndefined();
     expect(t.tokenAt(t.special.eos as number)).toBe('<|im_end|>');
@@ -41,7 +41,7 @@ describe('readTokenizer', () => {
 
   it('a SentencePiece model given as any *.model file, with ids from its trainer spec', async () => {
     const t = await readTokenizer(join(FIXTURES, 'sp-bpe.model'));
-    expect(t).toMatchObject({ kind: 'sentencepiece', size: 320, special: { bos: 1, eos: 2, unk: 0 }, files: ['tokenizer.model'] });
+    expect(t).toMatchObject({ kind: 'sentencepiece-bpe', size: 320, special: { bos: 1, eos: 2, unk: 0 }, files: ['tokenizer.model'] });
     expect(t.sources['tokenizer.model']).toBe(join(FIXTURES, 'sp-bpe.model'));
   });
 

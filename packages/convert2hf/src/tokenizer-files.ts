@@ -8,22 +8,11 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isFile, TOKENIZER_FILES } from '@tinylm/hf-io';
+import { isFile, parseSentencePieceModel, type SentencePieceModel, sentencePieceKind, TOKENIZER_FILES, type TokenizerKind, tokenizerJsonKind } from '@tinylm/hf-io';
 import { CheckpointError } from './errors';
-import { parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model';
 
-/** What kind of tokenizer it is, as far as conversion cares. */
-export type TokenizerKind =
-  /** A SentencePiece model (`tokenizer.model`), BPE or Unigram. */
-  | 'sentencepiece'
-  /** tokenizer.json BPE over ▁-marked pieces with byte fallback (LLaMA-2's tokenizer.json). */
-  | 'bpe-byte-fallback'
-  /** tokenizer.json byte-level BPE (GPT-2, Qwen, LLaMA-3 style). */
-  | 'byte-level-bpe'
-  /** tokenizer.json Unigram. */
-  | 'unigram'
-  /** Anything else (WordPiece, WordLevel, ...). */
-  | 'other';
+/** What kind of tokenizer it is: hf-io's one TokenizerKind (SentencePiece BPE / Unigram, tokenizer.json byte-level or byte-fallback BPE, Unigram, other). */
+export type { TokenizerKind };
 
 /** The ids of the special tokens a tokenizer declares (undefined when it declares none). */
 export interface SpecialTokenIds {
@@ -149,7 +138,6 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     const vocab = model.vocab;
     if (model.type === 'Unigram' && Array.isArray(vocab)) {
       vocab.forEach((entry, id) => add(id, String((entry as unknown[])[0])));
-      kind = 'unigram';
     } else if (vocab && typeof vocab === 'object' && !Array.isArray(vocab)) {
       for (const [token, id] of Object.entries(vocab as Record<string, unknown>)) {
         if (!Number.isInteger(id) || (id as number) < 0) {
@@ -157,10 +145,10 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
         }
         add(id as number, token);
       }
-      if (model.type === 'BPE') kind = isByteLevel(tokenizerJson) ? 'byte-level-bpe' : model.byte_fallback === true ? 'bpe-byte-fallback' : 'other';
     } else {
       throw new CheckpointError({ message: `${jsonPath}: model.vocab is missing or not a vocabulary`, file: jsonPath, field: 'model.vocab' });
     }
+    kind = tokenizerJsonKind(tokenizerJson);
     const added = Array.isArray(tokenizerJson.added_tokens) ? (tokenizerJson.added_tokens as Record<string, unknown>[]) : [];
     for (const t of added) {
       if (!Number.isInteger(t.id) || typeof t.content !== 'string') {
@@ -185,7 +173,7 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     } else {
       sentencePiece.pieces.forEach((p, id) => add(id, p.piece));
     }
-    kind = 'sentencepiece';
+    kind = sentencePieceKind(sentencePiece);
   }
   let size = 0;
   for (const id of byId.keys()) size = Math.max(size, id + 1);
@@ -209,7 +197,8 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
       }
       special[field] = id;
     } else if (sentencePiece) {
-      const id = { bos: sentencePiece.bosId, eos: sentencePiece.eosId, unk: sentencePiece.unkId, pad: sentencePiece.padId }[field];
+      const spec = sentencePiece.trainerSpec;
+      const id = { bos: spec.bosId, eos: spec.eosId, unk: spec.unkId, pad: spec.padId }[field];
       if (id >= 0 && id < size) special[field] = id;
     }
   }
@@ -235,18 +224,6 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     tokenAt: (id) => byId.get(id),
     idOf: (token) => byToken.get(token),
   };
-}
-
-/** True when tokenizer.json uses the GPT-2 byte-level alphabet (a ByteLevel pre-tokenizer or decoder). */
-function isByteLevel(json: Record<string, unknown>): boolean {
-  const has = (node: unknown): boolean => {
-    if (!node || typeof node !== 'object') return false;
-    const n = node as Record<string, unknown>;
-    if (n.type === 'ByteLevel') return true;
-    for (const key of ['pretokenizers', 'decoders', 'processors']) if (Array.isArray(n[key]) && (n[key] as unknown[]).some(has)) return true;
-    return false;
-  };
-  return has(json.pre_tokenizer) || has(json.decoder);
 }
 
 /** Whether a TemplateProcessing post-processor puts the given special token at the start (or end) of a single text. */

@@ -60,3 +60,42 @@ export { decodeTensor, decodeTensorAsFloat32 } from './tensor-decode';
 export { encodeTensor } from './tensor-encode';
 export { type ReadTensorOptions, type TensorByteRange, tensorByteRange } from './tensor-range';
 export type { TensorData, TensorDataProducer, TensorSource } from './tensor-source';
+export {
+  boolOf,
+  floatOf,
+  int32Of,
+  ProtobufDecodeError,
+  ProtoWriter,
+  type RawField,
+  readFields,
+  stringOf,
+  WIRE_I32,
+  WIRE_I64,
+  WIRE_LEN,
+  WIRE_VARINT,
+} from './protobuf';
+export {
+  bytePieceName,
+  type NormalizerSpec as SentencePieceNormalizerSpec,
+  parseSentencePieceModel,
+  PieceType,
+  type PieceTypeValue,
+  rewriteSentencePieceModel,
+  type SentencePiece,
+  type SentencePieceModel,
+  type SentencePieceModelType,
+  type SentencePieceRewrite,
+  type TrainerSpec as SentencePieceTrainerSpec,
+} from './sentencepiece-model';
+export { hasByteLevelStep, sentencePieceKind, type TokenizerKind, tokenizerJsonKind } from './tokenizer-kind';
+export {
+  CHECKPOINT_DIR_PATTERN,
+  CHECKPOINT_LEFTOVER_PATTERN,
+  checkpointDirName,
+  checkpointStepOf,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TrainerState,
+  validateTrainerState,
+} from './trainer-checkpoint';

@@ -1,60 +1,68 @@
-// Training checkpoints, the contract @tinylm/convert2hf reads: a run folder holds `step-XXXXXXXX/`
-// folders, each written atomically (a temporary sibling renamed into place) with
+// Training checkpoints, written to the contract of @tinylm/hf-io's trainer-checkpoint.ts (the
+// folder names, trainer_state.json's type and its one validator, which @tinylm/convert2hf reads
+// with too): a run folder holds `step-XXXXXXXX/` folders, each written atomically (a temporary
+// sibling renamed into place) with
 //   config.json            Hugging Face LlamaForCausalLM config of the model
 //   model.safetensors      F32 weights under transformers' names
 //   optimizer.safetensors  AdamW moments as `m.<name>` / `v.<name>`
-//   trainer_state.json     { format: "tinylm-checkpoint", version: 1, step, round, position, ... }
+//   trainer_state.json     { format: "tinylm-checkpoint", version: 1, step, round, data_position, ... }
 // The newest `keep` are kept. Loading falls back to an older checkpoint when the newest is
 // unreadable, and says so.
-import { readdir, readFile, rm } from 'node:fs/promises';
+import { readdir, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { toHfConfig } from '@tinylm/arch-config';
-import { openSafetensors, type TensorSource, withTempDir, writeSafetensors } from '@tinylm/hf-io';
+import {
+  CHECKPOINT_LEFTOVER_PATTERN,
+  checkpointDirName,
+  type TrainerState as CheckpointState,
+  listCheckpointDirs,
+  openSafetensors,
+  readTrainerState,
+  TRAINER_STATE_FILE,
+  TRAINER_STATE_FORMAT,
+  TRAINER_STATE_VERSION,
+  type TensorSource,
+  validateTrainerState,
+  withTempDir,
+  writeSafetensors,
+} from '@tinylm/hf-io';
 import type { AdamW } from '@tinylm/kernels';
 import { loadHfModel, type LlamaModel, paramSpecs } from '@tinylm/model';
 import { CheckpointError } from './errors';
 
-export const CHECKPOINT_FORMAT = 'tinylm-checkpoint';
-const STEP_DIR = /^step-(\d{8})$/;
+export { checkpointDirName, listCheckpointDirs as listCheckpoints };
 
-/** What a checkpoint records besides the tensors; `settings` must match for a resume. */
-export interface TrainerState {
-  format: typeof CHECKPOINT_FORMAT;
-  version: 1;
-  /** Optimizer steps taken. */
-  step: number;
-  /** The round being trained (1-based). */
-  round: number;
-  /** Where the data resumes: micro-batches of this round already consumed, and the sequences a
-   * refined round (rounds >= 2) trains on, in order. */
-  data_position: { micro_batch: number; selection?: number[] };
-  /** Randomness is counter-based: (seed, purpose, counter) -> stream; nothing else to save. */
-  rng_state: { seed: number; scheme: 'counter' };
+/** @deprecated Renamed to TRAINER_STATE_FORMAT (from @tinylm/hf-io, the contract's home); the old name goes in 0.3. */
+export const CHECKPOINT_FORMAT = TRAINER_STATE_FORMAT;
+
+/** Where the data resumes: micro-batches of this round already consumed, and the sequences a refined round (rounds >= 2) trains on, in order. */
+export interface TrainerDataPosition {
+  micro_batch: number;
+  selection?: number[];
+}
+
+/** Randomness is counter-based: (seed, purpose, counter) -> stream; nothing else to save. */
+export interface TrainerRngState {
+  seed: number;
+  scheme: 'counter';
+}
+
+/** What this trainer records: hf-io's TrainerState with its data position and rng state, and the settings and Adam step it always writes. */
+export type TrainerState = CheckpointState<TrainerDataPosition, TrainerRngState> & {
   /** The run settings a resume must share, compared field by field. */
-  settings: Record<string, unknown>;
+  readonly settings: Record<string, unknown>;
   /** Adam's step count (bias correction). */
-  optimizerStep: number;
-  /** Seconds of training before this checkpoint (elapsed_s continues from it). */
-  elapsed?: number;
-}
+  readonly optimizerStep: number;
+};
 
-export const checkpointDirName = (step: number) => `step-${String(step).padStart(8, '0')}`;
+/** The part of the state the training loop supplies to `saveCheckpoint`. */
+export type CheckpointContent = Pick<TrainerState, 'step' | 'round' | 'data_position' | 'rng_state' | 'settings' | 'elapsed'>;
 
-/** Checkpoint folders of a run, newest first. */
-export async function listCheckpoints(runDir: string): Promise<{ step: number; dir: string }[]> {
-  const names = await readdir(runDir).catch(() => [] as string[]);
-  return names
-    .map((n) => ({ m: STEP_DIR.exec(n), n }))
-    .filter((x) => x.m)
-    .map((x) => ({ step: Number(x.m![1]), dir: join(runDir, x.n) }))
-    .sort((a, b) => b.step - a.step);
-}
-
-/** Removes temporary folders a killed run left behind (`step-*.tmp-*`). */
+/** Removes temporary folders a killed run left behind (`step-*.tmp-*`, `step-*.old-*`). */
 export async function removeStaleTemps(runDir: string): Promise<void> {
   for (const n of await readdir(runDir).catch(() => [] as string[])) {
-    if (/^step-\d{8}\.(tmp|old)-/.test(n)) await rm(join(runDir, n), { recursive: true, force: true });
+    if (CHECKPOINT_LEFTOVER_PATTERN.test(n)) await rm(join(runDir, n), { recursive: true, force: true });
   }
 }
 
@@ -62,7 +70,7 @@ export async function saveCheckpoint(
   runDir: string,
   model: LlamaModel,
   optimizer: AdamW,
-  state: Omit<TrainerState, 'format' | 'version' | 'optimizerStep'>,
+  state: CheckpointContent,
   keep: number,
 ): Promise<string> {
   const dir = join(runDir, checkpointDirName(state.step));
@@ -85,17 +93,18 @@ export async function saveCheckpoint(
           }
         }
         await writeSafetensors(join(tmp, 'optimizer.safetensors'), moments);
-        const full: TrainerState = { format: CHECKPOINT_FORMAT, version: 1, ...state, optimizerStep: opt.step };
-        const { writeFile } = await import('node:fs/promises');
+        const full: TrainerState = { format: TRAINER_STATE_FORMAT, version: TRAINER_STATE_VERSION, ...state, optimizerStep: opt.step };
+        const json: unknown = JSON.parse(JSON.stringify(full));
+        validateTrainerState(json, join(dir, TRAINER_STATE_FILE), state.step); // the reader's check, on what is written
         await writeFile(join(tmp, 'config.json'), `${JSON.stringify(toHfConfig(model.config), null, 2)}\n`);
-        await writeFile(join(tmp, 'trainer_state.json'), `${JSON.stringify(full)}\n`);
+        await writeFile(join(tmp, TRAINER_STATE_FILE), `${JSON.stringify(json)}\n`);
       },
       { force: true },
     );
   } finally {
     tf.dispose([...Object.values(opt.m), ...Object.values(opt.v)]);
   }
-  for (const old of (await listCheckpoints(runDir)).slice(Math.max(1, keep))) await rm(old.dir, { recursive: true, force: true });
+  for (const old of (await listCheckpointDirs(runDir)).slice(Math.max(1, keep))) await rm(old.dir, { recursive: true, force: true });
   return dir;
 }
 
@@ -108,10 +117,16 @@ export interface LoadedCheckpoint {
   v: Record<string, tf.Tensor>;
 }
 
+/** Whether a valid trainer_state.json has the fields this trainer writes and resumes from. */
+function isTrainerState(state: CheckpointState): state is TrainerState {
+  const position = state.data_position as Partial<TrainerDataPosition> | null;
+  return state.settings !== undefined && state.optimizerStep !== undefined && position != null && Number.isSafeInteger(position.micro_batch);
+}
+
 async function loadOne(dir: string): Promise<LoadedCheckpoint> {
-  const state = JSON.parse(await readFile(join(dir, 'trainer_state.json'), 'utf8')) as TrainerState;
-  if (state.format !== CHECKPOINT_FORMAT || state.version !== 1) {
-    throw new CheckpointError(`${dir}/trainer_state.json: not a ${CHECKPOINT_FORMAT} version 1 file`);
+  const state = await readTrainerState(dir);
+  if (!isTrainerState(state)) {
+    throw new CheckpointError(`${join(dir, TRAINER_STATE_FILE)}: not written by this trainer (needs settings, optimizerStep and data_position.micro_batch)`);
   }
   const model = await loadHfModel(dir);
   const m: Record<string, tf.Tensor> = {};
@@ -141,7 +156,7 @@ async function loadOne(dir: string): Promise<LoadedCheckpoint> {
  * one is skipped with a warning through `warn` (never silently).
  */
 export async function loadLatestCheckpoint(runDir: string, warn: (message: string) => void): Promise<LoadedCheckpoint | undefined> {
-  const all = await listCheckpoints(runDir);
+  const all = await listCheckpointDirs(runDir);
   for (let i = 0; i < all.length; i++) {
     try {
       return await loadOne(all[i].dir);

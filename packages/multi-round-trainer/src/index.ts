@@ -17,6 +17,6 @@ export type { BatchPartition } from './batches';
 export { planRounds, refinedRoundSize } from './round-budget';
 export type { RefinedRoundSize, RoundBudget, RoundSizeOptions } from './round-budget';
 export { CHECKPOINT_FORMAT, listCheckpoints, loadLatestCheckpoint, saveCheckpoint, checkpointDirName } from './checkpoint';
-export type { TrainerState, LoadedCheckpoint } from './checkpoint';
+export type { CheckpointContent, LoadedCheckpoint, TrainerDataPosition, TrainerRngState, TrainerState } from './checkpoint';
 export { MetricsLog, readMetrics } from './metrics';
 export { CheckpointError, TrainerCheckpointError, TrainingDataError, TrainingDivergedError } from './errors';

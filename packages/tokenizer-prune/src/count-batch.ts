@@ -1,16 +1,7 @@
 // Counting one batch of corpus lines into a dense count array: shared by the worker threads and
-<<<<<<< HEAD
 // the in-thread path. The units of each format (a text line, a JSONL record's text, a tokenized
 // record's ids) are read by corpus-records.ts, the reader held-out text uses too. Counting never
 // adds BOS/EOS.
-=======
-// the in-thread path. Units, as in the corpus formats of docs/pipeline.md:
-// - text: each line, with its "\n", is encoded on its own (as Hugging Face datasets' text loader
-//   and spm_train read text files: one example per line);
-// - jsonl: each record's text field is encoded whole;
-// - tokens: InternEvo's tokenized JSONL (`{"tokens": [ids]}` a line, the paper's step 1): the
-//   ids are counted as they are, without re-tokenising.
->>>>>>> i17-docs
 
 import type { CorpusFormat } from './count-file';
 import { type CorpusFields, corpusLineError, corpusRecords } from './corpus-records';

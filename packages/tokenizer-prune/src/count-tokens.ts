@@ -18,7 +18,7 @@ import { type CorpusBatch, DEFAULT_BATCH_BYTES, readLineBatches } from './corpus
 import { corpusFormatOf } from './corpus-records';
 import { CorpusError, TokenizerFormatError } from './errors';
 import { tokenizerFromSource } from './tokenizer';
-import { readTokenizerSource, type TokenizerSource } from './tokenizer-source';
+import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
 
 /** Progress of a count, reported every `progressIntervalMs` and once at the end. */
 export interface CountProgress {
@@ -66,12 +66,6 @@ export interface CountTokensOptions {
   onProgress?: (progress: CountProgress) => void;
   /** How often `onProgress` is called. Default 500 ms. */
   progressIntervalMs?: number;
-}
-
-/** The kind label count files record for a tokenizer source. */
-function kindOf(source: TokenizerSource): string {
-  if (source.format === 'tokenizer.json') return source.bpe.kind === 'byte-level' ? 'bpe-byte-level' : 'bpe-byte-fallback';
-  return source.model.trainerSpec.modelType === 'bpe' ? 'sentencepiece-bpe' : 'sentencepiece-unigram';
 }
 
 /** The built worker script next to this module (or in dist/ when running from source). */
@@ -318,7 +312,7 @@ export async function countTokens(options: CountTokensOptions): Promise<TokenCou
   const result: TokenCounts = {
     format: 'tinylm-token-counts',
     version: 1,
-    tokenizer: { hash: source.hash, path: source.path, vocabSize: source.vocabSize, kind: kindOf(source) },
+    tokenizer: { hash: source.hash, path: source.path, vocabSize: source.vocabSize, kind: tokenizerKindOf(source) },
     total,
     documents: sink.totals.documents,
     bytes: sink.totals.bytes,

@@ -7,9 +7,9 @@
 // decoder, and all 256 byte symbols in the vocabulary: GPT-2, Qwen, Llama-3) and BPE with
 // byte_fallback (all 256 <0xNN> pieces: Llama-2, Mistral). Both encode any text losslessly.
 
+import { bytePieceName, tokenizerJsonKind } from '@tinylm/hf-io';
 import { BYTE_LEVEL_ALPHABET } from './byte-level';
 import { TokenizerFormatError } from './errors';
-import { bytePieceName } from './sentencepiece-model';
 
 /** What this package can read, for error messages. */
 export const SUPPORTED_TOKENIZERS =
@@ -54,17 +54,6 @@ export interface HfBpeTokenizer {
 
 function isRecord(v: unknown): v is Record<string, unknown> {
   return typeof v === 'object' && v !== null && !Array.isArray(v);
-}
-
-/** Whether a pre-tokenizer or decoder config (possibly a Sequence) contains a ByteLevel step. */
-function hasByteLevel(section: unknown): boolean {
-  if (!isRecord(section)) return false;
-  if (section.type === 'ByteLevel') return true;
-  for (const key of ['pretokenizers', 'decoders', 'processors']) {
-    const list = section[key];
-    if (Array.isArray(list) && list.some(hasByteLevel)) return true;
-  }
-  return false;
 }
 
 /**
@@ -131,12 +120,13 @@ export function parseHfTokenizerJson(json: unknown, file: string): HfBpeTokenize
     return t as AddedTokenJson;
   });
   let kind: HfBpeKind;
-  if (model.byte_fallback === true) {
+  const jsonKind = tokenizerJsonKind(json); // hf-io decides the kind for every package
+  if (jsonKind === 'bpe-byte-fallback') {
     kind = 'byte-fallback';
     for (let b = 0; b < 256; b++) {
       if (!vocab.has(bytePieceName(b))) fail('model.vocab', `byte_fallback is on but byte piece ${bytePieceName(b)} is not in model.vocab`);
     }
-  } else if (hasByteLevel(json.pre_tokenizer) || hasByteLevel(json.decoder)) {
+  } else if (jsonKind === 'bpe-byte-level') {
     kind = 'byte-level';
     BYTE_LEVEL_ALPHABET.forEach((c, b) => {
       if (!vocab.has(c)) fail('model.vocab', `byte-level BPE without the symbol ${JSON.stringify(c)} for byte ${b}`);

@@ -32,6 +32,7 @@ export {
   nonEmbeddingParams,
   type ParamShare,
   type ParamShareModel,
+  vocabParamShare,
 } from './param-share';
 export {
   type DropAddedTokens,
@@ -42,6 +43,7 @@ export {
   type PruneTokenizerOptions,
 } from './prune-tokenizer';
 export { isAuthorsSpecial, type MandatoryReason, type SelectionStats } from './select-vocab';
+// The SentencePiece .model reader and writer, whose home is @tinylm/hf-io (re-exported for existing callers).
 export {
   bytePieceName,
   parseSentencePieceModel,
@@ -52,8 +54,8 @@ export {
   type SentencePieceModel,
   type SentencePieceModelType,
   type SentencePieceRewrite,
-} from './sentencepiece-model';
+} from '@tinylm/hf-io';
 export { SentencePieceEncoder } from './sentencepiece-encoder';
 export { type DecodeOptions, loadTokenizer, type Tokenizer, type TokenizerKind } from './tokenizer';
-export { readTokenizerSource, resolveTokenizerPath, type TokenizerSource } from './tokenizer-source';
+export { readTokenizerSource, resolveTokenizerPath, tokenizerKindOf, type TokenizerSource } from './tokenizer-source';
 export { SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';

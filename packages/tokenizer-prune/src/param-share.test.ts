@@ -3,11 +3,11 @@
 // parameters on them (docs/method.md section 1).
 
 import { describe, expect, it } from 'vitest';
-import { embeddingShare, llamaIntermediateSize, nonEmbeddingParams } from './param-share';
+import { embeddingShare, llamaIntermediateSize, nonEmbeddingParams, vocabParamShare } from './param-share';
 
-describe('embeddingShare', () => {
+describe('vocabParamShare', () => {
   it('reproduces the paper\'s 18.07% for PanGu-π-1B Pro with 48k tokens', () => {
-    const s = embeddingShare(48000, { hiddenSize: 1792, layers: 20 });
+    const s = vocabParamShare(48000, { hiddenSize: 1792, layers: 20 });
     expect(s.embeddingParams).toBe(2 * 48000 * 1792);
     expect(s.percent.toFixed(2)).toBe('18.07');
   });
@@ -21,7 +21,8 @@ describe('embeddingShare', () => {
     expect(full).toBe(2 * (4 * h * h + 3 * h * 128 + 2 * h) + h);
     const gqa = nonEmbeddingParams({ hiddenSize: h, layers: 2, intermediateSize: 128, numHeads: 8, numKvHeads: 2 });
     expect(full - gqa).toBe(2 * 2 * h * (h - h / 4));
-    expect(embeddingShare(1000, { hiddenSize: h, nonEmbeddingParams: 64000, tiedEmbeddings: true }).percent).toBe(50);
-    expect(() => embeddingShare(1000, { hiddenSize: h })).toThrow(/layers \(or nonEmbeddingParams\)/);
+    expect(vocabParamShare(1000, { hiddenSize: h, nonEmbeddingParams: 64000, tiedEmbeddings: true }).percent).toBe(50);
+    expect(() => vocabParamShare(1000, { hiddenSize: h })).toThrow(/layers \(or nonEmbeddingParams\)/);
+    expect(embeddingShare).toBe(vocabParamShare);
   });
 });

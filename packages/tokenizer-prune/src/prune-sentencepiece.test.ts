@@ -16,7 +16,7 @@ import { useSharedTempDir } from './__fixtures__/temp';
 import { HARD_TEXTS, heldOutLines, randomTexts } from './__fixtures__/texts';
 import { type PruneResult, pruneTokenizer } from './prune-tokenizer';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
-import { parseSentencePieceModel } from './sentencepiece-model';
+import { parseSentencePieceModel } from '@tinylm/hf-io';
 import type { TokenCounts } from './count-file';
 
 const tools = spmTools();

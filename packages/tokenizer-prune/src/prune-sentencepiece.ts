@@ -7,7 +7,7 @@
 // dropping pieces never changes the best path of a text whose best path used only kept ones.
 
 import { SpmMergeTrees } from './merge-trees';
-import { PieceType, type SentencePieceModel } from './sentencepiece-model';
+import { PieceType, type SentencePieceModel } from '@tinylm/hf-io';
 import { isAuthorsSpecial, type MandatoryReason, treeIds, type VocabView } from './select-vocab';
 
 /** Options of `sentencePieceVocabView`. */

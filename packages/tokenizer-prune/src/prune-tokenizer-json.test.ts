@@ -16,7 +16,7 @@ import { useSharedTempDir } from './__fixtures__/temp';
 import { HARD_TEXTS, heldOutLines, randomTexts } from './__fixtures__/texts';
 import { BYTE_LEVEL_ALPHABET } from './byte-level';
 import { type PruneResult, pruneTokenizer } from './prune-tokenizer';
-import { bytePieceName } from './sentencepiece-model';
+import { bytePieceName } from '@tinylm/hf-io';
 
 const shared = useSharedTempDir();
 

@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import { BYTE_LEVEL_ALPHABET } from './byte-level';
 import type { HfBpeTokenizer } from './hf-tokenizer-json';
 import { HfMergeTrees } from './merge-trees';
-import { bytePieceName } from './sentencepiece-model';
+import { bytePieceName } from '@tinylm/hf-io';
 import { isAuthorsSpecial, type MandatoryReason, treeIds, type VocabView } from './select-vocab';
 
 /** Options of `hfVocabView`. */

@@ -9,15 +9,14 @@
 //   prune-report.json  coverage, tokens per byte before/after, embedding+head share before/after.
 
 import { join } from 'node:path';
-import { atomicWriteFile, type JsonValue, OutputExistsError, pathExists, withTempDir, writeJsonFile } from '@tinylm/hf-io';
+import { atomicWriteFile, type JsonValue, OutputExistsError, PieceType, pathExists, rewriteSentencePieceModel, withTempDir, writeJsonFile } from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
 import { addedTokensToDrop, type DropAddedTokens, tokenReferences, viewWithout } from './drop-added-tokens';
 import { CorpusError } from './errors';
 import { type HeldOutReport, measureHeldOut } from './held-out';
-import { embeddingShare, type ParamShare, type ParamShareModel } from './param-share';
+import { vocabParamShare, type ParamShare, type ParamShareModel } from './param-share';
 import { idMap, hfVocabView, prunedTokenizerJson } from './prune-tokenizer-json';
 import { sentencePieceVocabView } from './prune-sentencepiece';
-import { PieceType, rewriteSentencePieceModel } from './sentencepiece-model';
 import { selectVocabulary, type SelectionStats } from './select-vocab';
 import { type Tokenizer, tokenizerFromSource } from './tokenizer';
 import { defaultHfTokenizerConfig, defaultSentencePieceConfig, remapTokenizerConfig } from './tokenizer-config';
@@ -184,8 +183,8 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const params = options.model
     ? {
         model: options.model,
-        before: embeddingShare(source.vocabSize, options.model),
-        after: embeddingShare(selection.keep.length, options.model),
+        before: vocabParamShare(source.vocabSize, options.model),
+        after: vocabParamShare(selection.keep.length, options.model),
       }
     : null;
   const report: PruneReport = {

@@ -9,7 +9,7 @@ import { pyDecode, pyEncode, spmEncodeCli, spmTools, trainSpm } from './__fixtur
 import { useSharedTempDir } from './__fixtures__/temp';
 import { HARD_TEXTS, heldOutLines, randomTexts, rng } from './__fixtures__/texts';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
-import { parseSentencePieceModel } from './sentencepiece-model';
+import { parseSentencePieceModel } from '@tinylm/hf-io';
 
 const tools = spmTools();
 const shared = useSharedTempDir();

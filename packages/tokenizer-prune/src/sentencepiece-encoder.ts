@@ -10,7 +10,7 @@
 import { ByteTrie } from './byte-trie';
 import { TokenizerFormatError } from './errors';
 import { ByteBuilder, oneCharLen, SpmNormalizer, validUtf8Length } from './sentencepiece-normalizer';
-import { PieceType, type SentencePieceModel } from './sentencepiece-model';
+import { PieceType, type SentencePieceModel } from '@tinylm/hf-io';
 
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();

@@ -1,4 +1,4 @@
-// The ModelProto codec: a model spm_train wrote is read (pieces, types, scores, specs) as
+// hf-io's ModelProto codec (the one SentencePiece reader), checked against python3-sentencepiece: a model spm_train wrote is read (pieces, types, scores, specs) as
 // python3-sentencepiece sees it, rewritten byte for byte, and fields we do not know (extensions,
 // future fields) survive pruning unchanged; truncated or foreign bytes give an error naming the
 // file.
@@ -6,11 +6,10 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { HfFolderError, PieceType, parseSentencePieceModel, ProtoWriter, readFields, rewriteSentencePieceModel, WIRE_LEN, WIRE_VARINT } from '@tinylm/hf-io';
 import { TokenizerFormatError } from './errors';
-import { ProtoWriter, readFields, WIRE_LEN, WIRE_VARINT } from './protobuf';
 import { pyEncode, pyInfo, spmTools, trainSpm } from './__fixtures__/spm';
 import { useSharedTempDir } from './__fixtures__/temp';
-import { PieceType, parseSentencePieceModel, rewriteSentencePieceModel } from './sentencepiece-model';
 import { readTokenizerSource } from './tokenizer-source';
 
 const tools = spmTools();
@@ -23,31 +22,6 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
   }
   return -1;
 }
-
-describe('protobuf wire codec', () => {
-  it('writes and reads varints, negative int32 (ten bytes, as protobuf does) and length-delimited fields', () => {
-    const w = new ProtoWriter().int32Field(4, 300).int32Field(43, -1).int32Field(7, -123456).bytesField(9, new Uint8Array([1, 2, 3]));
-    const bytes = w.finish();
-    const fields = readFields(bytes);
-    expect(fields.map((f) => [f.field, f.wire])).toEqual([
-      [4, WIRE_VARINT],
-      [43, WIRE_VARINT],
-      [7, WIRE_VARINT],
-      [9, WIRE_LEN],
-    ]);
-    expect(fields[0].lo).toBe(300);
-    expect(fields[1].lo | 0).toBe(-1);
-    expect(fields[1].end - fields[1].valueStart).toBe(10);
-    expect(fields[2].lo | 0).toBe(-123456);
-    expect([...bytes.subarray(fields[3].valueStart, fields[3].valueEnd)]).toEqual([1, 2, 3]);
-  });
-
-  it('rejects truncated messages', () => {
-    const bytes = new ProtoWriter().bytesField(1, new Uint8Array(20)).finish();
-    expect(() => readFields(bytes.subarray(0, 10))).toThrow(/runs past the end/);
-    expect(() => readFields(new Uint8Array([0x08, 0x80]))).toThrow(/truncated varint/);
-  });
-});
 
 describe.skipIf(!tools)('SentencePiece ModelProto', () => {
   let path: string;
@@ -135,7 +109,7 @@ describe.skipIf(!tools)('SentencePiece ModelProto', () => {
       } catch (e) {
         error = e;
       }
-      expect(TokenizerFormatError.isInstance(error)).toBe(true);
+      expect(HfFolderError.isInstance(error)).toBe(true);
       expect((error as Error).message).toMatch(/^\/data\/broken\.model: not a valid SentencePiece model/);
     }
   });

@@ -7,7 +7,7 @@
 // (checked against python3-sentencepiece in the tests).
 
 import { ByteTrie } from './byte-trie';
-import type { NormalizerSpec } from './sentencepiece-model';
+import type { SentencePieceNormalizerSpec as NormalizerSpec } from '@tinylm/hf-io';
 
 /** U+2581 LOWER ONE EIGHTH BLOCK, SentencePiece's whitespace symbol, in UTF-8. */
 export const SPACE_SYMBOL = new Uint8Array([0xe2, 0x96, 0x81]);

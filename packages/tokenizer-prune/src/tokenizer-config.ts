@@ -2,9 +2,8 @@
 // (PreTrainedTokenizerBase.from_pretrained): the original's, with `added_tokens_decoder` re-keyed
 // by the new ids; or, when the original had none, a minimal one naming the special tokens.
 
-import type { JsonValue } from '@tinylm/hf-io';
+import { type JsonValue, PieceType, type SentencePieceModel } from '@tinylm/hf-io';
 import type { HfBpeTokenizer } from './hf-tokenizer-json';
-import { PieceType, type SentencePieceModel } from './sentencepiece-model';
 
 type Json = Record<string, JsonValue>;
 

@@ -7,10 +7,18 @@
 import { createHash } from 'node:crypto';
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { type JsonValue, readJsonFile } from '@tinylm/hf-io';
+import {
+  HfFolderError,
+  type JsonValue,
+  parseSentencePieceModel,
+  readJsonFile,
+  type SentencePieceModel,
+  sentencePieceKind,
+  type TokenizerKind,
+  tokenizerJsonKind,
+} from '@tinylm/hf-io';
 import { TokenizerFormatError } from './errors';
 import { type HfBpeTokenizer, parseHfTokenizerJson, SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';
-import { parseSentencePieceModel, type SentencePieceModel } from './sentencepiece-model';
 
 interface SourceCommon {
   /** The tokenizer file that was read. */
@@ -122,7 +130,7 @@ export function tokenizerSourceFromBytes(
     const bpe = parseHfTokenizerJson(json, path);
     return { format: 'tokenizer.json', path, bpe, vocabSize: bpe.vocabSize, hash: hashHfBpe(bpe), config, specialTokensMap };
   }
-  const model = parseSentencePieceModel(bytes, path);
+  const model = parseModel(bytes, path);
   const type = model.trainerSpec.modelType;
   if (type !== 'unigram' && type !== 'bpe') {
     throw new TokenizerFormatError({
@@ -140,6 +148,21 @@ export function tokenizerSourceFromBytes(
     config,
     specialTokensMap,
   };
+}
+
+/** The kind of a tokenizer source (hf-io's one TokenizerKind; this package reads the four BPE / SentencePiece kinds). */
+export function tokenizerKindOf(source: TokenizerSource): TokenizerKind {
+  return source.format === 'tokenizer.json' ? tokenizerJsonKind(source.bpe.json) : sentencePieceKind(source.model);
+}
+
+/** hf-io's SentencePiece reader, its format errors reported as this package's TokenizerFormatError. */
+function parseModel(bytes: Uint8Array, path: string): SentencePieceModel {
+  try {
+    return parseSentencePieceModel(bytes, path);
+  } catch (error) {
+    if (!HfFolderError.isInstance(error)) throw error;
+    throw new TokenizerFormatError({ message: error.message, file: path, cause: error });
+  }
 }
 
 /** JSON with object keys sorted, so equal values hash equally whatever their key order. */

@@ -7,13 +7,12 @@
 // normalizer only approximates the charsmap.
 
 import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
-import type { JsonValue } from '@tinylm/hf-io';
-import { PieceType } from './sentencepiece-model';
+import { type JsonValue, PieceType, type TokenizerKind } from '@tinylm/hf-io';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
-import { readTokenizerSource, type TokenizerSource } from './tokenizer-source';
+import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
 
-/** Which tokenizer family a `Tokenizer` runs. */
-export type TokenizerKind = 'bpe-byte-level' | 'bpe-byte-fallback' | 'sentencepiece-bpe' | 'sentencepiece-unigram';
+/** Which tokenizer family a `Tokenizer` runs: hf-io's TokenizerKind, one of 'bpe-byte-level', 'bpe-byte-fallback', 'sentencepiece-bpe', 'sentencepiece-unigram'. */
+export type { TokenizerKind };
 
 /** Options of `Tokenizer.decode`. */
 export interface DecodeOptions {
@@ -109,7 +108,7 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
   const special = new Set(bpe.addedTokens.filter((t) => t.special).map((t) => t.id));
   return {
     path: source.path,
-    kind: bpe.kind === 'byte-level' ? 'bpe-byte-level' : 'bpe-byte-fallback',
+    kind: tokenizerKindOf(source),
     vocabSize: source.vocabSize,
     hash: source.hash,
     bosId: specialId(source, 'bos_token', ['<s>', '<bos>', '<|begin_of_text|>', '<|startoftext|>'], lookup),
@@ -177,7 +176,7 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
   const unk = model.pieces.findIndex((p) => p.type === PieceType.UNKNOWN);
   return {
     path: source.path,
-    kind: t.modelType === 'bpe' ? 'sentencepiece-bpe' : 'sentencepiece-unigram',
+    kind: tokenizerKindOf(source),
     vocabSize: source.vocabSize,
     hash: source.hash,
     bosId: specialId(source, 'bos_token', control(t.bosPiece), lookup),

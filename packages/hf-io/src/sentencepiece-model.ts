@@ -1,12 +1,14 @@
-// SentencePiece `.model` files: the `ModelProto` message of google/sentencepiece's
-// src/sentencepiece_model.proto (proto2), read and written with our small wire codec.
+// SentencePiece `.model` files (a model's `tokenizer.model`): the `ModelProto` message of
+// google/sentencepiece's src/sentencepiece_model.proto (proto2), read and written with our small
+// wire codec (protobuf.ts). The one reader for every tinylm package: tokenizer-prune encodes with
+// and prunes it, convert2hf reads it for config ids and GGUF tokenizer metadata.
 // ModelProto: pieces = 1 (SentencePiece {piece = 1, score = 2, type = 3}), trainer_spec = 2,
 // normalizer_spec = 3, self_test_data = 4, denormalizer_spec = 5.
 // Only the fields the tokenizer needs are decoded; rewriting copies every other byte as it was
 // (unknown fields and extensions included), so a pruned model differs from the original only
 // in its pieces, the TrainerSpec ids/size we update, and the dropped self-test samples.
 
-import { TokenizerFormatError } from './errors';
+import { HfFolderError } from './errors';
 import {
   boolOf,
   floatOf,
@@ -172,12 +174,12 @@ function parseTrainer(bytes: Uint8Array, outer: RawField | undefined): TrainerSp
 
 /**
  * Parses a serialized ModelProto. `file` names the source in errors. Throws
- * `TokenizerFormatError` when the bytes are not a well-formed ModelProto (truncated, wrong wire
+ * `HfFolderError` when the bytes are not a well-formed ModelProto (truncated, wrong wire
  * types, no pieces, duplicate pieces, no `<unk>`, byte pieces missing under byte fallback).
  */
 export function parseSentencePieceModel(bytes: Uint8Array, file = '<buffer>'): SentencePieceModel {
   const fail = (why: string, cause?: unknown): never => {
-    throw new TokenizerFormatError({
+    throw new HfFolderError({
       message: `${file}: not a valid SentencePiece model (ModelProto): ${why}`,
       file,
       cause,
