@@ -6,7 +6,7 @@
 
 import { readdir } from 'node:fs/promises';
 import { OutputExistsError, pathExists } from '@tinylm/hf-io';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import { type WriteHfModelOptions, type WrittenHfModel, writeHfModel } from './hf-export';
 import { type InternEvoOptions, readInternEvoCheckpoint } from './internevo-checkpoint';
 import type { ModelSource } from './model-source';
@@ -42,7 +42,7 @@ export async function detectSourceFormat(src: string): Promise<SourceFormat> {
   try {
     return (await readdir(src)).some((n) => /^model_tp\d+_pp\d+\.pt$/.test(n)) ? 'internevo' : 'tinylm';
   } catch (error) {
-    throw new CheckpointError({ message: `${src}: cannot read (${(error as Error).message})`, file: src, cause: error });
+    throw new SourceCheckpointError({ message: `${src}: cannot read (${(error as Error).message})`, file: src, cause: error });
   }
 }
 
@@ -50,7 +50,7 @@ export async function detectSourceFormat(src: string): Promise<SourceFormat> {
 export async function openModelSource(src: string, from?: SourceFormat, internevo?: InternEvoOptions): Promise<ModelSource> {
   const format = from ?? (await detectSourceFormat(src));
   if (format !== 'tinylm' && format !== 'internevo') {
-    throw new CheckpointError({ message: `from ${JSON.stringify(format)} is not allowed; allowed: tinylm, internevo`, field: 'from' });
+    throw new SourceCheckpointError({ message: `from ${JSON.stringify(format)} is not allowed; allowed: tinylm, internevo`, field: 'from' });
   }
   return format === 'internevo' ? readInternEvoCheckpoint(src, internevo) : openTinylmModel(src);
 }
@@ -58,7 +58,7 @@ export async function openModelSource(src: string, from?: SourceFormat, internev
 /**
  * Converts a checkpoint to a Hugging Face LLaMA folder (see the file header and `writeHfModel`).
  * Training state (optimizer moments, round, data position, rng) is dropped. Throws
- * `CheckpointError` for an inconsistent or incomplete source, `OutputExistsError` when `out`
+ * `SourceCheckpointError` for an inconsistent or incomplete source, `OutputExistsError` when `out`
  * exists without `force`, and the reader errors for corrupt files; nothing half-written is left.
  */
 export async function convert2hf(options: Convert2HfOptions): Promise<Convert2HfResult> {

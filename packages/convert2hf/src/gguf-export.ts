@@ -12,7 +12,7 @@
 import { basename, join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
 import { float32ArrayToF16, openHfCheckpoint, OutputExistsError } from '@tinylm/hf-io';
-import { CheckpointError, GgufExportError } from './errors';
+import { SourceCheckpointError, GgufExportError } from './errors';
 import { ggufVocab } from './gguf-tokenizer';
 import { type GgufTensor, type GgufValue, type WrittenGguf, writeGguf } from './gguf-writer';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, permuteRotaryRows } from './llama-params';
@@ -73,7 +73,7 @@ function bytesOf(values: Float32Array, type: 'F32' | 'F16'): Uint8Array {
 
 /**
  * Writes the Hugging Face LLaMA folder `src` as a GGUF v3 file (see the file header). Checks the
- * weights against config.json first. Throws `CheckpointError` for an inconsistent folder,
+ * weights against config.json first. Throws `SourceCheckpointError` for an inconsistent folder,
  * `GgufExportError` for what GGUF or llama.cpp cannot express, `OutputExistsError` when `out`
  * exists without `force`. The file is written atomically.
  */
@@ -90,7 +90,7 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
   try {
     configJson = JSON.parse(await readFile(configPath, 'utf8'));
   } catch (error) {
-    throw new CheckpointError({ message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`, file: configPath, cause: error });
+    throw new SourceCheckpointError({ message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`, file: configPath, cause: error });
   }
   const { config, attentionBias } = readLlamaConfig(configJson, configPath);
   const tokenizerPath = options.tokenizer ?? ((await hasTokenizer(options.src)) ? options.src : undefined);

@@ -10,7 +10,7 @@
 import { readFile } from 'node:fs/promises';
 import { type LlamaConfig, toHfConfig } from '@tinylm/arch-config';
 import { type Dtype, type TensorSource, type WrittenHfFolder, writeHfFolder } from '@tinylm/hf-io';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import type { ModelSource } from './model-source';
 import { readTokenizer, type TokenizerInfo } from './tokenizer-files';
 
@@ -46,7 +46,7 @@ export interface WrittenHfModel extends WrittenHfFolder {
 
 /**
  * The special-token ids config.json should carry: the tokenizer's, checked against any the model
- * config already has. Throws `CheckpointError` when the two disagree, or when an id is outside the
+ * config already has. Throws `SourceCheckpointError` when the two disagree, or when an id is outside the
  * vocabulary.
  */
 export function resolveSpecialIds(config: LlamaConfig, tokenizer: TokenizerInfo | undefined, source: string): LlamaConfig {
@@ -62,7 +62,7 @@ export function resolveSpecialIds(config: LlamaConfig, tokenizer: TokenizerInfo 
     if (fromTokenizer !== undefined) {
       const mine = Array.isArray(fromConfig) ? fromConfig : fromConfig === undefined ? [] : [fromConfig];
       if (mine.length > 0 && !mine.includes(fromTokenizer)) {
-        throw new CheckpointError({
+        throw new SourceCheckpointError({
           message: `${source}: config.json has ${hfKey} ${JSON.stringify(fromConfig)} but the tokenizer in ${tokenizer?.dir} says ${fromTokenizer}`,
           file: source,
           field: hfKey,
@@ -73,7 +73,7 @@ export function resolveSpecialIds(config: LlamaConfig, tokenizer: TokenizerInfo 
     const ids = out[field] === undefined ? [] : Array.isArray(out[field]) ? (out[field] as number[]) : [out[field] as number];
     const outside = ids.find((id) => id < 0 || id >= config.vocabSize);
     if (outside !== undefined) {
-      throw new CheckpointError({ message: `${source}: ${hfKey} ${outside} is outside the vocabulary [0, ${config.vocabSize})`, file: source, field: hfKey });
+      throw new SourceCheckpointError({ message: `${source}: ${hfKey} ${outside} is outside the vocabulary [0, ${config.vocabSize})`, file: source, field: hfKey });
     }
   }
   return out as unknown as LlamaConfig;
@@ -98,18 +98,18 @@ function synthesizeTokenizerConfig(tokenizer: TokenizerInfo, config: LlamaConfig
 /**
  * Writes `source` as a Hugging Face folder at `out` (see the file header). Checks first: the
  * tokenizer's size against the embedding rows, and special-token ids against config.json. Throws
- * `CheckpointError` for an inconsistent input, `OutputExistsError` when `out` exists (unless
+ * `SourceCheckpointError` for an inconsistent input, `OutputExistsError` when `out` exists (unless
  * `force`); on any failure nothing is left at `out` and no temporary folder remains.
  */
 export async function writeHfModel(source: ModelSource, out: string, options: WriteHfModelOptions = {}): Promise<WrittenHfModel> {
   const dtype = options.dtype ?? 'float32';
   if (!Object.hasOwn(OUTPUT_DTYPES, dtype)) {
-    throw new CheckpointError({ message: `dtype ${JSON.stringify(dtype)} is not allowed; allowed: ${Object.keys(OUTPUT_DTYPES).join(', ')}`, field: 'dtype' });
+    throw new SourceCheckpointError({ message: `dtype ${JSON.stringify(dtype)} is not allowed; allowed: ${Object.keys(OUTPUT_DTYPES).join(', ')}`, field: 'dtype' });
   }
   const target = OUTPUT_DTYPES[dtype];
   const tokenizerPath = options.tokenizer ?? source.tokenizerDir;
   if (tokenizerPath === undefined && !options.allowMissingTokenizer) {
-    throw new CheckpointError({
+    throw new SourceCheckpointError({
       message: `${source.path}: no tokenizer: the source has no tokenizer files; give one (--tokenizer DIR) or allow a folder without one (--no-tokenizer)`,
       file: source.path,
       field: 'tokenizer',
@@ -118,7 +118,7 @@ export async function writeHfModel(source: ModelSource, out: string, options: Wr
   const tokenizer = tokenizerPath === undefined ? undefined : await readTokenizer(tokenizerPath);
   const embedRows = source.config.vocabSize;
   if (tokenizer && tokenizer.size > embedRows) {
-    throw new CheckpointError({
+    throw new SourceCheckpointError({
       message: `${tokenizer.dir}: the tokenizer produces ids up to ${tokenizer.size - 1} (${tokenizer.size} tokens), but the model's embedding has only ${embedRows} rows (vocab_size ${embedRows}); a model must have a row for every token id`,
       file: tokenizer.dir,
       field: 'vocab_size',

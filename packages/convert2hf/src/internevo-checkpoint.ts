@@ -41,7 +41,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ffnFromMlpRatio, type LlamaConfig, resolveConfig } from '@tinylm/arch-config';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import { type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
 import { type LayerReading, type LayerWidths, readLayer } from './internevo-layer';
 import { type InternEvoModelType, LAYOUTS, type Layout } from './internevo-layout';
@@ -94,7 +94,7 @@ const ROW_BIAS = /\.(attention\.wo|mixer\.out_proj)\.bias$/;
  * Opens an InternEvo checkpoint folder: finds `model_tp*_pp*.pt`, reads `model_config.pt` if
  * present, merges the pipeline stages (layer index shift) and tensor-parallel ranks, maps the keys
  * of the LLAMA2 or InternLM layout to Hugging Face LLaMA names, and checks every shape against the
- * config. Tensors are read on demand. Throws `CheckpointError` for missing shards, unknown keys,
+ * config. Tensors are read on demand. Throws `SourceCheckpointError` for missing shards, unknown keys,
  * and shapes that disagree with the config or with each other (the message names the tensor and
  * its file); `UnsafePickleError` / `ZipFormatError` / `PickleFormatError` for bad files.
  */
@@ -104,7 +104,7 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
     if (!(await stat(dir)).isDirectory()) fail(`${dir} is not a folder`, { file: dir });
     names = (await readdir(dir)).sort();
   } catch (error) {
-    if (CheckpointError.isInstance(error)) throw error;
+    if (SourceCheckpointError.isInstance(error)) throw error;
     return fail(`${dir}: cannot read the folder (${(error as Error).message})`, { file: dir });
   }
   const refused = names.filter((n) => /^model_tp\d+_wp\d+_pp\d+\.pt$|^model_tp\d+_pp\d+_dp\d+\.pt$|^model_moe_/.test(n));

@@ -5,7 +5,7 @@
 // InternEvo's `Config`, a dict subclass defined in internlm/core/context/parallel_context.py; its
 // `dtype` is a torch dtype. Both are read as plain data: the class is only allowed as a dict.
 
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import { type GlobalHandler, type PickleValue, PyDict } from './pickle';
 import { loadTorchFile, toPlain } from './torch-checkpoint';
 
@@ -65,7 +65,7 @@ export interface InternEvoModelConfig {
 }
 
 /**
- * Reads an InternEvo `model_config.pt` into plain data. Throws `CheckpointError` naming the file
+ * Reads an InternEvo `model_config.pt` into plain data. Throws `SourceCheckpointError` naming the file
  * when it does not hold a dict; `UnsafePickleError` when it needs a global outside the allow-list.
  */
 export async function readInternEvoModelConfig(path: string): Promise<InternEvoModelConfig> {
@@ -73,7 +73,7 @@ export async function readInternEvoModelConfig(path: string): Promise<InternEvoM
   try {
     const value: PickleValue = file.object;
     if (!(value instanceof PyDict)) {
-      throw new CheckpointError({ message: `${path}: expected InternEvo's model config (a dict), found something else`, file: path });
+      throw new SourceCheckpointError({ message: `${path}: expected InternEvo's model config (a dict), found something else`, file: path });
     }
     return toPlain(value) as InternEvoModelConfig;
   } finally {

@@ -1,7 +1,7 @@
 // The merged tensors of an InternEvo checkpoint (every key's parts, one per tensor-parallel rank)
 // as the layer readers use them: looked up by key (remembering which were used, so leftovers are
 // reported), checked for the column-parallel / row-parallel / replicated shapes, and read whole.
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import type { TorchTensor } from './torch-checkpoint';
 
 /** One tensor-parallel rank's part of a tensor, and the shard file it is in. */
@@ -14,7 +14,7 @@ export interface Part {
 export type Producer = () => Promise<Float32Array>;
 
 export function fail(message: string, extra: { file?: string; tensor?: string; field?: string } = {}): never {
-  throw new CheckpointError({ message, ...extra });
+  throw new SourceCheckpointError({ message, ...extra });
 }
 
 export function listSome(items: readonly string[], max = 8): string {

@@ -29,7 +29,7 @@ import {
   TinylmError,
   type TrainerState,
 } from '@tinylm/hf-io';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import { LM_HEAD, llamaParams } from './llama-params';
 import type { ModelSource, SourceTensor } from './model-source';
 import { hasTokenizer } from './tokenizer-files';
@@ -60,7 +60,7 @@ async function readJson(path: string): Promise<unknown> {
   try {
     return JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new CheckpointError({ message: `${path}: cannot read as JSON (${(error as Error).message})`, file: path, cause: error });
+    throw new SourceCheckpointError({ message: `${path}: cannot read as JSON (${(error as Error).message})`, file: path, cause: error });
   }
 }
 
@@ -74,7 +74,7 @@ export function readLlamaConfig(json: unknown, source: string): { config: LlamaC
 
 /**
  * Checks the weights of a checkpoint against its config: every tensor the config implies is there
- * with the right shape and a floating-point dtype, and nothing else is. Throws `CheckpointError`
+ * with the right shape and a floating-point dtype, and nothing else is. Throws `SourceCheckpointError`
  * naming the tensor, what the config implies, and the file.
  */
 export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, attentionBias: boolean, dir: string, requireDtype?: string): string[] {
@@ -83,18 +83,18 @@ export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, atte
   const names = new Set(expected.map((p) => p.name));
   for (const p of expected) {
     if (!checkpoint.has(p.name)) {
-      throw new CheckpointError({ message: `${dir}: tensor ${p.name} is missing (config.json implies it, shape [${p.shape}])`, file: dir, tensor: p.name });
+      throw new SourceCheckpointError({ message: `${dir}: tensor ${p.name} is missing (config.json implies it, shape [${p.shape}])`, file: dir, tensor: p.name });
     }
     const info = checkpoint.info(p.name);
     if (info.shape.join() !== p.shape.join()) {
-      throw new CheckpointError({
+      throw new SourceCheckpointError({
         message: `${join(dir, info.file)}: tensor ${p.name} has shape [${info.shape}], but config.json implies [${p.shape}]`,
         file: join(dir, info.file),
         tensor: p.name,
       });
     }
     if (!['F32', 'F16', 'BF16'].includes(info.dtype) || (requireDtype && info.dtype !== requireDtype)) {
-      throw new CheckpointError({
+      throw new SourceCheckpointError({
         message: `${join(dir, info.file)}: tensor ${p.name} is ${info.dtype}; allowed: ${requireDtype ?? 'F32, F16, BF16'}`,
         file: join(dir, info.file),
         tensor: p.name,
@@ -105,7 +105,7 @@ export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, atte
   const ignorable = extra.filter((n) => /\.rotary_emb\.inv_freq$/.test(n) || (n === LM_HEAD && config.tieWordEmbeddings));
   const unknown = extra.filter((n) => !ignorable.includes(n));
   if (unknown.length > 0) {
-    throw new CheckpointError({
+    throw new SourceCheckpointError({
       message: `${dir}: tensors that are not LlamaForCausalLM parameters of this config: ${unknown.slice(0, 8).join(', ')}${unknown.length > 8 ? `, ... (${unknown.length})` : ''}`,
       file: dir,
       tensor: unknown[0],
@@ -119,17 +119,17 @@ export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, atte
  * Reads and validates one training checkpoint folder (`step-XXXXXXXX/`): trainer_state.json
  * (format, version, step matching the folder name), config.json, the model weights against the
  * config (F32), and optimizer.safetensors when present (exactly `m.<name>` and `v.<name>` for
- * every parameter, same shapes, F32). Only headers are read. Throws `CheckpointError` naming the
+ * every parameter, same shapes, F32). Only headers are read. Throws `SourceCheckpointError` naming the
  * file and what is wrong (hf-io's `HfFolderError` for a bad trainer_state.json: its validator is
  * the one the trainer runs on what it writes).
  */
 export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheckpoint> {
-  if ((await kind(dir)) !== 'dir') throw new CheckpointError({ message: `${dir}: not a folder`, file: dir });
+  if ((await kind(dir)) !== 'dir') throw new SourceCheckpointError({ message: `${dir}: not a folder`, file: dir });
   const statePath = join(dir, 'trainer_state.json');
-  if ((await kind(statePath)) !== 'file') throw new CheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
+  if ((await kind(statePath)) !== 'file') throw new SourceCheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
   const state = await readTrainerState(dir);
   const configPath = join(dir, 'config.json');
-  if ((await kind(configPath)) !== 'file') throw new CheckpointError({ message: `${dir}: no config.json`, file: dir });
+  if ((await kind(configPath)) !== 'file') throw new SourceCheckpointError({ message: `${dir}: no config.json`, file: dir });
   const { config, attentionBias } = readLlamaConfig(await readJson(configPath), configPath);
   const weights = await openHfCheckpoint(dir);
   let params: { name: string; shape: readonly number[] }[];
@@ -149,16 +149,16 @@ export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheck
       for (const t of opt.tensors) {
         const shape = wanted.get(t.name);
         if (!shape) {
-          throw new CheckpointError({ message: `${optPath}: ${t.name} is not m.<param> or v.<param> of a model parameter`, file: optPath, tensor: t.name });
+          throw new SourceCheckpointError({ message: `${optPath}: ${t.name} is not m.<param> or v.<param> of a model parameter`, file: optPath, tensor: t.name });
         }
         if (t.shape.join() !== shape.join() || t.dtype !== 'F32') {
-          throw new CheckpointError({ message: `${optPath}: ${t.name} is ${t.dtype} [${t.shape}]; expected F32 [${shape}]`, file: optPath, tensor: t.name });
+          throw new SourceCheckpointError({ message: `${optPath}: ${t.name} is ${t.dtype} [${t.shape}]; expected F32 [${shape}]`, file: optPath, tensor: t.name });
         }
         optimizerTensors.push(t.name);
       }
       const missing = [...wanted.keys()].filter((n) => !opt.has(n));
       if (missing.length > 0) {
-        throw new CheckpointError({ message: `${optPath}: missing optimizer moments ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? `, ... (${missing.length})` : ''}`, file: optPath, tensor: missing[0] });
+        throw new SourceCheckpointError({ message: `${optPath}: missing optimizer moments ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? `, ... (${missing.length})` : ''}`, file: optPath, tensor: missing[0] });
       }
     } finally {
       await opt.close();
@@ -176,14 +176,14 @@ export interface SkippedCheckpoint {
 /**
  * The complete checkpoint with the highest step in a run folder (`step-*` subfolders). Damaged
  * ones (any `readTrainingCheckpoint` error) are skipped and listed; folders with other names
- * (e.g. `step-00000100.tmp-1a2b3c`, a write in progress) are ignored. Throws `CheckpointError`
+ * (e.g. `step-00000100.tmp-1a2b3c`, a write in progress) are ignored. Throws `SourceCheckpointError`
  * when no complete checkpoint remains, listing why each was skipped.
  */
 export async function findLatestCheckpoint(runDir: string): Promise<{ checkpoint: TrainingCheckpoint; skipped: SkippedCheckpoint[] }> {
   try {
     await readdir(runDir);
   } catch (error) {
-    throw new CheckpointError({ message: `${runDir}: cannot read the run folder (${(error as Error).message})`, file: runDir, cause: error });
+    throw new SourceCheckpointError({ message: `${runDir}: cannot read the run folder (${(error as Error).message})`, file: runDir, cause: error });
   }
   const steps = await listCheckpointDirs(runDir);
   const skipped: SkippedCheckpoint[] = [];
@@ -196,7 +196,7 @@ export async function findLatestCheckpoint(runDir: string): Promise<{ checkpoint
       skipped.push({ dir, reason: (error as Error).message });
     }
   }
-  throw new CheckpointError({
+  throw new SourceCheckpointError({
     message: `${runDir}: no complete checkpoint (step-XXXXXXXX folder)${skipped.length ? `; skipped: ${skipped.map((s) => s.reason).join('; ')}` : ''}`,
     file: runDir,
   });
@@ -208,11 +208,11 @@ export type TinylmPathKind = 'run' | 'checkpoint' | 'hf-folder';
 /**
  * Opens a model that tinylm wrote, for conversion: a run folder (its latest complete checkpoint),
  * one checkpoint folder, or a plain Hugging Face folder as @tinylm/model's saveHfModel writes.
- * Optimizer and trainer state are dropped (listed in `notes`). Throws `CheckpointError` for a
+ * Optimizer and trainer state are dropped (listed in `notes`). Throws `SourceCheckpointError` for a
  * path that is none of these, and for weights that disagree with config.json.
  */
 export async function openTinylmModel(path: string): Promise<ModelSource & { pathKind: TinylmPathKind; skipped: readonly SkippedCheckpoint[] }> {
-  if ((await kind(path)) !== 'dir') throw new CheckpointError({ message: `${path}: not a folder`, file: path });
+  if ((await kind(path)) !== 'dir') throw new SourceCheckpointError({ message: `${path}: not a folder`, file: path });
   const notes: string[] = [];
   let dir = path;
   let pathKind: TinylmPathKind = 'hf-folder';
@@ -232,7 +232,7 @@ export async function openTinylmModel(path: string): Promise<ModelSource & { pat
     notes.push(`dropped trainer state (step ${s.step}, round ${s.round}, data position, rng state)`);
     if (found.checkpoint.optimizerTensors.length > 0) notes.push(`dropped optimizer state (${found.checkpoint.optimizerTensors.length} AdamW moment tensors)`);
   } else if ((await kind(join(path, 'config.json'))) !== 'file') {
-    throw new CheckpointError({
+    throw new SourceCheckpointError({
       message: `${path}: not a tinylm model: expected a run folder (step-XXXXXXXX/ inside), a checkpoint folder (trainer_state.json) or a Hugging Face folder (config.json)`,
       file: path,
     });

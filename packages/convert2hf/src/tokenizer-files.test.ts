@@ -5,7 +5,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 import { readTokenizer } from './tokenizer-files';
 import { FIXTURES } from './__fixtures__/paths';
 
@@ -49,6 +49,6 @@ describe('readTokenizer', () => {
     await copyFile(join(LLAMA2, 'tokenizer.json'), join(dir, 'tokenizer.json'));
     await writeFile(join(dir, 'tokenizer_config.json'), JSON.stringify({ eos_token: '<|nope|>' }));
     await expect(readTokenizer(dir)).rejects.toThrow(/eos_token "<\|nope\|>" is not a token/);
-    await expect(readTokenizer(FIXTURES + '/../')).rejects.toThrow(CheckpointError);
+    await expect(readTokenizer(FIXTURES + '/../')).rejects.toThrow(SourceCheckpointError);
   });
 });

@@ -9,7 +9,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { isFile, parseSentencePieceModel, type SentencePieceModel, sentencePieceKind, TOKENIZER_FILES, type TokenizerKind, tokenizerJsonKind } from '@tinylm/hf-io';
-import { CheckpointError } from './errors';
+import { SourceCheckpointError } from './errors';
 
 /** What kind of tokenizer it is: hf-io's one TokenizerKind (SentencePiece BPE / Unigram, tokenizer.json byte-level or byte-fallback BPE, Unigram, other). */
 export type { TokenizerKind };
@@ -58,10 +58,10 @@ async function readJson(path: string): Promise<Record<string, unknown>> {
   try {
     value = JSON.parse(await readFile(path, 'utf8'));
   } catch (error) {
-    throw new CheckpointError({ message: `${path}: cannot read as JSON (${(error as Error).message})`, file: path, cause: error });
+    throw new SourceCheckpointError({ message: `${path}: cannot read as JSON (${(error as Error).message})`, file: path, cause: error });
   }
   if (value == null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new CheckpointError({ message: `${path}: expected a JSON object`, file: path });
+    throw new SourceCheckpointError({ message: `${path}: expected a JSON object`, file: path });
   }
   return value as Record<string, unknown>;
 }
@@ -84,7 +84,7 @@ function tokenText(value: unknown): string | undefined {
 /**
  * Reads a tokenizer from a folder, or from one file: a `tokenizer.json` or `tokenizer.model`
  * (whose companion files beside it are read too), or any other `*.model` (a SentencePiece model,
- * as InternEvo's convert2hf takes it) or `*.json` (a tokenizer.json), read alone. Throws `CheckpointError` when there is no tokenizer.json
+ * as InternEvo's convert2hf takes it) or `*.json` (a tokenizer.json), read alone. Throws `SourceCheckpointError` when there is no tokenizer.json
  * and no tokenizer.model, when a file does not parse, when tokenizer.json and tokenizer.model
  * disagree on the vocabulary, or when a special token names no token.
  */
@@ -93,7 +93,7 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
   try {
     isDir = (await stat(path)).isDirectory();
   } catch (error) {
-    throw new CheckpointError({ message: `${path}: tokenizer not found (${(error as Error).message})`, file: path, cause: error });
+    throw new SourceCheckpointError({ message: `${path}: tokenizer not found (${(error as Error).message})`, file: path, cause: error });
   }
   const dir = isDir ? path : dirname(path);
   // name in the model folder -> path it is read (and copied) from
@@ -108,12 +108,12 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     } else if (name.endsWith('.model')) sources['tokenizer.model'] = path;
     else if (name.endsWith('.json')) sources['tokenizer.json'] = path;
     else {
-      throw new CheckpointError({ message: `${path}: a tokenizer file must be a tokenizer.json or a SentencePiece .model (or give the folder)`, file: path });
+      throw new SourceCheckpointError({ message: `${path}: a tokenizer file must be a tokenizer.json or a SentencePiece .model (or give the folder)`, file: path });
     }
   }
   const files = Object.keys(sources);
   if (!files.includes('tokenizer.json') && !files.includes('tokenizer.model')) {
-    throw new CheckpointError({ message: `${dir}: no tokenizer.json or tokenizer.model`, file: dir });
+    throw new SourceCheckpointError({ message: `${dir}: no tokenizer.json or tokenizer.model`, file: dir });
   }
   const tokenizerJson = sources['tokenizer.json'] ? await readJson(sources['tokenizer.json']) : undefined;
   const tokenizerConfig = sources['tokenizer_config.json'] ? await readJson(sources['tokenizer_config.json']) : undefined;
@@ -133,7 +133,7 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
   if (tokenizerJson) {
     const model = tokenizerJson.model as Record<string, unknown> | undefined;
     if (!model || typeof model !== 'object') {
-      throw new CheckpointError({ message: `${jsonPath}: no "model" object`, file: jsonPath, field: 'model' });
+      throw new SourceCheckpointError({ message: `${jsonPath}: no "model" object`, file: jsonPath, field: 'model' });
     }
     const vocab = model.vocab;
     if (model.type === 'Unigram' && Array.isArray(vocab)) {
@@ -141,18 +141,18 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     } else if (vocab && typeof vocab === 'object' && !Array.isArray(vocab)) {
       for (const [token, id] of Object.entries(vocab as Record<string, unknown>)) {
         if (!Number.isInteger(id) || (id as number) < 0) {
-          throw new CheckpointError({ message: `${jsonPath}: model.vocab[${JSON.stringify(token)}] = ${String(id)} is not an id`, file: jsonPath, field: 'model.vocab' });
+          throw new SourceCheckpointError({ message: `${jsonPath}: model.vocab[${JSON.stringify(token)}] = ${String(id)} is not an id`, file: jsonPath, field: 'model.vocab' });
         }
         add(id as number, token);
       }
     } else {
-      throw new CheckpointError({ message: `${jsonPath}: model.vocab is missing or not a vocabulary`, file: jsonPath, field: 'model.vocab' });
+      throw new SourceCheckpointError({ message: `${jsonPath}: model.vocab is missing or not a vocabulary`, file: jsonPath, field: 'model.vocab' });
     }
     kind = tokenizerJsonKind(tokenizerJson);
     const added = Array.isArray(tokenizerJson.added_tokens) ? (tokenizerJson.added_tokens as Record<string, unknown>[]) : [];
     for (const t of added) {
       if (!Number.isInteger(t.id) || typeof t.content !== 'string') {
-        throw new CheckpointError({ message: `${jsonPath}: an added_tokens entry lacks an integer id or a string content`, file: jsonPath, field: 'added_tokens' });
+        throw new SourceCheckpointError({ message: `${jsonPath}: an added_tokens entry lacks an integer id or a string content`, file: jsonPath, field: 'added_tokens' });
       }
       byId.set(t.id as number, t.content);
       byToken.set(t.content, t.id as number);
@@ -164,7 +164,7 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
       for (let id = 0; id < sentencePiece.pieces.length; id++) {
         const fromJson = byId.get(id);
         if (fromJson !== undefined && fromJson !== sentencePiece.pieces[id].piece) {
-          throw new CheckpointError({
+          throw new SourceCheckpointError({
             message: `${dir}: tokenizer.json and tokenizer.model disagree on id ${id} (${JSON.stringify(fromJson)} vs ${JSON.stringify(sentencePiece.pieces[id].piece)})`,
             file: dir,
           });
@@ -193,7 +193,7 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
       const id = byToken.get(text);
       if (id === undefined) {
         const file = sources[source === tokenizerConfig ? 'tokenizer_config.json' : 'special_tokens_map.json'];
-        throw new CheckpointError({ message: `${file}: ${key} ${JSON.stringify(text)} is not a token of the tokenizer`, file, field: key });
+        throw new SourceCheckpointError({ message: `${file}: ${key} ${JSON.stringify(text)} is not a token of the tokenizer`, file, field: key });
       }
       special[field] = id;
     } else if (sentencePiece) {

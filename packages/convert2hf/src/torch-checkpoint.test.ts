@@ -5,7 +5,7 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CheckpointError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
+import { SourceCheckpointError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
 import { INTERNEVO_CONFIG_GLOBALS } from './internevo-config';
 import { PyDict } from './pickle';
 import { loadTorchFile, stateDictOf, toPlain, TorchTensor } from './torch-checkpoint';
@@ -72,7 +72,7 @@ describe('loadTorchFile', () => {
 
   it('refuses the legacy pre-1.6 format with a clear message', async () => {
     const error = await loadTorchFile(join(FIXTURES, 'legacy.pt')).catch((e: unknown) => e);
-    expect(CheckpointError.isInstance(error)).toBe(true);
+    expect(SourceCheckpointError.isInstance(error)).toBe(true);
     expect((error as Error).message).toMatch(/legacy \(pre-1\.6, non-zip\)/);
   });
 

@@ -11,7 +11,7 @@
 // Tensors are not read at load time: each `TorchTensor` reads its bytes from the archive on demand.
 
 import { decodeTensorAsFloat32, type Dtype, dtypeByteSize } from '@tinylm/hf-io';
-import { CheckpointError, ZipFormatError } from './errors';
+import { SourceCheckpointError, ZipFormatError } from './errors';
 import { type GlobalHandler, type PickleValue, PyDict, PyGlobal, PySet, PyTuple, describe, unpickle } from './pickle';
 import { openZip, type ZipArchive } from './zip-reader';
 
@@ -264,7 +264,7 @@ export interface LoadTorchFileOptions {
  * Opens a `torch.save` file: reads the zip directory and unpickles `data.pkl` with the restricted
  * unpickler; tensor bytes are read later, on demand. Throws `ZipFormatError` for a truncated or
  * corrupt archive, `UnsafePickleError` naming a refused global, `PickleFormatError` for a corrupt
- * pickle, and `CheckpointError` for a storage that does not match its archive entry or for
+ * pickle, and `SourceCheckpointError` for a storage that does not match its archive entry or for
  * formats this reader does not handle (pre-1.6 non-zip files, TorchScript archives, big-endian).
  */
 export async function loadTorchFile(path: string, options: LoadTorchFileOptions = {}): Promise<TorchFile> {
@@ -273,7 +273,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
     archive = await openZip(path);
   } catch (error) {
     if (ZipFormatError.isInstance(error) && (await looksLikeLegacyTorch(path))) {
-      throw new CheckpointError({
+      throw new SourceCheckpointError({
         message: `${path}: this is PyTorch's legacy (pre-1.6, non-zip) torch.save format, which is not supported; re-save it with torch.save(obj, path) from PyTorch >= 1.6`,
         file: path,
         cause: error,
@@ -285,7 +285,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
     const pkl = [...archive.entries.keys()].filter((n) => /^[^/]+\/data\.pkl$/.test(n));
     if (pkl.length !== 1) {
       const torchScript = [...archive.entries.keys()].some((n) => /(^|\/)constants\.pkl$/.test(n));
-      throw new CheckpointError({
+      throw new SourceCheckpointError({
         message: torchScript
           ? `${path}: this is a TorchScript archive (torch.jit.save), not a torch.save file`
           : `${path}: expected exactly one <name>/data.pkl in the archive, found ${pkl.length}; not a torch.save file`,
@@ -296,7 +296,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
     if (archive.entries.has(`${prefix}byteorder`)) {
       const order = new TextDecoder().decode(await archive.read(`${prefix}byteorder`)).trim();
       if (order !== 'little') {
-        throw new CheckpointError({ message: `${path}: byteorder is ${JSON.stringify(order)}; only little-endian checkpoints are supported`, file: path });
+        throw new SourceCheckpointError({ message: `${path}: byteorder is ${JSON.stringify(order)}; only little-endian checkpoints are supported`, file: path });
       }
     }
     const storages = new Map<string, TorchStorage>();
@@ -307,7 +307,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
       persistentLoad(pid) {
         const items = pid instanceof PyTuple ? pid.items : undefined;
         const bad = (why: string): never => {
-          throw new CheckpointError({ message: `${source}: persistent id ${describe(pid)}: ${why}`, file: path });
+          throw new SourceCheckpointError({ message: `${source}: persistent id ${describe(pid)}: ${why}`, file: path });
         };
         if (!items || items.length !== 5 || items[0] !== 'storage') bad("expected ('storage', storage_type, key, location, numel)");
         const [, type, key, , numel] = items as PickleValue[];
@@ -349,22 +349,22 @@ async function looksLikeLegacyTorch(path: string): Promise<boolean> {
 
 /**
  * The state dict of a loaded torch file: its top-level dict as name -> tensor, in file order.
- * Throws `CheckpointError` naming the file when the object is not a dict of tensors (a non-tensor
+ * Throws `SourceCheckpointError` naming the file when the object is not a dict of tensors (a non-tensor
  * value is named, unless `skipNonTensors`).
  */
 export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean } = {}): Map<string, TorchTensor> {
   const obj = file.object;
   if (!(obj instanceof PyDict)) {
-    throw new CheckpointError({ message: `${file.path}: expected a state dict (a dict of tensors), found ${describe(obj)}`, file: file.path });
+    throw new SourceCheckpointError({ message: `${file.path}: expected a state dict (a dict of tensors), found ${describe(obj)}`, file: file.path });
   }
   const out = new Map<string, TorchTensor>();
   for (const [key, value] of obj.map) {
     if (typeof key !== 'string') {
-      throw new CheckpointError({ message: `${file.path}: state dict key ${describe(key)} is not a string`, file: file.path });
+      throw new SourceCheckpointError({ message: `${file.path}: state dict key ${describe(key)} is not a string`, file: file.path });
     }
     if (value instanceof TorchTensor) out.set(key, value);
     else if (!options.skipNonTensors) {
-      throw new CheckpointError({ message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`, file: file.path, tensor: key });
+      throw new SourceCheckpointError({ message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`, file: file.path, tensor: key });
     }
   }
   return out;

@@ -29,7 +29,7 @@ import {
 } from '@tinylm/hf-io';
 import type { AdamW } from '@tinylm/kernels';
 import { loadHfModel, type LlamaModel, paramSpecs } from '@tinylm/model';
-import { CheckpointError } from './errors';
+import { TrainerCheckpointError } from './errors';
 
 export { checkpointDirName, listCheckpointDirs as listCheckpoints };
 
@@ -126,7 +126,7 @@ function isTrainerState(state: CheckpointState): state is TrainerState {
 async function loadOne(dir: string): Promise<LoadedCheckpoint> {
   const state = await readTrainerState(dir);
   if (!isTrainerState(state)) {
-    throw new CheckpointError(`${join(dir, TRAINER_STATE_FILE)}: not written by this trainer (needs settings, optimizerStep and data_position.micro_batch)`);
+    throw new TrainerCheckpointError(`${join(dir, TRAINER_STATE_FILE)}: not written by this trainer (needs settings, optimizerStep and data_position.micro_batch)`);
   }
   const model = await loadHfModel(dir);
   const m: Record<string, tf.Tensor> = {};
@@ -137,7 +137,7 @@ async function loadOne(dir: string): Promise<LoadedCheckpoint> {
       for (const t of file.tensors) {
         const [prefix, ...rest] = t.name.split('.');
         const target = prefix === 'm' ? m : prefix === 'v' ? v : undefined;
-        if (!target) throw new CheckpointError(`${dir}/optimizer.safetensors: unexpected tensor ${t.name}`);
+        if (!target) throw new TrainerCheckpointError(`${dir}/optimizer.safetensors: unexpected tensor ${t.name}`);
         target[rest.join('.')] = tf.tensor(await file.readTensorAsFloat32(t.name), [...t.shape], 'float32');
       }
     } finally {

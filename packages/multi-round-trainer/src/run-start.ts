@@ -8,7 +8,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { AdamW } from '@tinylm/kernels';
 import type { LlamaModel } from '@tinylm/model';
 import { type LoadedCheckpoint, listCheckpoints, loadLatestCheckpoint, removeStaleTemps } from './checkpoint';
-import { CheckpointError } from './errors';
+import { TrainerCheckpointError } from './errors';
 import { MetricsLog } from './metrics';
 import { firstDifference, type RunSettings } from './run-settings';
 
@@ -42,7 +42,7 @@ export async function startRun(
     const checkpoint = await loadLatestCheckpoint(outDir, warn);
     if (checkpoint) return resumeFrom(checkpoint, model, optimizer, run, metrics);
   } else if (existing.length > 0) {
-    throw new CheckpointError(`${outDir} already holds checkpoints (${existing[0].dir}); pass resume to continue it, or choose another folder`);
+    throw new TrainerCheckpointError(`${outDir} already holds checkpoints (${existing[0].dir}); pass resume to continue it, or choose another folder`);
   }
   await writeFile(metrics.path, '');
   const { partition, batchSize, seqLen } = run;
@@ -57,7 +57,7 @@ async function resumeFrom(checkpoint: LoadedCheckpoint, model: LlamaModel, optim
   if (diff) {
     checkpoint.model.dispose();
     tf.dispose(moments);
-    throw new CheckpointError(`cannot resume from ${checkpoint.dir}: the run settings differ (${diff})`);
+    throw new TrainerCheckpointError(`cannot resume from ${checkpoint.dir}: the run settings differ (${diff})`);
   }
   for (const [name, param] of model.params) param.assign(checkpoint.model.params.get(name)!);
   checkpoint.model.dispose();

@@ -11,7 +11,7 @@ import { LlamaModel } from '@tinylm/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listCheckpoints } from './checkpoint';
 import { loadPacked, splitHeldOut } from './data/dataset';
-import { CheckpointError, TrainingDataError, TrainingDivergedError } from './errors';
+import { TrainerCheckpointError, TrainingDataError, TrainingDivergedError } from './errors';
 import { readMetrics } from './metrics';
 import { type TrainEvent, type TrainOptions, train } from './trainer';
 
@@ -124,7 +124,7 @@ describe('train', () => {
     await train(o);
     const other = await options('mismatch', { rounds: 1, steps: 3, batchSize: 2, resume: true });
     const err = await train(other).catch((e) => e);
-    expect(CheckpointError.isInstance(err)).toBe(true);
+    expect(TrainerCheckpointError.isInstance(err)).toBe(true);
     expect(err.message).toMatch(/settings differ \(batchSize: checkpoint has 4, this run has 2\)/);
     const fresh = await options('mismatch', { rounds: 1, steps: 3 });
     await expect(train(fresh)).rejects.toThrow(/already holds checkpoints .* pass resume/);

@@ -134,7 +134,7 @@ export interface TrainResult {
  * Trains `model` for `rounds` rounds (see the file header and docs/multi-round-trainer.md): round 1
  * takes `steps` optimizer steps, each refined round `refinedSteps`, as planned before the first
  * step and announced in the `start` event. Resumes from the newest checkpoint with `resume`.
- * Errors: `TrainingDataError` (data or settings that cannot train), `CheckpointError` (resume),
+ * Errors: `TrainingDataError` (data or settings that cannot train), `TrainerCheckpointError` (resume),
  * `TrainingDivergedError` (a non-finite loss or gradient norm, naming the step).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {

@@ -7,7 +7,7 @@
 
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bytePieceName } from '../sentencepiece-model';
+import { bytePieceName } from '@tinylm/hf-io';
 import { TRAIN_TEXT } from './spm';
 
 /** Gemma's chat template, cut to what matters here (it names <start_of_turn> and <end_of_turn>). */
