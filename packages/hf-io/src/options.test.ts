@@ -29,7 +29,7 @@ import {
 } from './index';
 
 let dir = '';
-let fileBytes = new Uint8Array();
+let fileBytes: Uint8Array = new Uint8Array();
 const tensors: TensorSource[] = [{ name: 'w', dtype: 'F32', shape: [2], data: new Float32Array([1, 2]) }];
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'hf-io-options-'));
