@@ -43,6 +43,8 @@ import { type InternEvoModelConfig, readInternEvoModelConfig } from './internevo
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, permuteRotaryRows } from './llama-params';
 import type { ModelSource, SourceTensor } from './model-source';
 import { loadTorchFile, stateDictOf, type TorchFile, type TorchTensor } from './torch-checkpoint';
+import { parseOptions } from '@tinylm/errors';
+import { internEvoOptions } from './options';
 
 /** InternEvo model types this reader converts. */
 export type InternEvoModelType = 'LLAMA2' | 'INTERNLM';
@@ -106,6 +108,7 @@ function listSome(items: readonly string[], max = 8): string {
  * its file); `UnsafePickleError` / `ZipFormatError` / `PickleFormatError` for bad files.
  */
 export async function readInternEvoCheckpoint(dir: string, options: InternEvoOptions = {}): Promise<InternEvoSource> {
+  options = parseOptions(internEvoOptions, options, 'readInternEvoCheckpoint');
   let names: string[];
   try {
     if (!(await stat(dir)).isDirectory()) fail(`${dir} is not a folder`, { file: dir });
