@@ -11,6 +11,8 @@ import type { JsonValue } from '@tinylm/hf-io';
 import { PieceType } from './sentencepiece-model';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
 import { readTokenizerSource, type TokenizerSource } from './tokenizer-source';
+import { parseOptions } from '@tinylm/errors';
+import { decodeOptions } from './options';
 
 /** Which tokenizer family a `Tokenizer` runs. */
 export type TokenizerKind = 'bpe-byte-level' | 'bpe-byte-fallback' | 'sentencepiece-bpe' | 'sentencepiece-unigram';
@@ -115,6 +117,7 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
     unkId: bpe.unkToken === null ? null : (lookup(bpe.unkToken) ?? null),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode: (ids, options = {}) => {
+      options = parseOptions(decodeOptions, options, 'decode');
       const kept = options.skipSpecialTokens ? ids.filter((id) => !special.has(id)) : ids;
       if (kept.length === 0) return '';
       for (const id of kept) {
@@ -182,7 +185,7 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
     padId: specialId(source, 'pad_token', control(t.padPiece), lookup),
     unkId: unk >= 0 ? unk : null,
     encode: (text) => sp.encode(text),
-    decode: (ids, options = {}) => sp.decode(options.skipSpecialTokens ? ids.filter((id) => !hidden.has(id)) : ids),
+    decode: (ids, options = {}) => sp.decode(parseOptions(decodeOptions, options, 'decode').skipSpecialTokens ? ids.filter((id) => !hidden.has(id)) : ids),
     idToToken: (id) => sp.idToPiece(id),
     tokenToId: lookup,
   };
