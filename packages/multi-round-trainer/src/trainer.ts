@@ -21,6 +21,8 @@ import { MetricsLog } from './metrics';
 import { type Granularity, lossStats, sampleByLoss, scoreUnits, selectedSequences } from './refine';
 import { lrAt, type LrSchedule } from './schedule';
 import { createStepRunner, type StepOutcome } from './step-runner';
+import { parseOptions } from '@tinylm/errors';
+import { trainOptions } from './options';
 
 /** A submitted optimizer step, with what its log line and a divergence error need. */
 interface TakenStep {
@@ -138,6 +140,7 @@ function microBatchArrays(data: PackedData, seqs: Uint32Array): MicroBatch {
 }
 
 export async function train(o: TrainOptions): Promise<TrainResult> {
+  o = parseOptions(trainOptions, o, 'train');
   const emit = o.onEvent ?? (() => {});
   const accum = o.gradAccum ?? 1;
   const rounds = o.rounds ?? 2;
