@@ -28,6 +28,8 @@ import { openSourceModel, type SourceModel } from './source-model';
 import { checkTarget } from './target';
 import { readVocabMap, type VocabMap } from './vocab-map';
 import { checkpointWeights, memoryWeights, type WrittenInherited, writeInherited } from './write-inherited';
+import { parseOptions } from '@tinylm/errors';
+import { inheritOptions } from './options';
 
 /** Width criteria. */
 export type WidthCriterion = 'l1' | 'l2' | 'activation' | 'taylor' | 'learned';
@@ -120,6 +122,7 @@ function subsample<T>(xs: T[], n: number): T[] {
  * hf-io's `OutputExistsError`. Nothing is left at `out` on failure.
  */
 export async function inheritParams(o: InheritOptions): Promise<InheritResult> {
+  o = parseOptions(inheritOptions, o, 'inheritParams');
   const t0 = performance.now();
   const phases: Record<string, number> = {};
   let phaseStart = t0;
