@@ -9,6 +9,8 @@ import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import { z } from 'zod';
 import type { LoadDataOptions, PackedData } from './data/dataset';
 import type { ReadTokensOptions } from './data/token-files';
+import type { EvaluateOptions } from './evaluate';
+import type { LrSchedule } from './schedule';
 import type { TrainEvent, TrainOptions } from './trainer';
 
 const objectWith = (keys: readonly string[]) => (v: unknown) => typeof v === 'object' && v !== null && keys.every((k) => k in v);
@@ -58,3 +60,14 @@ export const trainOptions = z.strictObject({
   webgpuStep: z.enum(['compiled', 'tfjs']).optional(),
 });
 true satisfies SameShape<z.input<typeof trainOptions>, TrainOptions>;
+
+export const evaluateOptions = z.strictObject({
+  maxSequences: z.number().optional(),
+  chunk: z.number().optional(),
+  tokenizer: tokenizer.optional(),
+  bytesPerToken: z.number().nullable().optional(),
+});
+true satisfies SameShape<z.input<typeof evaluateOptions>, EvaluateOptions>;
+
+export const lrSchedule = z.strictObject({ lr: z.number(), minLr: z.number(), warmupRatio: z.number(), totalSteps: z.number() });
+true satisfies SameShape<z.input<typeof lrSchedule>, LrSchedule>;
