@@ -1,21 +1,12 @@
 // Every arch-config entry point that takes an options object refuses an unknown key (naming the
 // nearest allowed one), a value of the wrong type and a missing required key, and still accepts good options.
-import { OptionsError } from '@tinylm/errors';
 import { describe, expect, it } from 'vitest';
 import { archReport, flopsPerToken, formatArchReport, getPreset, inferenceMemory, searchArchitectures, toHfConfig, toInternEvoConfig, trainingMemory } from './index';
+import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
 const config = getPreset('bench-5m').config;
 
-interface Entry {
-  name: string;
-  call: (options: never) => unknown;
-  valid: Record<string, unknown>;
-  nearMiss: [string, string];
-  wrongType: [string, unknown];
-  required?: string;
-}
-
-const entries: Entry[] = [
+const entries: OptionsEntry[] = [
   { name: 'flopsPerToken', call: (o) => flopsPerToken(config, o), valid: { seqLen: 64 }, nearMiss: ['seq_len', 'seqLen'], wrongType: ['seqLen', '64'] },
   { name: 'trainingMemory', call: (o) => trainingMemory(config, o), valid: { batch: 2, seqLen: 64, dtype: 'f16' }, nearMiss: ['flashAtention', 'flashAttention'], wrongType: ['batch', '2'], required: 'seqLen' },
   { name: 'inferenceMemory', call: (o) => inferenceMemory(config, o), valid: { batch: 1, seqLen: 64 }, nearMiss: ['kvdtype', 'kvDtype'], wrongType: ['dtype', 16], required: 'batch' },
@@ -33,38 +24,7 @@ const entries: Entry[] = [
   },
 ];
 
-function refusal(entry: Entry, options: Record<string, unknown>): OptionsError {
-  try {
-    entry.call(options as never);
-  } catch (e) {
-    if (OptionsError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error(`${entry.name} accepted ${JSON.stringify(options)}`);
-}
-
-describe.each(entries)('$name options', (entry) => {
-  it('accepts valid options', () => {
-    expect(() => entry.call(entry.valid as never)).not.toThrow();
-  });
-
-  it('refuses a misspelled key, naming the one meant and the allowed ones', () => {
-    const [typo, meant] = entry.nearMiss;
-    expect(refusal(entry, { ...entry.valid, [typo]: 1 }).message).toContain(`${entry.name}: ${typo}: unknown option (did you mean ${meant}?); allowed: `);
-  });
-
-  it('refuses a value of the wrong type, naming the key and the value', () => {
-    const [key, value] = entry.wrongType;
-    const e = refusal(entry, { ...entry.valid, [key]: value });
-    expect(e.issues.map((i) => i.path)).toEqual([key]);
-    expect(e.message).toContain(`${entry.name}: ${key}: `);
-  });
-
-  it.runIf(entry.required !== undefined)('refuses a missing required key, naming it', () => {
-    const { [entry.required as string]: _left, ...rest } = entry.valid;
-    expect(refusal(entry, rest).issues.map((i) => i.path)).toEqual([entry.required]);
-  });
-});
+describeOptionsContract(entries);
 
 describe('searchArchitectures', () => {
   it('says what is wrong with vocabSize: "2000" instead of "2000 is not possible"', () => {

@@ -3,7 +3,6 @@
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { OptionsError } from '@tinylm/errors';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   atomicWriteFile,
@@ -27,6 +26,7 @@ import {
   writeSafetensors,
   writeSafetensorsShards,
 } from './index';
+import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
 let dir = '';
 let fileBytes: Uint8Array = new Uint8Array();
@@ -43,20 +43,7 @@ const fresh = async (prefix: string) => {
   return path;
 };
 
-interface Entry {
-  name: string;
-  call: (options: never) => unknown;
-  /** Options that work. */
-  valid: Record<string, unknown>;
-  /** A misspelled key, and the key it should be taken for. */
-  nearMiss: [string, string];
-  /** A key given a value of the wrong type. */
-  wrongType: [string, unknown];
-  /** A required key (left out of `valid`). */
-  required?: string;
-}
-
-const entries: Entry[] = [
+const entries: OptionsEntry[] = [
   { name: 'atomicWriteFile', call: (o) => atomicWriteFile(join(dir, 'a.txt'), 'x', o), valid: { fsync: false }, nearMiss: ['fsnyc', 'fsync'], wrongType: ['mode', '644'] },
   { name: 'withAtomicFile', call: (o) => withAtomicFile(join(dir, 'b.txt'), async () => 1, o), valid: { fsync: false }, nearMiss: ['Fsync', 'fsync'], wrongType: ['fsync', 'no'] },
   { name: 'writeJsonFile', call: (o) => writeJsonFile(join(dir, 'c.json'), { a: 1 }, o), valid: { sortKeys: true, fsync: false }, nearMiss: ['sort_keys', 'sortKeys'], wrongType: ['indent', '2'] },
@@ -79,45 +66,10 @@ const entries: Entry[] = [
     nearMiss: ['tokenizerconfig', 'tokenizerConfig'],
     wrongType: ['tokenizerModel', 5],
   },
-  { name: 'writeHfFolder', call: (o) => writeHfFolder(join(dir, 'h'), o), valid: {}, nearMiss: ['tensor', 'tensors'], wrongType: ['force', 'true'], required: 'tensors' },
+  { name: 'writeHfFolder', call: (o) => writeHfFolder(join(dir, `h-${Math.random()}`), o), valid: () => ({ tensors }), nearMiss: ['tensor', 'tensors'], wrongType: ['force', 'true'], required: 'tensors' },
 ];
 
-async function refusal(entry: Entry, options: Record<string, unknown>): Promise<OptionsError> {
-  try {
-    await entry.call(options as never);
-  } catch (e) {
-    if (OptionsError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error(`${entry.name} accepted ${JSON.stringify(options)}`);
-}
-
-describe.each(entries)('$name options', (entry) => {
-  const base = entry.required ? { [entry.required]: entry.name === 'writeHfFolder' ? tensors : 1, ...entry.valid } : entry.valid;
-
-  it('accepts valid options', async () => {
-    await expect(Promise.resolve().then(() => entry.call(base as never))).resolves.not.toThrow();
-  });
-
-  it('refuses a misspelled key, naming the one meant and the allowed ones', async () => {
-    const [typo, meant] = entry.nearMiss;
-    const e = await refusal(entry, { ...base, [typo]: 1 });
-    expect(e.message).toContain(`${entry.name}: ${typo}: unknown option (did you mean ${meant}?); allowed: `);
-    expect(e.issues[0].message).toContain(meant);
-  });
-
-  it('refuses a value of the wrong type, naming the key', async () => {
-    const [key, value] = entry.wrongType;
-    const e = await refusal(entry, { ...base, [key]: value });
-    expect(e.issues.map((i) => i.path)).toEqual([key]);
-    expect(e.message).toContain(`${entry.name}: ${key}: `);
-  });
-
-  it.runIf(entry.required !== undefined)('refuses a missing required key, naming it', async () => {
-    const e = await refusal(entry, entry.valid);
-    expect(e.issues.map((i) => i.path)).toEqual([entry.required]);
-  });
-});
+describeOptionsContract(entries);
 
 describe('float dtype names', () => {
   it('maps both spellings to the canonical name', () => {

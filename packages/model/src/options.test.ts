@@ -5,12 +5,12 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@tinylm/arch-config';
-import { OptionsError } from '@tinylm/errors';
 import { readHfFolder } from '@tinylm/hf-io';
 import { AdamW, initBackend } from '@tinylm/kernels';
 import * as tf from '@tensorflow/tfjs-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchTrain, CompiledTrainStep, generate, initParams, LlamaModel, loadHfModel, sampleToken, saveHfModel, trainStep } from './index';
+import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
 const config = resolveConfig({ vocabSize: 32, hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 let dir = '';
@@ -24,18 +24,7 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 
 const batch = () => ({ ids: tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32'), targets: tf.tensor2d([[2, 3, 4, 5]], [1, 4], 'int32') });
 
-interface Entry {
-  name: string;
-  call: (options: never) => unknown;
-  valid: Record<string, unknown>;
-  nearMiss: [string, string];
-  wrongType: [string, unknown];
-  required?: string;
-  /** Only the refusals run (the valid call needs a WebGPU device). */
-  refusalsOnly?: boolean;
-}
-
-const entries: Entry[] = [
+const entries: OptionsEntry[] = [
   { name: 'LlamaModel.create', call: (o) => LlamaModel.create(config, o), valid: { seed: 2, scheme: 'scaled' }, nearMiss: ['sead', 'seed'], wrongType: ['scheme', 'xavier'] },
   { name: 'initParams', call: (o) => initParams(config, o), valid: { std: 0.02 }, nearMiss: ['Std', 'std'], wrongType: ['std', '0.02'] },
   { name: 'generate', call: (o) => generate(model, [1, 2], o), valid: { maxNewTokens: 2, temperature: 0.8, topK: 4 }, nearMiss: ['top_k', 'topK'], wrongType: ['stopIds', 2], required: 'maxNewTokens' },
@@ -59,40 +48,11 @@ const entries: Entry[] = [
     nearMiss: ['microbatches', 'microBatches'],
     wrongType: ['clip', '1'],
     required: 'batch',
-    refusalsOnly: true,
+    validCall: 'skip',
   },
 ];
 
-async function refusal(entry: Entry, options: Record<string, unknown>): Promise<OptionsError> {
-  try {
-    await entry.call(options as never);
-  } catch (e) {
-    if (OptionsError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error(`${entry.name} accepted the options`);
-}
-
-describe.each(entries)('$name options', (entry) => {
-  it.runIf(!entry.refusalsOnly)('accepts valid options', async () => {
-    await expect(Promise.resolve().then(() => entry.call(entry.valid as never))).resolves.toBeDefined();
-  });
-
-  it('refuses a misspelled key, naming the one meant and the allowed ones', async () => {
-    const [typo, meant] = entry.nearMiss;
-    expect((await refusal(entry, { ...entry.valid, [typo]: 1 })).message).toContain(`${entry.name}: ${typo}: unknown option (did you mean ${meant}?); allowed: `);
-  });
-
-  it('refuses a value of the wrong type, naming the key', async () => {
-    const [key, value] = entry.wrongType;
-    expect((await refusal(entry, { ...entry.valid, [key]: value })).issues.map((i) => i.path)).toEqual([key]);
-  });
-
-  it.runIf(entry.required !== undefined)('refuses a missing required key, naming it', async () => {
-    const { [entry.required as string]: _left, ...rest } = entry.valid;
-    expect((await refusal(entry, rest)).issues.map((i) => i.path)).toEqual([entry.required]);
-  });
-});
+describeOptionsContract(entries);
 
 describe('saveHfModel dtype', () => {
   it('writes the same file for f16 and float16', async () => {

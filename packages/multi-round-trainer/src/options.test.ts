@@ -5,11 +5,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@tinylm/arch-config';
-import { OptionsError } from '@tinylm/errors';
 import { initBackend } from '@tinylm/kernels';
 import { LlamaModel } from '@tinylm/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, loadPacked, lrAt, type PackedData, readTokenFile, train } from './index';
+import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
 const config = resolveConfig({ vocabSize: 256, hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
 let dir = '';
@@ -24,17 +24,8 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-interface Entry {
-  name: string;
-  call: (options: never) => Promise<unknown>;
-  valid: () => Record<string, unknown>;
-  nearMiss: [string, string];
-  wrongType: [string, unknown];
-  required?: string;
-}
-
 const trainValid = () => ({ model: LlamaModel.create(config, { seed: 1 }), train: data, val: data, outDir: join(dir, `run-${Math.random()}`), batchSize: 2, steps: 1, rounds: 1, evalSequences: 2 });
-const entries: Entry[] = [
+const entries: OptionsEntry[] = [
   { name: 'train', call: (o) => train(o), valid: trainValid, nearMiss: ['sample_rate', 'sampleRate'], wrongType: ['batchSize', '2'], required: 'val' },
   { name: 'loadPacked', call: (o) => loadPacked([file], o), valid: () => ({ seqLen: 8, vocabSize: 256, binDtype: 'uint16' }), nearMiss: ['seqlen', 'seqLen'], wrongType: ['binDtype', 'u16'], required: 'vocabSize' },
   { name: 'evaluate', call: (o) => evaluate(LlamaModel.create(config, { seed: 1 }), data, o), valid: () => ({ maxSequences: 2, chunk: 2 }), nearMiss: ['max_sequences', 'maxSequences'], wrongType: ['chunk', '2'] },
@@ -42,38 +33,7 @@ const entries: Entry[] = [
   { name: 'readTokenFile', call: (o) => readTokenFile(file, o), valid: () => ({ binDtype: 'uint16' }), nearMiss: ['bin_dtype', 'binDtype'], wrongType: ['tokenizer', 'qwen3'] },
 ];
 
-async function refusal(entry: Entry, options: Record<string, unknown>): Promise<OptionsError> {
-  try {
-    await entry.call(options as never);
-  } catch (e) {
-    if (OptionsError.isInstance(e)) return e;
-    throw e;
-  }
-  throw new Error(`${entry.name} accepted the options`);
-}
-
-describe.each(entries)('$name options', (entry) => {
-  it('accepts valid options', async () => {
-    await expect(entry.call(entry.valid() as never)).resolves.toBeDefined();
-  });
-
-  it('refuses a misspelled key, naming the one meant and the allowed ones', async () => {
-    const [typo, meant] = entry.nearMiss;
-    const e = await refusal(entry, { ...entry.valid(), [typo]: 0.9 });
-    expect(e.message).toContain(`${entry.name}: ${typo}: unknown option (did you mean ${meant}?); allowed: `);
-  });
-
-  it('refuses a value of the wrong type, naming the key', async () => {
-    const [key, value] = entry.wrongType;
-    expect((await refusal(entry, { ...entry.valid(), [key]: value })).issues.map((i) => i.path)).toEqual([key]);
-  });
-
-  it.runIf(entry.required !== undefined)('refuses a missing required key, naming it', async () => {
-    const { [entry.required as string]: _left, ...rest } = entry.valid();
-    const e = await refusal(entry, rest);
-    expect(e.issues.map((i) => i.path)).toEqual([entry.required]);
-  });
-});
+describeOptionsContract(entries);
 
 describe('train', () => {
   it('names val when it is missing instead of failing with a TypeError', async () => {
