@@ -29,16 +29,7 @@ export {
   TinylmError,
   type TinylmErrorOptions,
 } from './errors';
-export {
-  FLOAT_DTYPE_SPELLINGS,
-  type FloatDtype,
-  type FloatDtypeName,
-  type FloatDtypeSpelling,
-  floatDtypeNames,
-  floatDtypeOption,
-  normalizeFloatDtype,
-  SAFETENSORS_FLOAT_DTYPES,
-} from './float-dtype';
+export * from './float-dtype';
 export { f16ArrayToFloat32, f16BitsToFloat32, f32BitsToF16Bits, float32ArrayToF16, float32ToF16Bits } from './float16';
 export {
   type ParseHeaderOptions,
