@@ -14,6 +14,8 @@
 import type { LlamaConfig } from './config';
 import { InvalidArgumentError } from './errors';
 import { countParams } from './param-count';
+import { parseOptions } from '@tinylm/errors';
+import { flopsOptions } from './options';
 
 /** FLOPs per token at one sequence length. */
 export interface FlopsPerToken {
@@ -34,7 +36,8 @@ export interface FlopsPerToken {
 
 /** FLOPs per token (PaLM convention) at `seqLen` (default: maxPositionEmbeddings). */
 export function flopsPerToken(config: LlamaConfig, options: { seqLen?: number } = {}): FlopsPerToken {
-  const seqLen = options.seqLen ?? config.maxPositionEmbeddings;
+  const opts = parseOptions(flopsOptions, options, 'flopsPerToken');
+  const seqLen = opts.seqLen ?? config.maxPositionEmbeddings;
   if (!Number.isInteger(seqLen) || seqLen < 1) {
     throw new InvalidArgumentError({ argument: 'seqLen', value: seqLen, allowed: 'a positive integer' });
   }

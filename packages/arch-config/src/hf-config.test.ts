@@ -159,6 +159,12 @@ describe('toHfConfig', () => {
   });
 
   it('rejects an unknown dtype', () => {
-    expect(() => toHfConfig(getPreset('bench-5m').config, { torchDtype: 'int4' as never })).toThrow(/torchDtype = "int4" is invalid/);
+    expect(() => toHfConfig(getPreset('bench-5m').config, { torchDtype: 'int4' as never })).toThrow(
+      'toHfConfig: torchDtype: expected a dtype, one of float32 (f32), float16 (f16), bfloat16 (bf16) (got "int4")',
+    );
+  });
+
+  it('takes both dtype spellings', () => {
+    expect(toHfConfig(getPreset('bench-5m').config, { torchDtype: 'bf16' }).torch_dtype).toBe('bfloat16');
   });
 });

@@ -11,8 +11,10 @@
 
 import { resolveConfig, type LlamaConfig } from './config';
 import { ConfigParseError, ConfigValueError, showValue, UnsupportedArchitectureError } from './errors';
-import type { Dtype } from './memory';
+import type { FloatDtype, FloatDtypeName } from '@tinylm/hf-io/bytes';
 import { DTYPE_BYTES } from './memory';
+import { parseOptions } from '@tinylm/errors';
+import { hfConfigOptions } from './options';
 
 /** A Hugging Face LLaMA `config.json` object (the keys this package writes). */
 export interface HfLlamaConfig {
@@ -38,7 +40,7 @@ export interface HfLlamaConfig {
   rope_scaling: null;
   rope_theta: number;
   tie_word_embeddings: boolean;
-  torch_dtype: Dtype;
+  torch_dtype: FloatDtype;
   transformers_version?: string;
   use_cache: boolean;
   vocab_size: number;
@@ -47,14 +49,15 @@ export interface HfLlamaConfig {
 /** Options of `toHfConfig`. */
 export interface HfConfigOptions {
   /** dtype of the weights the folder holds; default float32. */
-  torchDtype?: Dtype;
+  torchDtype?: FloatDtypeName;
   /** Written as transformers_version when given. */
   transformersVersion?: string;
 }
 
 /** Hugging Face `config.json` for `LlamaForCausalLM`, keys sorted as transformers writes them. */
 export function toHfConfig(config: LlamaConfig, options: HfConfigOptions = {}): HfLlamaConfig {
-  const torchDtype = options.torchDtype ?? 'float32';
+  const opts = parseOptions(hfConfigOptions, options, 'toHfConfig');
+  const torchDtype = opts.torchDtype ?? 'float32';
   if (!Object.hasOwn(DTYPE_BYTES, torchDtype)) {
     throw new ConfigValueError({ field: 'torchDtype', value: torchDtype, allowed: Object.keys(DTYPE_BYTES).join(', ') });
   }
@@ -84,7 +87,7 @@ export function toHfConfig(config: LlamaConfig, options: HfConfigOptions = {}): 
     rope_theta: config.ropeTheta,
     tie_word_embeddings: config.tieWordEmbeddings,
     torch_dtype: torchDtype,
-    ...(options.transformersVersion ? { transformers_version: options.transformersVersion } : {}),
+    ...(opts.transformersVersion ? { transformers_version: opts.transformersVersion } : {}),
     use_cache: true,
     vocab_size: config.vocabSize,
   };

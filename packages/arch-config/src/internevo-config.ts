@@ -11,6 +11,8 @@ import type { LlamaConfig } from './config';
 import { CONFIG_DEFAULTS } from './config';
 import { InternEvoExportError, InvalidArgumentError } from './errors';
 import { ffnFromMlpRatio, INTERNEVO_MULTIPLE_OF, mlpRatioFor } from './ffn';
+import { parseOptions } from '@tinylm/errors';
+import { internEvoConfigOptions } from './options';
 
 /** Options of `toInternEvoConfig`; defaults are those of configs/LLM1B.py. */
 export interface InternEvoConfigOptions {
@@ -61,33 +63,34 @@ export interface InternEvoConfigOptions {
 
 /** Python source of an InternEvo config file for `config`. Throws `InternEvoExportError` when inexpressible. */
 export function toInternEvoConfig(config: LlamaConfig, options: InternEvoConfigOptions = {}): string {
+  const opts = parseOptions(internEvoConfigOptions, options, 'toInternEvoConfig');
   if (config.tieWordEmbeddings) {
     throw new InternEvoExportError(
       'tieWordEmbeddings = true cannot be exported: InternEvo\'s LLAMA2 model (PackedFlashLlama1D) always has a separate output head; use an untied config',
     );
   }
-  const ratio = pickMlpRatio(config, options.mlpRatio);
-  const seqLen = options.seqLen ?? Math.min(config.maxPositionEmbeddings, 2048);
+  const ratio = pickMlpRatio(config, opts.mlpRatio);
+  const seqLen = opts.seqLen ?? Math.min(config.maxPositionEmbeddings, 2048);
   posInt('seqLen', seqLen);
   if (seqLen > config.maxPositionEmbeddings) {
     throw new InvalidArgumentError({ argument: 'seqLen', value: seqLen, allowed: `at most maxPositionEmbeddings (${config.maxPositionEmbeddings})` });
   }
   const o = {
-    jobName: options.jobName ?? 'tinylm_train',
-    microNum: options.microNum ?? 2,
-    microBsz: options.microBsz ?? 15,
-    totalSteps: options.totalSteps ?? 50000,
-    lr: options.lr ?? 1e-4,
-    minLr: options.minLr ?? 1e-5,
-    warmupRatio: options.warmupRatio ?? 0.03,
-    weightDecay: options.weightDecay ?? 0.1,
-    clipGradNorm: options.clipGradNorm ?? 1.0,
-    dtype: options.dtype ?? 'torch.bfloat16',
-    ckptType: options.ckptType ?? 'hf_llama',
-    saveCkptFolder: options.saveCkptFolder ?? 'local:llm_ckpts',
-    checkpointEvery: options.checkpointEvery ?? 50,
-    validEvery: options.validEvery ?? 1000,
-    zero1Size: options.zero1Size ?? 8,
+    jobName: opts.jobName ?? 'tinylm_train',
+    microNum: opts.microNum ?? 2,
+    microBsz: opts.microBsz ?? 15,
+    totalSteps: opts.totalSteps ?? 50000,
+    lr: opts.lr ?? 1e-4,
+    minLr: opts.minLr ?? 1e-5,
+    warmupRatio: opts.warmupRatio ?? 0.03,
+    weightDecay: opts.weightDecay ?? 0.1,
+    clipGradNorm: opts.clipGradNorm ?? 1.0,
+    dtype: opts.dtype ?? 'torch.bfloat16',
+    ckptType: opts.ckptType ?? 'hf_llama',
+    saveCkptFolder: opts.saveCkptFolder ?? 'local:llm_ckpts',
+    checkpointEvery: opts.checkpointEvery ?? 50,
+    validEvery: opts.validEvery ?? 1000,
+    zero1Size: opts.zero1Size ?? 8,
   };
   for (const key of ['microNum', 'microBsz', 'totalSteps', 'checkpointEvery', 'zero1Size'] as const) posInt(key, o[key]);
   for (const key of ['lr', 'minLr', 'clipGradNorm'] as const) posNum(key, o[key]);
@@ -97,7 +100,7 @@ export function toInternEvoConfig(config: LlamaConfig, options: InternEvoConfigO
   oneOf('dtype', o.dtype, ['torch.bfloat16', 'torch.float16', 'torch.float32']);
   oneOf('ckptType', o.ckptType, ['hf_llama', 'internlm', 'llama']);
 
-  const fromCkpt = options.modelOnlyFolder !== undefined;
+  const fromCkpt = opts.modelOnlyFolder !== undefined;
   const extraModel: string[] = [];
   if (config.ropeTheta !== CONFIG_DEFAULTS.ropeTheta) extraModel.push(`    rope_base=${py(config.ropeTheta)},`);
   if (config.initStd !== CONFIG_DEFAULTS.initStd) {
@@ -122,7 +125,7 @@ MLP_RATIO = ${ratio}
 NUM_LAYER = ${config.numLayers}
 VOCAB_SIZE = ${config.vocabSize}
 
-MODEL_ONLY_FOLDER = ${fromCkpt ? str(options.modelOnlyFolder as string) : 'None'}
+MODEL_ONLY_FOLDER = ${fromCkpt ? str(opts.modelOnlyFolder as string) : 'None'}
 # Ckpt folder format:
 # fs: 'local:/mnt/nfs/XXX'
 SAVE_CKPT_FOLDER = ${str(o.saveCkptFolder)}
@@ -141,8 +144,8 @@ ckpt = dict(
     oss_snapshot_freq=int(CHECKPOINT_EVERY / 2),  # snapshot ckpt save frequency.
 )
 
-TRAIN_FOLDER = ${options.trainFolder !== undefined ? str(options.trainFolder) : 'None'}
-VALID_FOLDER = ${options.validFolder !== undefined ? str(options.validFolder) : 'None'}
+TRAIN_FOLDER = ${opts.trainFolder !== undefined ? str(opts.trainFolder) : 'None'}
+VALID_FOLDER = ${opts.validFolder !== undefined ? str(opts.validFolder) : 'None'}
 data = dict(
     seq_len=SEQ_LEN,
     # micro_num means the number of micro_batch contained in one gradient update

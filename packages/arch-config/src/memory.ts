@@ -22,9 +22,13 @@
 import { kvDim, type LlamaConfig } from './config';
 import { InvalidArgumentError } from './errors';
 import { countParams } from './param-count';
+import type { FloatDtype, FloatDtypeName } from '@tinylm/hf-io/bytes';
+import { parseOptions } from '@tinylm/errors';
+import { inferenceMemoryOptions, trainingMemoryOptions } from './options';
 
 /** Element types the memory model knows. */
-export type Dtype = 'float32' | 'bfloat16' | 'float16';
+/** A weight / activation dtype under its canonical name (one vocabulary with @tinylm/hf-io). */
+export type Dtype = FloatDtype;
 
 /** Bytes per element of each dtype. */
 export const DTYPE_BYTES: Readonly<Record<Dtype, number>> = Object.freeze({ float32: 4, bfloat16: 2, float16: 2 });
@@ -42,8 +46,8 @@ export interface TrainingMemoryOptions {
   /** Sequences per step (micro-batch). */
   batch: number;
   seqLen: number;
-  /** Weights, gradients and activations dtype; default float32 (tfjs trains in fp32). */
-  dtype?: Dtype;
+  /** Weights, gradients and activations dtype (`float32` or `f32`, ...); default float32 (tfjs trains in fp32). */
+  dtype?: FloatDtypeName;
   /** Attention kernel that does not keep the T×T probabilities; default false. */
   flashAttention?: boolean;
 }
@@ -75,17 +79,18 @@ export interface TrainingMemory {
 
 /** Training memory (weights, gradients, AdamW m and v, activations at batch × seqLen). */
 export function trainingMemory(config: LlamaConfig, options: TrainingMemoryOptions): TrainingMemory {
-  const { batch: B, seqLen: T } = options;
+  const opts = parseOptions(trainingMemoryOptions, options, 'trainingMemory');
+  const { batch: B, seqLen: T } = opts;
   checkPositiveInt('batch', B);
   checkPositiveInt('seqLen', T);
-  const dtype = options.dtype ?? 'float32';
+  const dtype = opts.dtype ?? 'float32';
   const b = bytesPerElement(dtype);
   const N = countParams(config).total;
   const { hiddenSize: d, intermediateSize: f, numHeads: nh, vocabSize: V } = config;
   const kv = kvDim(config);
 
   const dense = b * B * T * (5 * d + 2 * kv + 3 * f); // (B, T, ·) tensors
-  const scores = options.flashAttention ? 4 * B * nh * T : b * B * nh * T * T; // (B, nh, T) LSE or (B, nh, T, T)
+  const scores = opts.flashAttention ? 4 * B * nh * T : b * B * nh * T * T; // (B, nh, T) LSE or (B, nh, T, T)
   const perLayer = dense + scores;
   const layers = perLayer * config.numLayers;
   const head = b * B * T * 2 * d + 4 * B * T * V; // (B, T, d) ×2 and fp32 (B, T, V)
@@ -113,10 +118,10 @@ export interface InferenceMemoryOptions {
   batch: number;
   /** Tokens held in the KV cache per sequence. */
   seqLen: number;
-  /** Weights dtype; default float32. */
-  dtype?: Dtype;
+  /** Weights dtype (`float16` or `f16`, ...); default float32. */
+  dtype?: FloatDtypeName;
   /** KV cache dtype; default the weights dtype. */
-  kvDtype?: Dtype;
+  kvDtype?: FloatDtypeName;
 }
 
 /** Inference memory in bytes. */
@@ -133,11 +138,12 @@ export interface InferenceMemory {
 
 /** Inference memory: weights + KV cache at batch × seqLen (transient activations left out). */
 export function inferenceMemory(config: LlamaConfig, options: InferenceMemoryOptions): InferenceMemory {
-  const { batch: B, seqLen: T } = options;
+  const opts = parseOptions(inferenceMemoryOptions, options, 'inferenceMemory');
+  const { batch: B, seqLen: T } = opts;
   checkPositiveInt('batch', B);
   checkPositiveInt('seqLen', T);
-  const dtype = options.dtype ?? 'float32';
-  const kvDtype = options.kvDtype ?? dtype;
+  const dtype = opts.dtype ?? 'float32';
+  const kvDtype = opts.kvDtype ?? dtype;
   const weights = countParams(config).total * bytesPerElement(dtype);
   const kvCache = 2 * config.numLayers * B * T * kvDim(config) * bytesPerElement(kvDtype); // K and V: (L, B, T, kv)
   return { dtype, kvDtype, batch: B, seqLen: T, weights, kvCache, total: weights + kvCache };

@@ -8,6 +8,9 @@ import { formatBytes, formatCount, formatFlops, formatInt, formatPercent } from 
 import { latencyProxy, type LatencyEstimate, type LatencyModel } from './latency';
 import { inferenceMemory, trainingMemory, type Dtype, type InferenceMemory, type TrainingMemory } from './memory';
 import { countParams, type ParamCounts } from './param-count';
+import type { FloatDtypeName } from '@tinylm/hf-io/bytes';
+import { parseOptions } from '@tinylm/errors';
+import { archReportOptions } from './options';
 
 /** Options of `archReport` / `formatArchReport`. */
 export interface ArchReportOptions {
@@ -15,8 +18,8 @@ export interface ArchReportOptions {
   seqLen?: number;
   /** Sequences per step / in the KV cache; default 1. */
   batch?: number;
-  /** Default float32. */
-  dtype?: Dtype;
+  /** Default float32; `float16` and `f16` (and so on) both work. */
+  dtype?: FloatDtypeName;
   /** Activation memory without the T×T attention probabilities; default false. */
   flashAttention?: boolean;
   latencyModel?: Partial<LatencyModel>;
@@ -41,27 +44,29 @@ export interface ArchReport {
 
 /** The report as raw numbers, for JSON output. */
 export function archReport(config: LlamaConfig, options: ArchReportOptions = {}): ArchReport {
-  const seqLen = options.seqLen ?? config.maxPositionEmbeddings;
-  const batch = options.batch ?? 1;
-  const dtype = options.dtype ?? 'float32';
+  const opts = parseOptions(archReportOptions, options, 'archReport');
+  const seqLen = opts.seqLen ?? config.maxPositionEmbeddings;
+  const batch = opts.batch ?? 1;
+  const dtype = opts.dtype ?? 'float32';
   const params = countParams(config);
   return {
-    ...(options.name !== undefined ? { name: options.name } : {}),
+    ...(opts.name !== undefined ? { name: opts.name } : {}),
     config,
     headDim: headDim(config),
     kvDim: kvDim(config),
     params,
     embeddingShare: (params.embedding + params.lmHead) / params.total,
     flops: flopsPerToken(config, { seqLen }),
-    trainingMemory: trainingMemory(config, { batch, seqLen, dtype, flashAttention: options.flashAttention }),
+    trainingMemory: trainingMemory(config, { batch, seqLen, dtype, flashAttention: opts.flashAttention }),
     inferenceMemory: inferenceMemory(config, { batch, seqLen, dtype }),
-    latency: latencyProxy(config, options.latencyModel),
+    latency: latencyProxy(config, opts.latencyModel),
   };
 }
 
 /** The report as aligned plain text (no colours; the CLI adds its own). */
 export function formatArchReport(config: LlamaConfig, options: ArchReportOptions = {}): string {
-  const r = archReport(config, options);
+  const opts = parseOptions(archReportOptions, options, 'formatArchReport');
+  const r = archReport(config, opts);
   const c = r.config;
   const p = r.params;
   const t = r.trainingMemory;
@@ -89,7 +94,7 @@ export function formatArchReport(config: LlamaConfig, options: ArchReportOptions
     row('forward', formatFlops(r.flops.forward), `dense ${formatFlops(r.flops.forwardDense)}, attention ${formatFlops(r.flops.forwardAttention)}`),
     row('training', formatFlops(r.flops.training)),
     '',
-    `training memory, batch ${t.batch} x seq ${t.seqLen}, ${t.dtype}${options.flashAttention ? ', flash attention' : ''}`,
+    `training memory, batch ${t.batch} x seq ${t.seqLen}, ${t.dtype}${opts.flashAttention ? ', flash attention' : ''}`,
     row('weights', formatBytes(t.weights)),
     row('gradients', formatBytes(t.gradients)),
     ...(t.masterWeights ? [row('fp32 master weights', formatBytes(t.masterWeights))] : []),

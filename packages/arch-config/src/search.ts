@@ -13,6 +13,8 @@ import { ffnFromMlpRatio, INTERNEVO_MULTIPLE_OF } from './ffn';
 import { flopsPerToken } from './flops';
 import { latencyProxy, type LatencyModel } from './latency';
 import { countParams } from './param-count';
+import { parseOptions } from '@tinylm/errors';
+import { searchOptions } from './options';
 
 /** Options of `searchArchitectures`. */
 export interface SearchOptions {
@@ -90,18 +92,19 @@ export const DEFAULT_MLP_RATIOS: readonly number[] = Object.freeze([2, 2.5, 8 / 
  * @example searchArchitectures({ params: 1e9, vocabSize: 48000 }).candidates[0]
  */
 export function searchArchitectures(options: SearchOptions): SearchResult {
-  const budget = options.params;
-  const tolerance = options.tolerance ?? 0.1;
-  const headSizes = options.headSizes ?? [64, 128];
-  const widthMultiple = options.widthMultiple ?? 64;
-  const mlpRatios = options.mlpRatios ?? DEFAULT_MLP_RATIOS;
-  const multipleOf = options.multipleOf ?? INTERNEVO_MULTIPLE_OF;
-  const kvGroups = options.kvGroups ?? [1];
-  const minAspect = options.minAspectRatio ?? 16;
-  const maxAspect = options.maxAspectRatio ?? 256;
-  const seqLen = options.seqLen ?? 2048;
-  const tied = options.tieWordEmbeddings ?? false;
-  const V = options.vocabSize;
+  const opts = parseOptions(searchOptions, options, 'searchArchitectures');
+  const budget = opts.params;
+  const tolerance = opts.tolerance ?? 0.1;
+  const headSizes = opts.headSizes ?? [64, 128];
+  const widthMultiple = opts.widthMultiple ?? 64;
+  const mlpRatios = opts.mlpRatios ?? DEFAULT_MLP_RATIOS;
+  const multipleOf = opts.multipleOf ?? INTERNEVO_MULTIPLE_OF;
+  const kvGroups = opts.kvGroups ?? [1];
+  const minAspect = opts.minAspectRatio ?? 16;
+  const maxAspect = opts.maxAspectRatio ?? 256;
+  const seqLen = opts.seqLen ?? 2048;
+  const tied = opts.tieWordEmbeddings ?? false;
+  const V = opts.vocabSize;
 
   positive('params', budget);
   positiveInt('vocabSize', V);
@@ -113,15 +116,15 @@ export function searchArchitectures(options: SearchOptions): SearchResult {
   list('mlpRatios', mlpRatios, (r) => Number.isFinite(r) && r > 0, 'finite numbers > 0');
   list('kvGroups', kvGroups, (g) => Number.isInteger(g) && g >= 1, 'positive integers (query heads per KV head)');
   if (!(minAspect >= 0) || !(maxAspect >= minAspect)) bad('maxAspectRatio', maxAspect, `a number >= minAspectRatio (${minAspect})`);
-  if (options.maxLatencyMs !== undefined) positive('maxLatencyMs', options.maxLatencyMs);
-  if (options.limit !== undefined) positiveInt('limit', options.limit);
+  if (opts.maxLatencyMs !== undefined) positive('maxLatencyMs', opts.maxLatencyMs);
+  if (opts.limit !== undefined) positiveInt('limit', opts.limit);
 
   const lowBudget = budget * (1 - tolerance);
   const highBudget = budget * (1 + tolerance);
-  const minLayers = Math.max(1, options.minLayers ?? 1);
-  const maxLayers = options.maxLayers ?? Number.POSITIVE_INFINITY;
-  const minHidden = options.minHidden ?? widthMultiple;
-  const maxHidden = options.maxHidden ?? Number.POSITIVE_INFINITY;
+  const minLayers = Math.max(1, opts.minLayers ?? 1);
+  const maxLayers = opts.maxLayers ?? Number.POSITIVE_INFINITY;
+  const minHidden = opts.minHidden ?? widthMultiple;
+  const maxHidden = opts.maxHidden ?? Number.POSITIVE_INFINITY;
 
   const seen = new Set<string>();
   const found: ArchCandidate[] = [];
@@ -150,7 +153,7 @@ export function searchArchitectures(options: SearchOptions): SearchResult {
             if (seen.has(key)) continue; // another ratio rounded to the same FFN size
             seen.add(key);
             const config = resolveConfig({
-              ...options.base,
+              ...opts.base,
               vocabSize: V,
               hiddenSize: d,
               numLayers: L,
@@ -160,8 +163,8 @@ export function searchArchitectures(options: SearchOptions): SearchResult {
               tieWordEmbeddings: tied,
             });
             const counts = countParams(config);
-            const latencyMs = latencyProxy(config, options.latencyModel).totalMs;
-            if (options.maxLatencyMs !== undefined && latencyMs > options.maxLatencyMs) {
+            const latencyMs = latencyProxy(config, opts.latencyModel).totalMs;
+            if (opts.maxLatencyMs !== undefined && latencyMs > opts.maxLatencyMs) {
               rejectedByLatency++;
               continue;
             }
@@ -193,7 +196,7 @@ export function searchArchitectures(options: SearchOptions): SearchResult {
   return {
     budget,
     tolerance,
-    candidates: options.limit !== undefined ? found.slice(0, options.limit) : found,
+    candidates: opts.limit !== undefined ? found.slice(0, opts.limit) : found,
     withinBudget: found.length + rejectedByLatency,
     rejectedByLatency,
   };

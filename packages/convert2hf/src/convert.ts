@@ -11,6 +11,8 @@ import { type WriteHfModelOptions, type WrittenHfModel, writeHfModel } from './h
 import { type InternEvoOptions, readInternEvoCheckpoint } from './internevo-checkpoint';
 import type { ModelSource } from './model-source';
 import { openTinylmModel } from './tinylm-checkpoint';
+import { parseOptions } from '@tinylm/errors';
+import { convert2hfOptions } from './options';
 
 /** Where a checkpoint comes from. */
 export type SourceFormat = 'tinylm' | 'internevo';
@@ -62,13 +64,15 @@ export async function openModelSource(src: string, from?: SourceFormat, internev
  * exists without `force`, and the reader errors for corrupt files; nothing half-written is left.
  */
 export async function convert2hf(options: Convert2HfOptions): Promise<Convert2HfResult> {
-  if (!options.force && (await pathExists(options.out))) {
-    throw new OutputExistsError({ message: `${options.out} already exists; pass force: true (--force) to replace it`, file: options.out });
+  const opts = parseOptions(convert2hfOptions, options, 'convert2hf');
+  if (!opts.force && (await pathExists(opts.out))) {
+    throw new OutputExistsError({ message: `${opts.out} already exists; pass force: true (--force) to replace it`, file: opts.out });
   }
-  const from = options.from ?? (await detectSourceFormat(options.src));
-  const source = await openModelSource(options.src, from, options.internevo);
+  const from = opts.from ?? (await detectSourceFormat(opts.src));
+  const source = await openModelSource(opts.src, from, opts.internevo);
   try {
-    const written = await writeHfModel(source, options.out, options);
+    const { dtype, maxShardSize, tokenizer, allowMissingTokenizer, force } = opts;
+    const written = await writeHfModel(source, opts.out, { dtype, maxShardSize, tokenizer, allowMissingTokenizer, force });
     const notes = [...source.notes];
     if (written.paddingRows > 0) notes.push(`the embedding has ${written.paddingRows} rows beyond the tokenizer's ${written.tokenizer?.size} ids (padding)`);
     return { from, source: source.path, written, notes };

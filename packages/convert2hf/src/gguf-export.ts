@@ -11,16 +11,18 @@
 
 import { basename, join } from 'node:path';
 import { readFile, stat } from 'node:fs/promises';
-import { float32ArrayToF16, openHfCheckpoint, OutputExistsError } from '@tinylm/hf-io';
+import { type FloatDtypeSpelling, float32ArrayToF16, openHfCheckpoint, OutputExistsError } from '@tinylm/hf-io';
 import { SourceCheckpointError, GgufExportError } from './errors';
 import { ggufVocab } from './gguf-tokenizer';
 import { type GgufTensor, type GgufValue, type WrittenGguf, writeGguf } from './gguf-writer';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, permuteRotaryRows } from './llama-params';
 import { checkWeights, readLlamaConfig } from './tinylm-checkpoint';
 import { hasTokenizer, readTokenizer } from './tokenizer-files';
+import { parseOptions } from '@tinylm/errors';
+import { exportGgufOptions } from './options';
 
 /** GGUF tensor storage: f32, or f16 for the 2-D weights. */
-export type GgufDtype = 'f32' | 'f16';
+export type GgufDtype = FloatDtypeSpelling<'float32' | 'float16'>;
 
 /** Options for `exportGguf`. */
 export interface ExportGgufOptions {
@@ -78,14 +80,12 @@ function bytesOf(values: Float32Array, type: 'F32' | 'F16'): Uint8Array {
  * exists without `force`. The file is written atomically.
  */
 export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGguf> {
-  const dtype = options.dtype ?? 'f32';
-  if (dtype !== 'f32' && dtype !== 'f16') {
-    throw new GgufExportError({ message: `GGUF dtype ${JSON.stringify(dtype)} is not allowed; allowed: f32, f16`, field: 'dtype' });
+  const opts = parseOptions(exportGgufOptions, options, 'exportGguf');
+  const dtype = opts.dtype ?? 'float32';
+  if (!opts.force && (await stat(opts.out).then(() => true, () => false))) {
+    throw new OutputExistsError({ message: `${opts.out} already exists; pass force: true (--force) to replace it`, file: opts.out });
   }
-  if (!options.force && (await stat(options.out).then(() => true, () => false))) {
-    throw new OutputExistsError({ message: `${options.out} already exists; pass force: true (--force) to replace it`, file: options.out });
-  }
-  const configPath = join(options.src, 'config.json');
+  const configPath = join(opts.src, 'config.json');
   let configJson: unknown;
   try {
     configJson = JSON.parse(await readFile(configPath, 'utf8'));
@@ -93,23 +93,23 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
     throw new SourceCheckpointError({ message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`, file: configPath, cause: error });
   }
   const { config, attentionBias } = readLlamaConfig(configJson, configPath);
-  const tokenizerPath = options.tokenizer ?? ((await hasTokenizer(options.src)) ? options.src : undefined);
+  const tokenizerPath = opts.tokenizer ?? ((await hasTokenizer(opts.src)) ? opts.src : undefined);
   if (!tokenizerPath) {
-    throw new GgufExportError({ message: `${options.src}: no tokenizer files; llama.cpp needs the vocabulary in the GGUF file (give --tokenizer)`, file: options.src });
+    throw new GgufExportError({ message: `${opts.src}: no tokenizer files; llama.cpp needs the vocabulary in the GGUF file (give --tokenizer)`, file: opts.src });
   }
   const tokenizer = await readTokenizer(tokenizerPath);
-  const vocab = ggufVocab(tokenizer, config.vocabSize, { pre: options.pre });
-  const weights = await openHfCheckpoint(options.src);
+  const vocab = ggufVocab(tokenizer, config.vocabSize, { pre: opts.pre });
+  const weights = await openHfCheckpoint(opts.src);
   try {
-    const notes = checkWeights(weights, config, attentionBias, options.src);
+    const notes = checkWeights(weights, config, attentionBias, opts.src);
     notes.push(...vocab.notes);
     const hd = config.hiddenSize / config.numHeads;
     const u32 = (value: number): GgufValue => ({ type: 'uint32', value });
     const f32 = (value: number): GgufValue => ({ type: 'float32', value });
     const metadata: [string, GgufValue][] = [
       ['general.architecture', { type: 'string', value: 'llama' }],
-      ['general.name', { type: 'string', value: options.name ?? basename(options.src.replace(/[\\/]+$/, '')) }],
-      ['general.file_type', u32(dtype === 'f16' ? 1 : 0)], // LLAMA_FTYPE_MOSTLY_F16 / ALL_F32
+      ['general.name', { type: 'string', value: opts.name ?? basename(opts.src.replace(/[\\/]+$/, '')) }],
+      ['general.file_type', u32(dtype === 'float16' ? 1 : 0)], // LLAMA_FTYPE_MOSTLY_F16 / ALL_F32
       ['llama.context_length', u32(config.maxPositionEmbeddings)],
       ['llama.embedding_length', u32(config.hiddenSize)],
       ['llama.block_count', u32(config.numLayers)],
@@ -124,7 +124,7 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
     ];
     const tensor = (hfName: string, ggufName: string, transform?: (v: Float32Array) => Float32Array): GgufTensor => {
       const info = weights.info(hfName);
-      const type = info.shape.length === 1 || dtype === 'f32' ? 'F32' : 'F16';
+      const type = info.shape.length === 1 || dtype === 'float32' ? 'F32' : 'F16';
       return {
         name: ggufName,
         type,
@@ -149,7 +149,7 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
     }
     tensors.push(tensor(FINAL_NORM, 'output_norm.weight'));
     if (!config.tieWordEmbeddings) tensors.push(tensor(LM_HEAD, 'output.weight'));
-    const written = await writeGguf(options.out, { metadata, tensors, force: options.force });
+    const written = await writeGguf(opts.out, { metadata, tensors, force: opts.force });
     return { ...written, tokenizerModel: vocab.model, pre: vocab.pre, notes };
   } finally {
     await weights.close();

@@ -18,6 +18,8 @@
 import { GgufExportError } from './errors';
 import type { GgufValue } from './gguf-writer';
 import type { TokenizerInfo } from './tokenizer-files';
+import { parseOptions } from '@tinylm/errors';
+import { ggufVocabOptions } from './options';
 
 /** GGUF token types (gguf-py `TokenType`). */
 export const GGUF_TOKEN_TYPES = Object.freeze({ normal: 1, unknown: 2, control: 3, userDefined: 4, unused: 5, byte: 6 } as const);
@@ -76,6 +78,7 @@ function special(tokenizer: TokenizerInfo): Map<number, boolean> {
  * express (WordPiece, WordLevel, ...), or when the tokenizer is larger than `vocabSize`.
  */
 export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: GgufVocabOptions = {}): GgufVocab {
+  const opts = parseOptions(ggufVocabOptions, options, 'ggufVocab');
   if (tokenizer.size > vocabSize) {
     throw new GgufExportError({ message: `${tokenizer.dir}: the tokenizer has ${tokenizer.size} ids but the model only ${vocabSize} embedding rows`, file: tokenizer.dir });
   }
@@ -167,8 +170,8 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
     }
     const merges = ((tokenizer.tokenizerJson?.model as { merges?: unknown[] }).merges ?? []).map((m) => (typeof m === 'string' ? m : (m as string[]).join(' ')));
     const detected = detectPreTokenizer(tokenizer.tokenizerJson as Record<string, unknown>);
-    pre = options.pre ?? detected.pre;
-    if (!options.pre && !detected.exact) {
+    pre = opts.pre ?? detected.pre;
+    if (!opts.pre && !detected.exact) {
       notes.push(`tokenizer.json's pre-tokenizer matches none llama.cpp knows by name; wrote tokenizer.ggml.pre "default" (text is split differently; token ids evaluate the same). Pass pre to choose`);
     }
     metadata.push(['tokenizer.ggml.model', { type: 'string', value: 'gpt2' }]);

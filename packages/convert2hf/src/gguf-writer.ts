@@ -12,6 +12,8 @@
 import { stat } from 'node:fs/promises';
 import { OutputExistsError, withAtomicFile } from '@tinylm/hf-io';
 import { GgufExportError } from './errors';
+import { parseOptions } from '@tinylm/errors';
+import { writeGgufOptions } from './options';
 
 /** GGUF metadata value types (gguf.h `enum gguf_type`). */
 export const GGUF_VALUE_TYPES = Object.freeze({
@@ -196,18 +198,19 @@ function writeScalar(w: ByteWriter, type: GgufScalarType, v: number | bigint | s
  * Throws `OutputExistsError` when `path` exists without `force`, `GgufExportError` for bad input.
  */
 export async function writeGguf(path: string, options: WriteGgufOptions): Promise<WrittenGguf> {
-  const alignment = options.alignment ?? 32;
+  const opts = parseOptions(writeGgufOptions, options, 'writeGguf');
+  const alignment = opts.alignment ?? 32;
   if (!Number.isInteger(alignment) || alignment <= 0 || alignment % 8 !== 0) {
     throw new GgufExportError({ message: `GGUF alignment must be a positive multiple of 8, got ${alignment}`, field: 'alignment' });
   }
-  if (!options.force) {
+  if (!opts.force) {
     const exists = await stat(path).then(
       () => true,
       () => false
     );
     if (exists) throw new OutputExistsError({ message: `${path} already exists; pass force: true (--force) to replace it`, file: path });
   }
-  const metadata = [...options.metadata];
+  const metadata = [...opts.metadata];
   const keys = new Set<string>();
   for (const [key] of metadata) {
     if (keys.has(key)) throw new GgufExportError({ message: `GGUF metadata key ${key} appears twice`, field: key });
@@ -221,7 +224,7 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   w.u8(0x55);
   w.u8(0x46);
   w.u32(3);
-  w.u64(options.tensors.length);
+  w.u64(opts.tensors.length);
   w.u64(metadata.length);
   for (const [key, value] of metadata) {
     w.string(key);
@@ -235,7 +238,7 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   const names = new Set<string>();
   let offset = 0;
   const sizes: number[] = [];
-  for (const t of options.tensors) {
+  for (const t of opts.tensors) {
     if (names.has(t.name)) throw new GgufExportError({ message: `GGUF tensor ${t.name} appears twice`, tensor: t.name });
     names.add(t.name);
     if (!(t.type in GGML_TYPES)) throw new GgufExportError({ message: `GGUF tensor ${t.name}: type ${t.type}; allowed: F32, F16, BF16`, tensor: t.name });
@@ -266,8 +269,8 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
       at += bytes.length;
     };
     await write(header);
-    for (let i = 0; i < options.tensors.length; i++) {
-      const t = options.tensors[i];
+    for (let i = 0; i < opts.tensors.length; i++) {
+      const t = opts.tensors[i];
       const data = await t.data();
       if (data.length !== sizes[i]) {
         throw new GgufExportError({ message: `GGUF tensor ${t.name}: ${data.length} bytes produced, ${sizes[i]} expected for ${t.type} [${t.shape}]`, tensor: t.name });
@@ -278,5 +281,5 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
     }
     return at;
   });
-  return { path, fileSize, dataOffset, tensorCount: options.tensors.length };
+  return { path, fileSize, dataOffset, tensorCount: opts.tensors.length };
 }

@@ -9,21 +9,23 @@
 
 import { readFile } from 'node:fs/promises';
 import { type LlamaConfig, toHfConfig } from '@tinylm/arch-config';
-import { type Dtype, type TensorSource, type WrittenHfFolder, writeHfFolder } from '@tinylm/hf-io';
+import { type Dtype, type FloatDtype, type FloatDtypeName, SAFETENSORS_FLOAT_DTYPES, type TensorSource, type WrittenHfFolder, writeHfFolder } from '@tinylm/hf-io';
 import { SourceCheckpointError } from './errors';
 import type { ModelSource } from './model-source';
 import { readTokenizer, type TokenizerInfo } from './tokenizer-files';
+import { parseOptions } from '@tinylm/errors';
+import { writeHfModelOptions } from './options';
 
 /** Output dtypes, by their torch_dtype names. */
-export type OutputDtype = 'float32' | 'float16' | 'bfloat16';
+export type OutputDtype = FloatDtype;
 
 /** torch_dtype -> safetensors dtype. */
-export const OUTPUT_DTYPES: Readonly<Record<OutputDtype, Dtype>> = Object.freeze({ float32: 'F32', float16: 'F16', bfloat16: 'BF16' });
+export const OUTPUT_DTYPES: Readonly<Record<OutputDtype, Dtype>> = SAFETENSORS_FLOAT_DTYPES;
 
 /** Options for `writeHfModel`. */
 export interface WriteHfModelOptions {
   /** Weights dtype: float32 (default), float16 or bfloat16, rounded to nearest even. */
-  dtype?: OutputDtype;
+  dtype?: FloatDtypeName;
   /** Shard above this size, e.g. "2GB" (default "5GB", as transformers). */
   maxShardSize?: string | number;
   /** Tokenizer folder or file (tokenizer.json / tokenizer.model); default: the source's own tokenizer files. */
@@ -102,13 +104,11 @@ function synthesizeTokenizerConfig(tokenizer: TokenizerInfo, config: LlamaConfig
  * `force`); on any failure nothing is left at `out` and no temporary folder remains.
  */
 export async function writeHfModel(source: ModelSource, out: string, options: WriteHfModelOptions = {}): Promise<WrittenHfModel> {
-  const dtype = options.dtype ?? 'float32';
-  if (!Object.hasOwn(OUTPUT_DTYPES, dtype)) {
-    throw new SourceCheckpointError({ message: `dtype ${JSON.stringify(dtype)} is not allowed; allowed: ${Object.keys(OUTPUT_DTYPES).join(', ')}`, field: 'dtype' });
-  }
+  const opts = parseOptions(writeHfModelOptions, options, 'writeHfModel');
+  const dtype = opts.dtype ?? 'float32';
   const target = OUTPUT_DTYPES[dtype];
-  const tokenizerPath = options.tokenizer ?? source.tokenizerDir;
-  if (tokenizerPath === undefined && !options.allowMissingTokenizer) {
+  const tokenizerPath = opts.tokenizer ?? source.tokenizerDir;
+  if (tokenizerPath === undefined && !opts.allowMissingTokenizer) {
     throw new SourceCheckpointError({
       message: `${source.path}: no tokenizer: the source has no tokenizer files; give one (--tokenizer DIR) or allow a folder without one (--no-tokenizer)`,
       file: source.path,
@@ -145,8 +145,8 @@ export async function writeHfModel(source: ModelSource, out: string, options: Wr
     generationConfig,
     extraFiles: tokenizerFiles, // copied byte for byte, under their Hugging Face names
     tokenizerConfig,
-    maxShardSize: options.maxShardSize,
-    force: options.force,
+    maxShardSize: opts.maxShardSize,
+    force: opts.force,
   });
   return {
     ...written,

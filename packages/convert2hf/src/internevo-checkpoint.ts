@@ -50,6 +50,8 @@ import { readModelSizes } from './internevo-sizes';
 import { EMBED, FINAL_NORM, LM_HEAD } from './llama-params';
 import type { ModelSource, SourceTensor } from './model-source';
 import { loadTorchFile, stateDictOf, type TorchFile } from './torch-checkpoint';
+import { parseOptions } from '@tinylm/errors';
+import { internEvoOptions } from './options';
 
 export type { InternEvoModelType } from './internevo-layout';
 
@@ -99,6 +101,7 @@ const ROW_BIAS = /\.(attention\.wo|mixer\.out_proj)\.bias$/;
  * its file); `UnsafePickleError` / `ZipFormatError` / `PickleFormatError` for bad files.
  */
 export async function readInternEvoCheckpoint(dir: string, options: InternEvoOptions = {}): Promise<InternEvoSource> {
+  options = parseOptions(internEvoOptions, options, 'readInternEvoCheckpoint');
   let names: string[];
   try {
     if (!(await stat(dir)).isDirectory()) fail(`${dir} is not a folder`, { file: dir });

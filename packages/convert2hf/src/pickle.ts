@@ -9,6 +9,8 @@
 // `copy_reg` -> `copyreg`).
 
 import { PickleFormatError, UnsafePickleError } from './errors';
+import { parseOptions } from '@tinylm/errors';
+import { unpickleOptions } from './options';
 
 /** A Python tuple (kept apart from lists, which are plain arrays). */
 export class PyTuple {
@@ -113,7 +115,8 @@ const RENAMED_MODULES: Readonly<Record<string, string>> = { __builtin__: 'builti
  * for a truncated or corrupt stream.
  */
 export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleValue {
-  const source = options.source ?? '<pickle>';
+  const opts = parseOptions(unpickleOptions, options, 'unpickle');
+  const source = opts.source ?? '<pickle>';
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   let pos = 0;
   let stack: StackItem[] = [];
@@ -179,11 +182,11 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
   const findGlobal = (module: string, name: string): PyGlobal => {
     const mod = RENAMED_MODULES[module] ?? module;
     const qualified = `${mod}.${name}`;
-    const handler = Object.hasOwn(options.globals, qualified) ? options.globals[qualified] : undefined;
+    const handler = Object.hasOwn(opts.globals, qualified) ? opts.globals[qualified] : undefined;
     if (!handler) {
       throw new UnsafePickleError({
         message: `${source}: the pickle needs the global ${qualified}, which is not allowed (allowed: ${
-          Object.keys(options.globals).sort().join(', ') || 'none'
+          Object.keys(opts.globals).sort().join(', ') || 'none'
         })`,
         file: source,
         global: qualified,
@@ -223,10 +226,10 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
     (dict as PyDict).map.set(key, value);
   };
   const persistent = (pid: PickleValue): PickleValue => {
-    if (!options.persistentLoad) {
+    if (!opts.persistentLoad) {
       throw new UnsafePickleError({ message: `${source}: the pickle holds a persistent id but none are allowed here`, file: source });
     }
-    return options.persistentLoad(pid);
+    return opts.persistentLoad(pid);
   };
 
   for (;;) {

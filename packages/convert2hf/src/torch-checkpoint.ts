@@ -14,6 +14,8 @@ import { decodeTensorAsFloat32, type Dtype, dtypeByteSize } from '@tinylm/hf-io'
 import { SourceCheckpointError, ZipFormatError } from './errors';
 import { type GlobalHandler, type PickleValue, PyDict, PyGlobal, PySet, PyTuple, describe, unpickle } from './pickle';
 import { openZip, type ZipArchive } from './zip-reader';
+import { parseOptions } from '@tinylm/errors';
+import { loadTorchFileOptions, stateDictOptions } from './options';
 
 /** Legacy typed-storage classes (what `storage_type` in a persistent id names) and their dtypes. */
 export const TORCH_STORAGE_DTYPES: Readonly<Record<string, Dtype>> = Object.freeze({
@@ -268,6 +270,7 @@ export interface LoadTorchFileOptions {
  * formats this reader does not handle (pre-1.6 non-zip files, TorchScript archives, big-endian).
  */
 export async function loadTorchFile(path: string, options: LoadTorchFileOptions = {}): Promise<TorchFile> {
+  const opts = parseOptions(loadTorchFileOptions, options, 'loadTorchFile');
   let archive: ZipArchive;
   try {
     archive = await openZip(path);
@@ -302,7 +305,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
     const storages = new Map<string, TorchStorage>();
     const source = `${path}:${pkl[0]}`;
     const object = unpickle(await archive.read(pkl[0]), {
-      globals: { ...TORCH_GLOBALS, ...options.extraGlobals },
+      globals: { ...TORCH_GLOBALS, ...opts.extraGlobals },
       source,
       persistentLoad(pid) {
         const items = pid instanceof PyTuple ? pid.items : undefined;
@@ -353,6 +356,7 @@ async function looksLikeLegacyTorch(path: string): Promise<boolean> {
  * value is named, unless `skipNonTensors`).
  */
 export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean } = {}): Map<string, TorchTensor> {
+  const opts = parseOptions(stateDictOptions, options, 'stateDictOf');
   const obj = file.object;
   if (!(obj instanceof PyDict)) {
     throw new SourceCheckpointError({ message: `${file.path}: expected a state dict (a dict of tensors), found ${describe(obj)}`, file: file.path });
@@ -363,7 +367,7 @@ export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean
       throw new SourceCheckpointError({ message: `${file.path}: state dict key ${describe(key)} is not a string`, file: file.path });
     }
     if (value instanceof TorchTensor) out.set(key, value);
-    else if (!options.skipNonTensors) {
+    else if (!opts.skipNonTensors) {
       throw new SourceCheckpointError({ message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`, file: file.path, tensor: key });
     }
   }

@@ -4,5 +4,6 @@ export { type ErrorDetails, type ErrorKind, isTinylmError, TinylmError } from '.
 export { InvalidArgumentError } from './invalid-argument-error';
 export { type OptionIssue, OptionsError } from './options-error';
 export { parseOptions } from './parse-options';
+export type { SameShape } from './same-shape';
 export { showValue } from './show-value';
 export type { StandardSchemaV1 } from './standard-schema';

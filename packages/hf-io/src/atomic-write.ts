@@ -7,6 +7,8 @@ import { randomBytes } from 'node:crypto';
 import { copyFile, type FileHandle, mkdir, open, rename, rm } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { writeAt } from './file-io';
+import { parseOptions } from '@tinylm/errors';
+import { atomicWriteOptions } from './options';
 
 /** Options for atomic writes. */
 export interface AtomicWriteOptions {
@@ -31,6 +33,7 @@ export async function withAtomicFile<T>(
   write: (handle: FileHandle, tempPath: string) => Promise<T>,
   options: AtomicWriteOptions = {}
 ): Promise<T> {
+  options = parseOptions(atomicWriteOptions, options, 'withAtomicFile');
   await mkdir(dirname(path), { recursive: true });
   const temp = tempSiblingPath(path);
   const handle = await open(temp, 'wx', options.mode);
@@ -62,6 +65,7 @@ export async function atomicWriteFile(
   data: string | Uint8Array,
   options: AtomicWriteOptions = {}
 ): Promise<void> {
+  options = parseOptions(atomicWriteOptions, options, 'atomicWriteFile');
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   await withAtomicFile(path, (handle) => writeAt(handle, bytes, 0), options);
 }

@@ -30,6 +30,7 @@ export {
   TinylmError,
   type TinylmErrorOptions,
 } from './errors';
+export * from './float-dtype';
 export { f16ArrayToFloat32, f16BitsToFloat32, f32BitsToF16Bits, float32ArrayToF16, float32ToF16Bits } from './float16';
 export {
   type ParseHeaderOptions,

@@ -9,6 +9,8 @@
 
 import { DTYPES, type Dtype, dtypeByteSize, isDtype } from './dtype';
 import { SafetensorsFormatError } from './errors';
+import { parseOptions } from '@tinylm/errors';
+import { parseHeaderOptions } from './options';
 
 /** Largest header accepted, in bytes (the reference's `MAX_HEADER_SIZE`). */
 export const SAFETENSORS_MAX_HEADER_SIZE = 100_000_000;
@@ -64,6 +66,7 @@ function fail(file: string, message: string, tensor?: string, field?: string): n
  * against the 100 MB limit and (when `fileSize` is given) against the file size.
  */
 export function readHeaderSize(prefix: Uint8Array, options: ParseHeaderOptions = {}): number {
+  options = parseOptions(parseHeaderOptions, options, 'readHeaderSize');
   const file = options.file ?? '<buffer>';
   const available = options.fileSize ?? prefix.length;
   if (available < 8 || prefix.length < 8) {
@@ -154,6 +157,7 @@ function parseTensor(file: string, name: string, value: unknown): TensorInfo {
  * Throws `SafetensorsFormatError` naming the file and, where one is at fault, the tensor.
  */
 export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOptions = {}): SafetensorsHeader {
+  options = parseOptions(parseHeaderOptions, options, 'parseSafetensorsHeader');
   const file = options.file ?? '<buffer>';
   const headerSize = readHeaderSize(bytes, options);
   if (bytes.length < 8 + headerSize) {

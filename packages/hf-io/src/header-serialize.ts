@@ -7,6 +7,8 @@
 import { DTYPES, type Dtype, dtypeByteSize, isDtype } from './dtype';
 import { SafetensorsWriteError } from './errors';
 import { SAFETENSORS_MAX_HEADER_SIZE, type TensorInfo } from './header-parse';
+import { parseOptions } from '@tinylm/errors';
+import { layoutOptions } from './options';
 
 /** What the layout needs to know about a tensor: everything but its data. */
 export interface TensorSpec {
@@ -70,6 +72,7 @@ function checkSpec(file: string, spec: TensorSpec, seen: Set<string>): number {
  * reserved name, an unknown dtype, a bad shape, or non-string metadata.
  */
 export function layoutSafetensors(specs: readonly TensorSpec[], options: LayoutOptions = {}): SafetensorsLayout {
+  options = parseOptions(layoutOptions, options, 'layoutSafetensors');
   const file = options.file ?? '<buffer>';
   const metadata = options.metadata === undefined ? DEFAULT_SAFETENSORS_METADATA : options.metadata;
   const seen = new Set<string>();

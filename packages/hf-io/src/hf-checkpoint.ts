@@ -14,6 +14,8 @@ import { openSafetensors, type SafetensorsFile } from './safetensors-file';
 import { lookupTensor } from './tensor-lookup';
 import type { ReadTensorOptions } from './tensor-range';
 import type { TensorSource } from './tensor-source';
+import { parseOptions } from '@tinylm/errors';
+import { openHfCheckpointOptions } from './options';
 
 /** A tensor of a checkpoint, with the file that holds it. */
 export interface HfTensorInfo extends TensorInfo {
@@ -69,6 +71,7 @@ export class HfCheckpoint {
 
   /** Opens the checkpoint in `dir`; use `openHfCheckpoint`. */
   static async open(dir: string, options: OpenHfCheckpointOptions = {}): Promise<HfCheckpoint> {
+    options = parseOptions(openHfCheckpointOptions, options, 'openHfCheckpoint');
     const weightsName = options.weightsName ?? 'model.safetensors';
     const indexName = `${weightsName}.index.json`;
     const dirKind = await kind(dir);

@@ -11,6 +11,8 @@ import { atomicCopyFile, atomicWriteFile, type AtomicWriteOptions } from './atom
 import { HfFolderError } from './errors';
 import { type JsonValue, type StringifyJsonOptions, stringifyJson } from './json';
 import { isFile } from './path-probe';
+import { parseOptions } from '@tinylm/errors';
+import { atomicOptionsOf, writeJsonFileOptions } from './options';
 
 /** The JSON files of a model folder, by the name this package uses for them. */
 export const HF_JSON_FILES = Object.freeze({
@@ -62,7 +64,8 @@ export async function writeJsonFile(
   value: unknown,
   options: StringifyJsonOptions & AtomicWriteOptions = {}
 ): Promise<void> {
-  await atomicWriteFile(path, stringifyJson(value, options), options);
+  options = parseOptions(writeJsonFileOptions, options, 'writeJsonFile');
+  await atomicWriteFile(path, stringifyJson(value, { sortKeys: options.sortKeys, indent: options.indent }), atomicOptionsOf(options));
 }
 
 /** Reads one JSON file of a model folder, or `undefined` when the folder has none. */

@@ -14,6 +14,8 @@ import type { JsonValue } from './json';
 import { withTempDir } from './temp-dir';
 import type { TensorSource } from './tensor-source';
 import { type WriteShardsOptions, type WrittenShards, writeSafetensorsShards } from './write-shards';
+import { parseOptions } from '@tinylm/errors';
+import { atomicOptionsOf, writeHfFolderOptions } from './options';
 
 /** A model folder opened by `readHfFolder`. Call `close()` when done with the weights. */
 export interface HfFolder {
@@ -108,6 +110,7 @@ export interface WrittenHfFolder {
  * Refuses to replace an existing `dir` unless `force` is set.
  */
 export async function writeHfFolder(dir: string, options: WriteHfFolderOptions): Promise<WrittenHfFolder> {
+  options = parseOptions(writeHfFolderOptions, options, 'writeHfFolder');
   const extra = options.extraFiles ?? {};
   for (const name of Object.keys(extra)) {
     if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
@@ -132,10 +135,11 @@ export async function writeHfFolder(dir: string, options: WriteHfFolderOptions):
       if (typeof options.tokenizerModel === 'string') {
         await atomicCopyFile(options.tokenizerModel, join(temp, 'tokenizer.model'));
       } else if (options.tokenizerModel !== undefined) {
-        await atomicWriteFile(join(temp, 'tokenizer.model'), options.tokenizerModel, options);
+        await atomicWriteFile(join(temp, 'tokenizer.model'), options.tokenizerModel, atomicOptionsOf(options));
       }
-      for (const [name, data] of Object.entries(extra)) await atomicWriteFile(join(temp, name), data, options);
-      return writeSafetensorsShards(temp, options.tensors, options);
+      for (const [name, data] of Object.entries(extra)) await atomicWriteFile(join(temp, name), data, atomicOptionsOf(options));
+      const { maxShardSize, metadata, weightsName, indexMetadata, fsync, mode } = options;
+      return writeSafetensorsShards(temp, options.tensors, { maxShardSize, metadata, weightsName, indexMetadata, fsync, mode });
     },
     { force: options.force }
   );

@@ -1,6 +1,8 @@
 // JSON values and the stringify Hugging Face uses for the files it writes: 2-space indent and a
 // trailing newline, keys sorted when asked (transformers writes config.json and the safetensors
 // index with `json.dumps(..., indent=2, sort_keys=True) + "\n"`).
+import { parseOptions } from '@tinylm/errors';
+import { stringifyJsonOptions } from './options';
 
 /** Any JSON value. */
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
@@ -37,6 +39,7 @@ function sorted(value: unknown, pad: string, depth: number): string | undefined 
 
 /** JSON text with indentation and a trailing newline, as Hugging Face writes its files. */
 export function stringifyJson(value: unknown, options: StringifyJsonOptions = {}): string {
+  options = parseOptions(stringifyJsonOptions, options, 'stringifyJson');
   const indent = options.indent ?? 2;
   const text = options.sortKeys ? sorted(value, ' '.repeat(indent), 0) : JSON.stringify(value, null, indent);
   if (text === undefined) throw new TypeError(`cannot write ${typeof value} as JSON`);

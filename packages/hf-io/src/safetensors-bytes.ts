@@ -10,6 +10,8 @@ import { resolveTensorBytes } from './tensor-encode';
 import { lookupTensor } from './tensor-lookup';
 import { type ReadTensorOptions, tensorByteRange } from './tensor-range';
 import type { TensorSource } from './tensor-source';
+import { parseOptions } from '@tinylm/errors';
+import { layoutOptions, parseSafetensorsOptions } from './options';
 
 /** Options for `serializeSafetensors`. */
 export type SerializeSafetensorsOptions = LayoutOptions;
@@ -22,6 +24,7 @@ export async function serializeSafetensors(
   tensors: readonly TensorSource[],
   options: SerializeSafetensorsOptions = {}
 ): Promise<Uint8Array> {
+  options = parseOptions(layoutOptions, options, 'serializeSafetensors');
   const file = options.file ?? '<buffer>';
   const layout = layoutSafetensors(tensors, options);
   const out = new Uint8Array(layout.fileSize);
@@ -93,6 +96,7 @@ export class SafetensorsBuffer {
  * `parseSafetensorsHeader`). The buffer is not copied; tensors read from it are.
  */
 export function parseSafetensors(data: ArrayBuffer | Uint8Array, options: { file?: string } = {}): SafetensorsBuffer {
+  options = parseOptions(parseSafetensorsOptions, options, 'parseSafetensors');
   const bytes = data instanceof Uint8Array ? data : new Uint8Array(data);
   return new SafetensorsBuffer(bytes, options.file ?? '<buffer>');
 }

@@ -8,6 +8,8 @@ import { dirname } from 'node:path';
 import { tempSiblingPath } from './atomic-write';
 import { OutputExistsError } from './errors';
 import { pathExists } from './path-probe';
+import { parseOptions } from '@tinylm/errors';
+import { commitDirOptions } from './options';
 
 /** Options for `commitDir` and `withTempDir`. */
 export interface CommitDirOptions {
@@ -28,6 +30,7 @@ function existsError(target: string): OutputExistsError {
  * renamed in, and the old one deleted (restored if the rename fails).
  */
 export async function commitDir(tempDir: string, target: string, options: CommitDirOptions = {}): Promise<void> {
+  options = parseOptions(commitDirOptions, options, 'commitDir');
   if (!(await pathExists(target))) {
     await rename(tempDir, target);
     return;
@@ -55,6 +58,7 @@ export async function withTempDir<T>(
   fill: (tempDir: string) => Promise<T>,
   options: CommitDirOptions = {}
 ): Promise<T> {
+  options = parseOptions(commitDirOptions, options, 'withTempDir');
   if (!options.force && (await pathExists(target))) throw existsError(target);
   await mkdir(dirname(target), { recursive: true });
   const temp = tempSiblingPath(target);

@@ -4,6 +4,8 @@
 
 import { InvalidArgumentError } from './errors';
 import type { TensorInfo } from './header-parse';
+import { parseOptions } from '@tinylm/errors';
+import { readTensorOptions } from './options';
 
 /** Options for reading a tensor. */
 export interface ReadTensorOptions {
@@ -27,6 +29,7 @@ export function tensorByteRange(
   options: ReadTensorOptions | undefined,
   file: string
 ): TensorByteRange {
+  options = parseOptions(readTensorOptions.optional(), options, 'readTensor');
   const [begin, end] = info.dataOffsets;
   if (options?.rows === undefined) return { begin, end, shape: info.shape };
   const [start, stop] = options.rows;

@@ -9,6 +9,8 @@ import type { TensorInfo } from './header-parse';
 import { type LayoutOptions, layoutSafetensors } from './header-serialize';
 import { resolveTensorBytes } from './tensor-encode';
 import type { TensorSource } from './tensor-source';
+import { parseOptions } from '@tinylm/errors';
+import { atomicOptionsOf, writeSafetensorsOptions } from './options';
 
 /** Options for `writeSafetensors`. */
 export interface WriteSafetensorsOptions extends AtomicWriteOptions {
@@ -40,6 +42,7 @@ export async function writeSafetensors(
   tensors: readonly TensorSource[],
   options: WriteSafetensorsOptions = {}
 ): Promise<WrittenSafetensors> {
+  options = parseOptions(writeSafetensorsOptions, options, 'writeSafetensors');
   const layout = layoutSafetensors(tensors, { metadata: options.metadata, file: path });
   const byName = new Map(tensors.map((t) => [t.name, t]));
   await withAtomicFile(
@@ -51,7 +54,7 @@ export async function writeSafetensors(
         await writeAt(handle, bytes, layout.header.length + info.dataOffsets[0]);
       }
     },
-    options
+    atomicOptionsOf(options)
   );
   return { path, tensors: layout.tensors, fileSize: layout.fileSize };
 }

@@ -12,6 +12,8 @@ import { type ShardPlan, planShards } from './shard-plan';
 import { DEFAULT_MAX_SHARD_SIZE, parseShardSize } from './shard-size';
 import type { TensorSource } from './tensor-source';
 import { writeSafetensors } from './write-safetensors';
+import { parseOptions } from '@tinylm/errors';
+import { atomicOptionsOf, writeShardsOptions } from './options';
 
 /** Options for `writeSafetensorsShards`. */
 export interface WriteShardsOptions extends AtomicWriteOptions {
@@ -45,6 +47,7 @@ export async function writeSafetensorsShards(
   tensors: readonly TensorSource[],
   options: WriteShardsOptions = {}
 ): Promise<WrittenShards> {
+  options = parseOptions(writeShardsOptions, options, 'writeSafetensorsShards');
   const weightsName = options.weightsName ?? 'model.safetensors';
   layoutSafetensors(tensors, { metadata: options.metadata, file: join(dir, weightsName) }); // validate all first
   const plan = planShards(tensors, parseShardSize(options.maxShardSize ?? DEFAULT_MAX_SHARD_SIZE), weightsName);
@@ -52,14 +55,14 @@ export async function writeSafetensorsShards(
   const files: string[] = [];
   for (const shard of plan.shards) {
     const sources = shard.tensors.map((name) => byName.get(name) as TensorSource);
-    await writeSafetensors(join(dir, shard.file), sources, { ...options, metadata: options.metadata });
+    await writeSafetensors(join(dir, shard.file), sources, { ...atomicOptionsOf(options), metadata: options.metadata });
     files.push(shard.file);
   }
   let index: SafetensorsIndex | undefined;
   if (plan.sharded) {
     index = indexForPlan(plan, options.indexMetadata);
     const indexName = `${weightsName}.index.json`;
-    await atomicWriteFile(join(dir, indexName), serializeSafetensorsIndex(index), options);
+    await atomicWriteFile(join(dir, indexName), serializeSafetensorsIndex(index), atomicOptionsOf(options));
     files.push(indexName);
   }
   return { plan, files, index };

@@ -9,6 +9,8 @@ import { seededRandom } from './sampling';
 import { trainStep } from './train-step';
 import { CompiledTrainStep } from './webgpu-step/compiled-step';
 import { type WebGpuStepChoice, webgpuStepChoice } from './webgpu-step/choice';
+import { parseOptions } from '@tinylm/errors';
+import { benchTrainOptions } from './options';
 
 export interface BenchTrainOptions {
   batch: number;
@@ -56,6 +58,7 @@ async function countStep(step: () => Promise<unknown>): Promise<Pick<BenchTrainR
 }
 
 export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions): Promise<BenchTrainResult> {
+  options = parseOptions(benchTrainOptions, options, 'benchTrain');
   const { batch, seq, steps } = options;
   const warmup = options.warmup ?? 1;
   const seed = options.seed ?? 0;

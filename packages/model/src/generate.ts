@@ -5,6 +5,8 @@ import { ArgumentError } from '@tinylm/kernels';
 import { KvCache } from './kv-cache';
 import type { LlamaModel } from './model';
 import { type SamplingOptions, sampleToken, seededRandom } from './sampling';
+import { parseOptions } from '@tinylm/errors';
+import { generateOptions } from './options';
 
 export interface GenerateOptions extends SamplingOptions {
   maxNewTokens: number;
@@ -24,6 +26,7 @@ export interface GenerateResult {
 }
 
 export async function generate(model: LlamaModel, prompt: number[], options: GenerateOptions): Promise<GenerateResult> {
+  options = parseOptions(generateOptions, options, 'generate');
   if (prompt.length === 0) throw new ArgumentError('generate: the prompt must hold at least one token id');
   const v = model.config.vocabSize;
   const bad = prompt.find((id) => !Number.isInteger(id) || id < 0 || id >= v);
@@ -34,6 +37,8 @@ export async function generate(model: LlamaModel, prompt: number[], options: Gen
   const room = model.config.maxPositionEmbeddings - prompt.length;
   const steps = Math.min(options.maxNewTokens, room);
   const random = seededRandom(options.seed ?? 0);
+  const { greedy, temperature, topK, topP, seed } = options;
+  const sampling = { greedy, temperature, topK, topP, seed };
   const cache = new KvCache(model.config.numLayers);
   const out: GenerateResult = { ids: [], logits: options.returnLogits ? [] : undefined };
   try {
@@ -45,7 +50,7 @@ export async function generate(model: LlamaModel, prompt: number[], options: Gen
       });
       const values = (await row.data()) as Float32Array;
       row.dispose();
-      const id = sampleToken(values, options, random);
+      const id = sampleToken(values, sampling, random);
       out.ids.push(id);
       out.logits?.push(values);
       options.onToken?.(id);

@@ -4,13 +4,15 @@
 // read as F32, F16 or BF16 and held as float32.
 import * as tf from '@tensorflow/tfjs-core';
 import { fromHfConfig, type LlamaConfig, toHfConfig } from '@tinylm/arch-config';
-import { HfFolderError, readHfFolder, type TensorSource, writeHfFolder, type WrittenHfFolder } from '@tinylm/hf-io';
+import { type FloatDtypeName, HfFolderError, readHfFolder, SAFETENSORS_FLOAT_DTYPES, type TensorSource, writeHfFolder, type WrittenHfFolder } from '@tinylm/hf-io';
 import { ArgumentError } from '@tinylm/kernels';
 import { LlamaModel } from './model';
 import { EMBED, LM_HEAD, paramSpecs } from './param-names';
+import { parseOptions } from '@tinylm/errors';
+import { saveOptions } from './options';
 
-export type SaveDtype = 'float32' | 'float16' | 'bfloat16';
-const SAFETENSORS_DTYPE = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' } as const;
+/** A weights dtype for saveHfModel, in either spelling: `float16` or `f16`, and so on. */
+export type SaveDtype = FloatDtypeName;
 
 export interface SaveOptions {
   /** dtype of the stored weights; default float32 (F16 / BF16 round to nearest even). */
@@ -27,14 +29,12 @@ export interface SaveOptions {
 
 /** Writes `model` as a Hugging Face folder at `dir`, atomically. */
 export async function saveHfModel(model: LlamaModel, dir: string, options: SaveOptions = {}): Promise<WrittenHfFolder> {
-  const dtype = options.dtype ?? 'float32';
-  if (!(dtype in SAFETENSORS_DTYPE)) {
-    throw new ArgumentError(`saveHfModel: dtype must be one of ${Object.keys(SAFETENSORS_DTYPE).join(', ')}, got ${dtype}`);
-  }
+  const opts = parseOptions(saveOptions, options, 'saveHfModel');
+  const dtype = opts.dtype ?? 'float32';
   const c = model.config;
   const tensors: TensorSource[] = paramSpecs(c).map((spec) => ({
     name: spec.name,
-    dtype: SAFETENSORS_DTYPE[dtype],
+    dtype: SAFETENSORS_FLOAT_DTYPES[dtype],
     shape: spec.shape,
     data: async () => (await model.params.get(spec.name)!.data()) as Float32Array,
   }));
@@ -42,10 +42,10 @@ export async function saveHfModel(model: LlamaModel, dir: string, options: SaveO
   return writeHfFolder(dir, {
     tensors,
     config: toHfConfig(c, { torchDtype: dtype }),
-    generationConfig: { _from_model_config: true, ...ids, ...options.generationConfig },
-    copyTokenizerFrom: options.tokenizerDir,
-    maxShardSize: options.maxShardSize,
-    force: options.force,
+    generationConfig: { _from_model_config: true, ...ids, ...opts.generationConfig },
+    copyTokenizerFrom: opts.tokenizerDir,
+    maxShardSize: opts.maxShardSize,
+    force: opts.force,
   });
 }
 

@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { LlamaConfig } from '@tinylm/arch-config';
 import type { ParamSpec } from './param-names';
 import { paramSpecs } from './param-names';
+import { parseOptions } from '@tinylm/errors';
+import { initOptions } from './options';
 
 export type InitScheme = 'normal' | 'scaled';
 
@@ -26,6 +28,7 @@ function stdFor(spec: ParamSpec, c: LlamaConfig, scheme: InitScheme, std: number
 
 /** Fresh parameters for `config`, keyed by Hugging Face name. */
 export function initParams(c: LlamaConfig, options: InitOptions = {}): Map<string, tf.Variable> {
+  options = parseOptions(initOptions, options, 'initParams');
   const seed = options.seed ?? 0;
   const scheme = options.scheme ?? 'normal';
   const std = options.std ?? c.initStd;

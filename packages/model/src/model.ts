@@ -20,6 +20,8 @@ import {
 import { type InitOptions, initParams } from './init';
 import type { KvCache } from './kv-cache';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, paramSpecs } from './param-names';
+import { parseOptions } from '@tinylm/errors';
+import { initOptions } from './options';
 
 const BTHD = { layout: 'bthd' } as const;
 
@@ -42,6 +44,7 @@ export class LlamaModel {
 
   /** A randomly initialised model (see init.ts for the scheme; seeded, same on every backend). */
   static create(config: LlamaConfig | LlamaConfigInput, options: InitOptions = {}): LlamaModel {
+    options = parseOptions(initOptions, options, 'LlamaModel.create');
     const c = resolveConfig(config as LlamaConfigInput);
     return new LlamaModel(c, initParams(c, options));
   }

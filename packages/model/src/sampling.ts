@@ -1,6 +1,8 @@
 // Choosing the next token from one row of logits: greedy, or sampling with temperature, top-k
 // and top-p (nucleus, Holtzman et al. 2020), from a seeded generator so a run can be repeated.
 // Runs in JavaScript on the row (V floats): cheaper than a kernel round trip for one token.
+import { parseOptions } from '@tinylm/errors';
+import { samplingOptions } from './options';
 
 export interface SamplingOptions {
   /** Argmax; ignores the other options. */
@@ -34,6 +36,7 @@ export function argmax(row: ArrayLike<number>): number {
 
 /** Picks a token id from `logits` (one row). */
 export function sampleToken(logits: ArrayLike<number>, options: SamplingOptions, random: () => number): number {
+  options = parseOptions(samplingOptions, options, 'sampleToken');
   if (options.greedy) return argmax(logits);
   const temperature = options.temperature ?? 1;
   if (!(temperature > 0)) return argmax(logits);

@@ -7,6 +7,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type AdamW, clipScale, globalNorm } from '@tinylm/kernels';
 import type { LlamaModel } from './model';
+import { parseOptions } from '@tinylm/errors';
+import { trainStepOptions } from './options';
 
 export interface TrainStepOptions {
   /** Global gradient-norm clip; default 1.0 (the paper's config). 0 or Infinity: no clipping. */
@@ -43,6 +45,7 @@ export async function applyGradients(
   grads: Record<string, tf.Tensor>,
   options: TrainStepOptions = {},
 ): Promise<number> {
+  options = parseOptions(trainStepOptions, options, 'applyGradients');
   const clip = options.clip ?? 1.0;
   const norm = globalNorm(grads);
   const scale = clip > 0 && clip < Infinity ? clipScale(norm, clip) : undefined;
@@ -60,6 +63,7 @@ export async function trainStep(
   targets: tf.Tensor, // (B, T) int32
   options: TrainStepOptions = {},
 ): Promise<TrainStepResult> {
+  options = parseOptions(trainStepOptions, options, 'trainStep');
   const { loss, grads } = computeGradients(model, ids, targets);
   const gradNorm = await applyGradients(model, optimizer, grads, options);
   const value = (await loss.data())[0];

@@ -5,6 +5,8 @@ import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import type { LlamaModel } from '@tinylm/model';
 import { type PackedData, sequenceAt } from './data/dataset';
 import { sequenceLosses } from './refine';
+import { parseOptions } from '@tinylm/errors';
+import { evaluateOptions } from './options';
 
 export interface EvalResult {
   loss: number;
@@ -13,6 +15,18 @@ export interface EvalResult {
   bitsPerByte: number | null;
   tokens: number;
   bytesPerToken: number | null;
+}
+
+/** Options of `evaluate`. */
+export interface EvaluateOptions {
+  /** Evaluate at most this many sequences (the first ones); default all. */
+  maxSequences?: number;
+  /** Sequences per forward pass; default 8. */
+  chunk?: number;
+  /** The tokenizer, for bytes per token (bits per byte) when `bytesPerToken` is not given. */
+  tokenizer?: Tokenizer;
+  /** UTF-8 bytes per token; `null` to report no bits per byte. */
+  bytesPerToken?: number | null;
 }
 
 /**
@@ -33,8 +47,9 @@ export function bytesPerTokenOf(data: PackedData, sequences: number, tokenizer?:
 export async function evaluate(
   model: LlamaModel,
   data: PackedData,
-  options: { maxSequences?: number; chunk?: number; tokenizer?: Tokenizer; bytesPerToken?: number | null } = {},
+  options: EvaluateOptions = {},
 ): Promise<EvalResult> {
+  options = parseOptions(evaluateOptions, options, 'evaluate');
   const n = Math.min(data.sequences, options.maxSequences ?? data.sequences);
   const seqs = Uint32Array.from({ length: n }, (_, i) => i);
   const losses = await sequenceLosses(model, data, seqs, options.chunk ?? 8);

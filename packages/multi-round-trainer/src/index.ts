@@ -3,7 +3,7 @@
 export { train } from './trainer';
 export type { TrainOptions, TrainEvent, TrainResult } from './trainer';
 export { evaluate, bytesPerTokenOf } from './evaluate';
-export type { EvalResult } from './evaluate';
+export type { EvalResult, EvaluateOptions } from './evaluate';
 export { loadPacked, splitHeldOut, sequenceAt } from './data/dataset';
 export type { PackedData, LoadDataOptions } from './data/dataset';
 export { readTokenFile } from './data/token-files';

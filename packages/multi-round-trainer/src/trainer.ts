@@ -21,6 +21,8 @@ import type { Granularity } from './refine';
 import { drawNextRound, writeFinalScores } from './round-draw';
 import { resolveRunSettings, type RunSettings } from './run-settings';
 import { startRun } from './run-start';
+import { parseOptions } from '@tinylm/errors';
+import { trainOptions } from './options';
 import { createStepRunner } from './step-runner';
 import { type CheckpointAt, type StepLoop, trainRound } from './train-round';
 
@@ -138,6 +140,7 @@ export interface TrainResult {
  * `TrainingDivergedError` (a non-finite loss or gradient norm, naming the step).
  */
 export async function train(options: TrainOptions): Promise<TrainResult> {
+  options = parseOptions(trainOptions, options, 'train');
   const emit = options.onEvent ?? (() => {});
   const warn = (message: string) => emit({ kind: 'warn', message });
   const run = resolveRunSettings(options);

@@ -11,6 +11,8 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CalibrationError } from './errors';
+import { parseOptions } from '@tinylm/errors';
+import { calibrationOptions } from './options';
 
 /** Calibration options. Give `files` or `tokens`. */
 export interface CalibrationOptions {
@@ -73,6 +75,7 @@ export async function loadCalibration(
   o: CalibrationOptions,
   source: { dir: string; hasTokenizer: boolean; vocabSize: number; maxPositionEmbeddings: number },
 ): Promise<CalibrationData> {
+  o = parseOptions(calibrationOptions, o, 'loadCalibration');
   const seqLen = o.seqLen ?? Math.min(128, source.maxPositionEmbeddings);
   const samples = o.samples ?? 32;
   const batchSize = o.batchSize ?? 4;

@@ -31,6 +31,8 @@ import { LAYER_CRITERIA, type LayerCriterion } from './select-layers';
 import { openSourceModel } from './source-model';
 import type { VocabMap } from './vocab-map';
 import { checkpointWeights, memoryWeights, type WrittenInherited, writeInherited } from './write-inherited';
+import { parseOptions } from '@tinylm/errors';
+import { inheritOptions } from './options';
 
 /** Width criteria. */
 export type WidthCriterion = 'l1' | 'l2' | 'activation' | 'taylor' | 'learned';
@@ -118,6 +120,7 @@ function checkOptions(options: InheritOptions): { layers: LayerCriterion; width:
  * the caller's tfjs backend (an `InheritOptionError` says to call initBackend when none is set up).
  */
 export async function inheritParams(options: InheritOptions): Promise<InheritResult> {
+  options = parseOptions(inheritOptions, options, 'inheritParams');
   const clock = new PhaseClock();
   const progress = (p: InheritProgress) => options.onProgress?.(p);
   const criteria = checkOptions(options);

@@ -19,6 +19,8 @@ import { corpusFormatOf } from './corpus-records';
 import { CorpusError, TokenizerFormatError } from './errors';
 import { tokenizerFromSource } from './tokenizer';
 import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
+import { parseOptions } from '@tinylm/errors';
+import { countTokensOptions } from './options';
 
 /** Progress of a count, reported every `progressIntervalMs` and once at the end. */
 export interface CountProgress {
@@ -239,6 +241,7 @@ async function workerSink(
  * an id outside the vocabulary, or an empty corpus; `TokenizerFormatError` for the tokenizer.
  */
 export async function countTokens(options: CountTokensOptions): Promise<TokenCounts> {
+  options = parseOptions(countTokensOptions, options, 'countTokens');
   const workers = options.workers ?? Math.min(8, availableParallelism());
   if (!Number.isInteger(workers) || workers < 0) {
     throw new InvalidArgumentError({ message: `workers must be an integer >= 0, got ${workers}`, field: 'workers' });

@@ -21,6 +21,8 @@ import { selectVocabulary, type SelectionStats } from './select-vocab';
 import { type Tokenizer, tokenizerFromSource } from './tokenizer';
 import { defaultHfTokenizerConfig, defaultSentencePieceConfig, remapTokenizerConfig } from './tokenizer-config';
 import { readTokenizerSource, type TokenizerSource, tokenizerSourceFromBytes } from './tokenizer-source';
+import { parseOptions } from '@tinylm/errors';
+import { pruneTokenizerOptions } from './options';
 
 export type { DropAddedTokens } from './drop-added-tokens';
 export type { HeldOutReport } from './held-out';
@@ -108,6 +110,7 @@ function kindOf(source: TokenizerSource): string {
  * hf-io's `OutputExistsError` when `out` exists without `force`. Nothing is left in `out` on failure.
  */
 export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<PruneResult> {
+  options = parseOptions(pruneTokenizerOptions, options, 'pruneTokenizer');
   const step = options.onStep ?? (() => undefined);
   if (!options.force && (await pathExists(options.out))) {
     throw new OutputExistsError({ message: `${options.out} already exists; pass force: true to replace it`, file: options.out });

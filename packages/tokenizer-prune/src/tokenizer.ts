@@ -10,6 +10,8 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { type JsonValue, PieceType, type TokenizerKind } from '@tinylm/hf-io';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
 import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
+import { parseOptions } from '@tinylm/errors';
+import { decodeOptions } from './options';
 
 /** Which tokenizer family a `Tokenizer` runs: hf-io's TokenizerKind, one of 'bpe-byte-level', 'bpe-byte-fallback', 'sentencepiece-bpe', 'sentencepiece-unigram'. */
 export type { TokenizerKind };
@@ -117,6 +119,7 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
     unkId: bpe.unkToken === null ? null : (lookup(bpe.unkToken) ?? null),
     encode: (text) => hf.encode(text, { add_special_tokens: false }).ids,
     decode: (ids, options = {}) => {
+      options = parseOptions(decodeOptions, options, 'decode');
       const kept = options.skipSpecialTokens !== false ? ids.filter((id) => !special.has(id)) : ids;
       if (kept.length === 0) return '';
       for (const id of kept) {
@@ -184,7 +187,7 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
     padId: specialId(source, 'pad_token', control(t.padPiece), lookup),
     unkId: unk >= 0 ? unk : null,
     encode: (text) => sp.encode(text),
-    decode: (ids, options = {}) => sp.decode(options.skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
+    decode: (ids, options = {}) => sp.decode(parseOptions(decodeOptions, options, 'decode').skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
     idToToken: (id) => sp.idToPiece(id),
     tokenToId: lookup,
   };

@@ -3,10 +3,11 @@
 // `tinylm convert2hf --gguf OUT.gguf --src HF_DIR`: a Hugging Face folder as GGUF for llama.cpp.
 // A thin wrapper over @tinylm/convert2hf's convert2hf and exportGguf.
 import { readFile } from 'node:fs/promises';
-import { convert2hf, exportGguf, type InternEvoModelConfig, type OutputDtype } from '@tinylm/convert2hf';
+import { convert2hf, exportGguf, type InternEvoModelConfig } from '@tinylm/convert2hf';
 import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import type { Command } from './command';
+import { dtypeFlag } from './dtype-flag';
 
 const USAGE =
   'tinylm convert2hf --src PATH --out DIR [--from tinylm|internevo] [--tokenizer DIR|FILE] [--no-tokenizer] ' +
@@ -14,7 +15,6 @@ const USAGE =
   '[InternEvo: --model-config FILE.json] [--num-heads N] [--rotary interleaved|half] [--w2 up|down] [--max-position N]\n' +
   '       tinylm convert2hf --gguf OUT.gguf --src HF_DIR [--dtype float32|float16] [--tokenizer DIR|FILE] [--pre NAME] [--force] [--json]';
 
-const DTYPES: readonly OutputDtype[] = ['float32', 'float16', 'bfloat16'];
 
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -72,11 +72,11 @@ export const convert2hfCommand: Command = {
       for (const flag of ['from', 'no-tokenizer', 'max-shard-size', 'model-config', 'num-heads', 'rotary', 'w2', 'max-position']) {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --gguf (its source is a Hugging Face folder)`);
       }
-      const dtype = oneOf('dtype', values.dtype, ['float32', 'float16'] as const) ?? 'float32';
+      const dtype = dtypeFlag(values.dtype, ['float32', 'float16']) ?? 'float32';
       const written = await exportGguf({
         src,
         out: values.gguf as string,
-        dtype: dtype === 'float16' ? 'f16' : 'f32',
+        dtype,
         tokenizer: values.tokenizer as string | undefined,
         pre: values.pre as string | undefined,
         force,
@@ -100,7 +100,7 @@ export const convert2hfCommand: Command = {
       from,
       tokenizer: values.tokenizer as string | undefined,
       allowMissingTokenizer: Boolean(values['no-tokenizer']),
-      dtype: oneOf('dtype', values.dtype, DTYPES),
+      dtype: dtypeFlag(values.dtype),
       maxShardSize: values['max-shard-size'] as string | undefined,
       force,
       internevo: {

@@ -8,6 +8,7 @@ import type { CliIo } from '../io';
 import { clock, statusLine } from '../progress';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
+import { dtypeFlag } from './dtype-flag';
 
 const USAGE =
   'tinylm inherit --from DIR --to CONFIG_OR_PRESET --out DIR [--vocab-map FILE] [--tokenizer DIR] ' +
@@ -15,7 +16,6 @@ const USAGE =
   '[--calib FILES] [--calib-tokenizer bytes|DIR] [--calib-seq N] [--calib-samples N] [--calib-batch N] [--calib-token-dtype uint16|uint32] ' +
   '[--steps N] [--train-weights] [--dtype float32|float16|bfloat16] [--max-shard-size 5GB] [--force] [--json] [--backend NAME] [--threads N]';
 
-const DTYPES = ['float32', 'float16', 'bfloat16'] as const;
 
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
@@ -66,7 +66,7 @@ export const inheritCommand: Command = {
     }
     const layers = oneOf<LayerCriterion>('layers', values.layers, LAYER_CRITERIA);
     const width = oneOf<WidthCriterion>('width', values.width, WIDTH_CRITERIA);
-    const dtype = oneOf('dtype', values.dtype, DTYPES);
+    const dtype = dtypeFlag(values.dtype);
     const tokenDtype = oneOf('calib-token-dtype', values['calib-token-dtype'], ['uint16', 'uint32'] as const);
     const calib = files(values.calib);
     const opt = (name: string, min = 1) => (values[name] === undefined ? undefined : intFlag(name, values[name], undefined, min));

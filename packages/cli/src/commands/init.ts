@@ -6,6 +6,7 @@ import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 import { CONFIG_FLAGS, configFromFlags } from './config-flags';
+import { dtypeFlag } from './dtype-flag';
 
 const USAGE =
   'tinylm init (--preset NAME | --config FILE) --out DIR [--seed N] [--init normal|scaled] [--dtype float32|float16|bfloat16] [--tokenizer DIR] [--force]';
@@ -28,7 +29,7 @@ export const initCommand: Command = {
     const seed = intFlag('seed', values.seed, 0, 0);
     const model = LlamaModel.create(config, { seed, scheme });
     const written = await saveHfModel(model, values.out as string, {
-      dtype: (values.dtype as 'float32' | 'float16' | 'bfloat16' | undefined) ?? 'float32',
+      dtype: dtypeFlag(values.dtype) ?? 'float32',
       force: Boolean(values.force),
       tokenizerDir: values.tokenizer as string | undefined,
     });

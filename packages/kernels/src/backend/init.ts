@@ -12,6 +12,8 @@ import { registerTinylmKernels, tinylmKernelNames } from '../kernels/register-al
 import { BACKEND_NAMES, type BackendName, isBackendName, isNode, readEnv } from './names';
 import { type BackendAvailability, probeBackend, probeBackends } from './probe';
 import { registerWebGpuBackend } from './register-webgpu';
+import { parseOptions } from '@tinylm/errors';
+import { initBackendOptions } from '../options';
 
 export interface InitBackendOptions {
   /** Backend to use; overrides TINYLM_BACKEND. */
@@ -48,6 +50,7 @@ export interface BackendReport {
  * Throws BackendError naming the available backends when the requested one is unknown or unavailable.
  */
 export async function initBackend(options: InitBackendOptions = {}): Promise<BackendReport> {
+  options = parseOptions(initBackendOptions, options, 'initBackend');
   const gradients = await ensureGradients();
   const fromEnv = readEnv('TINYLM_BACKEND');
   const requested = options.backend ?? (fromEnv && fromEnv.length > 0 ? fromEnv : undefined);

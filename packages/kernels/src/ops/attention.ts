@@ -8,6 +8,8 @@ import { checkDim, checkDtype, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused } from './fused';
 import { ATTENTION, ATTENTION_GRAD, type HeadLayout } from '../kernels/names';
+import { parseOptions } from '@tinylm/errors';
+import { attentionOptions } from '../options';
 
 export interface AttentionOptions {
   /** Position of the first query among the keys; default keys - queries (a KV cache). */
@@ -28,6 +30,7 @@ export function causalMask(t: number, s: number, offset: number): tf.Tensor2D {
 
 /** q (B, H, T, D), k and v (B, KV, S, D) -> (B, H, T, D); or all (B, T, H, D) with layout 'bthd'. */
 export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): tf.Tensor {
+  options = parseOptions(attentionOptions, options, 'causalSelfAttention');
   const layout = options.layout ?? 'bhtd';
   if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
   const [ha, ta] = layout === 'bhtd' ? [1, 2] : [2, 1]; // heads axis, sequence axis

@@ -8,6 +8,8 @@ import { SPARSE_XENT, SPARSE_XENT_GRAD } from '../kernels/names';
 import { checkDtype } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel } from './fused';
+import { parseOptions } from '@tinylm/errors';
+import { crossEntropyOptions } from '../options';
 
 export interface CrossEntropyOptions {
   /** Targets equal to this are skipped (no loss, no gradient). Default -100, as in PyTorch. */
@@ -16,6 +18,7 @@ export interface CrossEntropyOptions {
 
 /** logits (..., V) float32, targets (...) int32 -> scalar mean loss over kept targets. */
 export function crossEntropy(logits: tf.Tensor, targets: tf.Tensor, options: CrossEntropyOptions = {}): tf.Scalar {
+  options = parseOptions(crossEntropyOptions, options, 'crossEntropy');
   const ignoreIndex = options.ignoreIndex ?? -100;
   checkDtype('crossEntropy', 'logits', logits, ['float32']);
   if (targets.dtype !== 'int32') {

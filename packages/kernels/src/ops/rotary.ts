@@ -9,6 +9,8 @@ import { checkDim, checkDtype, checkPositiveInt, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused1 } from './fused';
 import { type HeadLayout, ROTARY } from '../kernels/names';
+import { parseOptions } from '@tinylm/errors';
+import { rotaryOptions } from '../options';
 
 export interface RotaryTables {
   cos: tf.Tensor2D; // (T, D)
@@ -56,6 +58,7 @@ export interface RotaryOptions {
 
 /** x (B, H, T, D) (or (B, T, H, D) with layout 'bthd'), tables (T, D) -> x's shape. */
 export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryOptions = {}): tf.Tensor {
+  options = parseOptions(rotaryOptions, options, 'applyRotary');
   const layout = options.layout ?? 'bhtd';
   if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
   const seqAxis = layout === 'bhtd' ? 2 : 1;

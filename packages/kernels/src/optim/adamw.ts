@@ -8,6 +8,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
 import { ADAMW_STEP, type AdamWStepAttrs } from '../kernels/names';
 import { hasFusedKernel, runFused } from '../ops/fused';
+import { parseOptions } from '@tinylm/errors';
+import { adamWOptions } from '../options';
 
 export interface AdamWOptions {
   lr?: number;
@@ -38,6 +40,7 @@ export class AdamW {
   private v = new Map<string, tf.Variable>();
 
   constructor(options: AdamWOptions = {}) {
+    options = parseOptions(adamWOptions, options, 'AdamW');
     this.lr = options.lr ?? 1e-4;
     this.beta1 = options.beta1 ?? 0.9;
     this.beta2 = options.beta2 ?? 0.95;

@@ -15,6 +15,8 @@ import { EMBED, FINAL_NORM, LM_HEAD, layerName } from '../param-names';
 import { batchLayout, packBatch } from './batch';
 import { type ArenaLayout, planArenas } from './layout';
 import { ReadbackRing, readBuffer } from './readback';
+import { parseOptions } from '@tinylm/errors';
+import { compiledStepOptions } from '../options';
 
 export interface CompiledStepOptions {
   batch: number;
@@ -73,6 +75,7 @@ export class CompiledTrainStep {
 
   /** Builds the step for `model` and `optimizer` on the active webgpu backend, loading their current state. */
   static async create(model: LlamaModel, optimizer: AdamW, options: CompiledStepOptions): Promise<CompiledTrainStep> {
+    options = parseOptions(compiledStepOptions, options, 'CompiledTrainStep.create');
     if (tf.getBackend() !== 'webgpu') throw new ArgumentError(`CompiledTrainStep: needs the webgpu backend, the active one is ${tf.getBackend()}`);
     const o: Required<CompiledStepOptions> = { microBatches: 1, clip: 1.0, ...options };
     for (const [k, x] of [['batch', o.batch], ['seq', o.seq], ['microBatches', o.microBatches]] as const) {

@@ -5,6 +5,8 @@
 import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import { TrainingDataError } from '../errors';
 import { type ReadTokensOptions, readTokenFile } from './token-files';
+import { parseOptions } from '@tinylm/errors';
+import { loadDataOptions } from '../options';
 
 export interface PackedData {
   /** Concatenated ids. */
@@ -29,9 +31,10 @@ export function sequenceAt(data: PackedData, i: number): Uint32Array {
 }
 
 export async function loadPacked(files: readonly string[], options: LoadDataOptions): Promise<PackedData> {
+  options = parseOptions(loadDataOptions, options, 'loadPacked');
   if (files.length === 0) throw new TrainingDataError('no data files given');
   const docs = [];
-  for (const f of files) docs.push({ file: f, ...(await readTokenFile(f, options)) });
+  for (const f of files) docs.push({ file: f, ...(await readTokenFile(f, { tokenizer: options.tokenizer, binDtype: options.binDtype })) });
   const eos = options.tokenizer?.eosId ?? null;
   const total = docs.reduce((n, d) => n + d.ids.length, 0) + (eos === null ? 0 : docs.length - 1);
   const ids = new Uint32Array(total);

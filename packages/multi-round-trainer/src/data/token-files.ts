@@ -11,6 +11,8 @@ import { createInterface } from 'node:readline';
 import { createGunzip } from 'node:zlib';
 import type { Tokenizer } from '@tinylm/tokenizer-prune';
 import { TrainingDataError } from '../errors';
+import { parseOptions } from '@tinylm/errors';
+import { readTokensOptions } from '../options';
 
 export type TokenDtype = 'uint16' | 'uint32';
 
@@ -30,6 +32,7 @@ export interface TokenDocument {
 
 /** Reads one data file into ids. */
 export async function readTokenFile(path: string, options: ReadTokensOptions = {}): Promise<TokenDocument> {
+  options = parseOptions(readTokensOptions, options, 'readTokenFile');
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new TrainingDataError(`${path}: no such file`);
   if (/\.(bin|u16|u32)$/.test(path)) return { ids: await readBinary(path, path.endsWith('.u32') ? 'uint32' : (options.binDtype ?? 'uint16')) };
