@@ -13,7 +13,7 @@
 // (all layers for block influence) in float32 on the tfjs backend the caller set up (initBackend
 // from @tinylm/kernels): the library never switches the process-wide backend.
 import type { LlamaConfig, LlamaConfigInput } from '@tinylm/arch-config';
-import { OutputExistsError, pathExists } from '@tinylm/hf-io';
+import { type FloatDtypeName, normalizeFloatDtype, SAFETENSORS_FLOAT_DTYPES, OutputExistsError, pathExists } from '@tinylm/hf-io';
 import { InheritOptionError } from './errors';
 import type { CalibrationOptions } from './calibration';
 import type { LearnedMaskOptions } from './learned-masks';
@@ -66,8 +66,8 @@ export interface InheritOptions {
   calibration?: CalibrationOptions;
   /** Options of the learned criterion (steps, learning rates, ...). */
   learned?: LearnedMaskOptions;
-  /** Output dtype; default: the source's. */
-  dtype?: 'float32' | 'float16' | 'bfloat16';
+  /** Output dtype, in either spelling (`float16` or `f16`, ...); default: the source's. */
+  dtype?: FloatDtypeName;
   /** Tokenizer files to copy: default the source folder's, or with a vocabulary map the map's folder. */
   tokenizerDir?: string;
   /** Shard the output above this size (default "5GB"). */
@@ -91,7 +91,6 @@ export interface InheritResult {
   readonly written: WrittenInherited;
 }
 
-const DTYPES = { float32: 'F32', float16: 'F16', bfloat16: 'BF16' } as const;
 
 function checkOptions(options: InheritOptions): { layers: LayerCriterion; width: WidthCriterion } {
   const layers = options.layers ?? 'first-last';
@@ -101,9 +100,6 @@ function checkOptions(options: InheritOptions): { layers: LayerCriterion; width:
   }
   if (!WIDTH_CRITERIA.includes(width)) {
     throw new InheritOptionError(`width = ${JSON.stringify(width)} is not a width criterion; allowed: ${WIDTH_CRITERIA.join(', ')}`, { field: 'width' });
-  }
-  if (options.dtype !== undefined && !(options.dtype in DTYPES)) {
-    throw new InheritOptionError(`dtype = ${JSON.stringify(options.dtype)} is invalid; allowed: ${Object.keys(DTYPES).join(', ')}`, { field: 'dtype' });
   }
   if (options.keepFirst !== undefined && layers !== 'first-last') {
     throw new InheritOptionError(`keepFirst applies to layers = "first-last", not ${JSON.stringify(layers)}`, { field: 'keepFirst' });
@@ -149,7 +145,7 @@ export async function inheritParams(options: InheritOptions): Promise<InheritRes
       scales: folded?.scales,
     };
     const tokenizer = await chooseTokenizer(ctx);
-    const outDtype = options.dtype ? DTYPES[options.dtype] : undefined;
+    const outDtype: 'F32' | 'F16' | 'BF16' | undefined = options.dtype ? (SAFETENSORS_FLOAT_DTYPES[normalizeFloatDtype(options.dtype)] as 'F32' | 'F16' | 'BF16') : undefined;
     const report = buildReport(ctx, {
       calibration: calibration.data,
       layers,

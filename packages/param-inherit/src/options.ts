@@ -6,7 +6,7 @@
 // Each schema is held against the declared options type at compile time (`SameShape`).
 import type { LlamaConfig, LlamaConfigInput } from '@tinylm/arch-config';
 import type { SameShape } from '@tinylm/errors';
-import { type FloatDtypeName, floatDtypeOption } from '@tinylm/hf-io';
+import { floatDtypeOption } from '@tinylm/hf-io';
 import { z } from 'zod';
 import type { CalibrationOptions } from './calibration';
 import type { InheritOptions, InheritProgress, WidthCriterion } from './inherit';
@@ -58,6 +58,4 @@ export const inheritOptions = z.strictObject({
   backend: z.string().optional(),
   onProgress: callback<(p: InheritProgress) => void>().optional(),
 });
-// `dtype` takes every spelling; the declared type names the canonical ones, which the schema's output gives.
-true satisfies SameShape<z.input<typeof inheritOptions>, Omit<InheritOptions, 'dtype'> & { dtype?: FloatDtypeName }>;
-true satisfies SameShape<z.output<typeof inheritOptions>['dtype'], InheritOptions['dtype']>;
+true satisfies SameShape<z.input<typeof inheritOptions>, InheritOptions>;
