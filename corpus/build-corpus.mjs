@@ -62,7 +62,12 @@ const INTERLEAVE_BYTES = 256 * 1024;
 // cleaned text to take from the source (documents drawn in a stable hash order), or null for all.
 const ZH_SOURCES = [
   { id: 'lunyu', files: ['lunyu/lunyu.json'], quota: null, desc: '论语 Analects' },
-  { id: 'sishuwujing', files: ['sishuwujing/daxue.json', 'sishuwujing/zhongyong.json', 'sishuwujing/mengzi.json'], quota: null, desc: '大学, 中庸, 孟子' },
+  {
+    id: 'sishuwujing',
+    files: ['sishuwujing/daxue.json', 'sishuwujing/zhongyong.json', 'sishuwujing/mengzi.json'],
+    quota: null,
+    desc: '大学, 中庸, 孟子',
+  },
   { id: 'shijing', files: ['shijing/shijing.json'], quota: null, desc: '诗经 Book of Songs' },
   { id: 'chuci', files: ['chuci/chuci.json'], quota: null, desc: '楚辞 Songs of Chu' },
   { id: 'caocaoshiji', files: ['caocaoshiji/caocao.json'], quota: null, desc: '曹操诗集 poems of Cao Cao' },
@@ -85,11 +90,26 @@ const ZH_SOURCES = [
     desc: '蒙学 primers and anthologies: 古文观止 (prose), 唐诗三百首, 千家诗, 三字经, 千字文, 弟子规, 增广贤文, 朱子家训, 幼学琼林, 声律启蒙',
   },
   { id: 'nalanxingde', files: ['nalanxingde/纳兰性德诗集.json'], quota: null, desc: '纳兰性德 ci poems' },
-  { id: 'shuimotangshi', files: ['shuimotangshi/shuimotangshi.json'], quota: null, desc: '水墨唐诗 Tang poems with modern-Chinese explanations' },
-  { id: 'wudaishici', files: ['wudaishici/huajianji/*-juan.json', 'wudaishici/nantang/poetrys.json'], quota: null, desc: '五代诗词: 花间集, 南唐二主词' },
+  {
+    id: 'shuimotangshi',
+    files: ['shuimotangshi/shuimotangshi.json'],
+    quota: null,
+    desc: '水墨唐诗 Tang poems with modern-Chinese explanations',
+  },
+  {
+    id: 'wudaishici',
+    files: ['wudaishici/huajianji/*-juan.json', 'wudaishici/nantang/poetrys.json'],
+    quota: null,
+    desc: '五代诗词: 花间集, 南唐二主词',
+  },
   { id: 'yuanqu', files: ['yuanqu/yuanqu.json'], quota: 950_000, desc: '元曲 Yuan qu (songs and drama)' },
   { id: 'songci', files: ['songci/ci.song.*.json'], quota: 2_100_000, desc: '全宋词 Song ci' },
-  { id: 'quantangshi', files: ['quantangshi/poet.tang.*.json'], quota: 2_000_000, desc: '全唐诗 Complete Tang poems (traditional characters)' },
+  {
+    id: 'quantangshi',
+    files: ['quantangshi/poet.tang.*.json'],
+    quota: 2_000_000,
+    desc: '全唐诗 Complete Tang poems (traditional characters)',
+  },
 ];
 // Left out on purpose: baijiaxing (a list of surnames), wenzimengqiu (glyph analysis full of □/● placeholders),
 // sanzijing-traditional (near-duplicate of sanzijing-new), quantangshi/poet.song.* (Song shi; budget),
@@ -114,7 +134,14 @@ const byKey = (a, b) => (a < b ? -1 : a > b ? 1 : 0);
 function globFiles(root, pattern) {
   if (!pattern.includes('*')) return [pattern];
   const dir = path.posix.dirname(pattern);
-  const re = new RegExp('^' + path.posix.basename(pattern).replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+  const re = new RegExp(
+    '^' +
+      path.posix
+        .basename(pattern)
+        .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+        .replace(/\*/g, '.*') +
+      '$',
+  );
   return fs
     .readdirSync(path.join(root, dir))
     .filter((f) => re.test(f))
@@ -157,7 +184,21 @@ export function gzipDeterministic(buf) {
 // Cleaning
 // ---------------------------------------------------------------------------------------------
 
-const ENTITIES = { quot: '"', amp: '&', apos: "'", lt: '<', gt: '>', nbsp: ' ', mdash: '—', ndash: '–', hellip: '…', rsquo: '’', lsquo: '‘', rdquo: '”', ldquo: '“' };
+const ENTITIES = {
+  quot: '"',
+  amp: '&',
+  apos: "'",
+  lt: '<',
+  gt: '>',
+  nbsp: ' ',
+  mdash: '—',
+  ndash: '–',
+  hellip: '…',
+  rsquo: '’',
+  lsquo: '‘',
+  rdquo: '”',
+  ldquo: '“',
+};
 function decodeEntities(s) {
   return s.replace(/&(#x[0-9a-f]+|#[0-9]+|[a-z]+);/gi, (m, e) => {
     if (e[0] === '#') {
@@ -178,12 +219,15 @@ export function cleanEnglish(raw) {
   s = s.replace(/\[(?:p\.\s*\d+|\d+|missing text)\]/gi, ' '); // page / footnote markers, gaps
   s = s.replace(/\[\s*(?:footnote|at this point|note:)[^\][]*\]/gi, ' '); // editors' notes
   s = s.replace(/\[([^\][]{1,2000})\]/g, '$1'); // editorial insertions like "[the]" keep their words
-  s = s.replace(/_{2,}/g, ' ').replace(/(?:\*\s*){2,}/g, ' ').replace(/(?<=[\w.,;:!?'")\]])\*+/g, '');
+  s = s
+    .replace(/_{2,}/g, ' ')
+    .replace(/(?:\*\s*){2,}/g, ' ')
+    .replace(/(?<=[\w.,;:!?'")\]])\*+/g, '');
   s = s.replace(/\s+/g, ' ').trim();
   return s.normalize('NFC');
 }
 
-const SENTENCE_END = /(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘(\[]?[A-Z0-9])/;
+const SENTENCE_END = /(?<=[.!?]["'”’)\]]*)\s+(?=["'“‘([]?[A-Z0-9])/;
 /** Cut an address into pieces of at most maxChars at sentence ends (a longer sentence stays whole). */
 export function chunkSentences(text, maxChars = EN_CHUNK_CHARS, minTail = EN_MIN_TAIL) {
   const sentences = text.split(SENTENCE_END);
@@ -233,7 +277,10 @@ export function cleanChineseLines(rawLines) {
   s = s.replace(/[\u2460-\u24ff\u2776-\u2793]/g, ''); // circled / parenthesised note numbers: ⒅
   s = s.replace(/<([^<>\n]{1,20})>/g, '《$1》').replace(/∶/g, '：'); // title marks and a look-alike colon
   // ASCII punctuation -> full-width (the texts have no other use for it; "." only after a non-ASCII character)
-  s = s.replace(/[^\S\n]*(?:[,;:?!]|(?<=[^\x00-\x7f])\.)[^\S\n]*/g, (m) => ({ ',': '，', ';': '；', ':': '：', '?': '？', '!': '！', '.': '。' })[m.trim()]);
+  s = s.replace(
+    /[^\S\n]*(?:[,;:?!]|(?<=[^\x00-\x7f])\.)[^\S\n]*/g,
+    (m) => ({ ',': '，', ';': '；', ':': '：', '?': '？', '!': '！', '.': '。' })[m.trim()],
+  );
   s = s.replace(/[^\S\n]+/g, ''); // classical Chinese has no spaces; the data uses them (and U+3000) as stray separators
   // punctuation left doubled where a note was cut out: "开门！(…)。" -> "开门！", "，(…)。" -> "。"
   s = s.replace(/[，。、；：！？]{2,}/g, (run) => run.match(/[！？]/)?.[0] ?? (run.includes('。') ? '。' : run[run.length - 1]));
@@ -369,7 +416,18 @@ export function buildCorpus(modules) {
       taken++;
     }
     zhBytes += bytes;
-    perSource.push({ source: `chinese-poetry/${src.id}`, lang: 'zh', description: src.desc, files: src.files, quotaBytes: src.quota, extracted: all.length, rejectedByCleaning: rejected, duplicates: dups, documents: taken, bytes });
+    perSource.push({
+      source: `chinese-poetry/${src.id}`,
+      lang: 'zh',
+      description: src.desc,
+      files: src.files,
+      quotaBytes: src.quota,
+      extracted: all.length,
+      rejectedByCleaning: rejected,
+      duplicates: dups,
+      documents: taken,
+      bytes,
+    });
   }
 
   // English: whole addresses in a stable hash order until it matches the Chinese bytes
@@ -380,7 +438,7 @@ export function buildCorpus(modules) {
     .sort((x, y) => byKey(x.order, y.order))
     .map((x) => x.a);
   let enBytes = 0;
-  let enAddresses = 0;
+  let _enAddresses = 0;
   let enRejected = 0;
   let enDups = 0;
   const usedAddresses = [];
@@ -390,7 +448,7 @@ export function buildCorpus(modules) {
     const b = kept.reduce((n, p) => n + utf8Bytes(p.text), 0);
     if (enBytes + b > enTarget) continue;
     enRejected += pieces.length - kept.length;
-    enAddresses++;
+    _enAddresses++;
     usedAddresses.push(a.stem);
     for (const { text, i } of kept) {
       const key = 'en:' + text;
@@ -506,7 +564,13 @@ function main() {
       const gz = gzipDeterministic(raw);
       const name = `${split}.jsonl.gz`;
       blobs[name] = gz;
-      files[name] = { lines: lines[split].length, bytes: gz.length, sha256: sha256(gz), uncompressedBytes: raw.length, uncompressedSha256: sha256(raw) };
+      files[name] = {
+        lines: lines[split].length,
+        bytes: gz.length,
+        sha256: sha256(gz),
+        uncompressedBytes: raw.length,
+        uncompressedSha256: sha256(raw),
+      };
     }
     const total = Object.values(files).reduce((n, f) => n + f.bytes, 0);
     if (total > 8 * 1024 * 1024) throw new Error(`compressed corpus is ${total} bytes, over the 8 MiB budget`);
@@ -515,8 +579,18 @@ function main() {
       formatVersion: FORMAT_VERSION,
       record: '{"text": string, "lang": "en"|"zh", "source": string, "id": string} one per line, UTF-8, NFC',
       regenerate: 'node corpus/build-corpus.mjs',
-      sources: Object.entries(PACKAGES).map(([name, p]) => ({ package: name, version: p.version, license: p.license, licenseNote: p.licenseNote, upstream: p.upstream, author: p.author })),
-      mix: { target: 'equal UTF-8 bytes of English and Chinese text', rule: 'English takes whole addresses until its bytes match the Chinese bytes' },
+      sources: Object.entries(PACKAGES).map(([name, p]) => ({
+        package: name,
+        version: p.version,
+        license: p.license,
+        licenseNote: p.licenseNote,
+        upstream: p.upstream,
+        author: p.author,
+      })),
+      mix: {
+        target: 'equal UTF-8 bytes of English and Chinese text',
+        rule: 'English takes whole addresses until its bytes match the Chinese bytes',
+      },
       split: {
         valFraction: VAL_FRACTION,
         rule: 'Chinese: sha256("split:" + work body) < valFraction; English: whole addresses, walked in sha256 order, to val while that brings val closer to valFraction of the English bytes',
@@ -555,7 +629,8 @@ function main() {
         const s = stats[split][lang];
         console.error(`${split} ${lang}: ${s.documents} docs, ${s.chars} chars, ${s.bytes} bytes`);
       }
-    for (const [name, f] of Object.entries(files)) console.error(`${name}: ${f.bytes} bytes (${f.uncompressedBytes} uncompressed), sha256 ${f.sha256}`);
+    for (const [name, f] of Object.entries(files))
+      console.error(`${name}: ${f.bytes} bytes (${f.uncompressedBytes} uncompressed), sha256 ${f.sha256}`);
   } finally {
     if (tmp && !args.includes('--keep')) fs.rmSync(tmp, { recursive: true, force: true });
     else if (tmp) console.error(`kept ${tmp}`);

@@ -96,7 +96,12 @@ async function main() {
   const num = (v) => (v === undefined ? undefined : Number(v));
   const text = args.includes('--text');
   let first = true;
-  for await (const rec of readCorpus(split, { lang: opt('--lang'), maxBytes: num(opt('--max-bytes')), maxBytesPerLang: num(opt('--max-bytes-per-lang')), maxDocs: num(opt('--max-docs')) })) {
+  for await (const rec of readCorpus(split, {
+    lang: opt('--lang'),
+    maxBytes: num(opt('--max-bytes')),
+    maxBytesPerLang: num(opt('--max-bytes-per-lang')),
+    maxDocs: num(opt('--max-docs')),
+  })) {
     const s = text ? (first ? '' : '\n') + rec.text + '\n' : JSON.stringify(rec) + '\n';
     first = false;
     if (!process.stdout.write(s)) await new Promise((r) => process.stdout.once('drain', r));

@@ -85,7 +85,8 @@ for (const split of ['train', 'val']) {
   for (const lang of ['en', 'zh']) {
     const want = manifest.stats[split][lang];
     const got = stats[lang];
-    if (JSON.stringify(want) !== JSON.stringify(got)) fail(`${name} ${lang}: ${JSON.stringify(got)} but manifest says ${JSON.stringify(want)}`);
+    if (JSON.stringify(want) !== JSON.stringify(got))
+      fail(`${name} ${lang}: ${JSON.stringify(got)} but manifest says ${JSON.stringify(want)}`);
     console.log(`${split} ${lang}: ${got.documents} docs, ${got.chars} chars, ${got.bytes} bytes`);
   }
   console.log(`${name}: ${gz.length} bytes compressed, ${raw.length} uncompressed, ${lines.length} lines`);

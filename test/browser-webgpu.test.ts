@@ -22,7 +22,6 @@ const ARTIFACTS = join(ROOT, 'test-artifacts/browser-webgpu');
 const STEPS = 16;
 const QUERY = `?steps=${STEPS}&batch=4&seq=32&gen=24`;
 
-
 const enabled = chromiumAvailable();
 
 /** Waits until the page is idle again (or failed); returns its state, which must hold no error. */
@@ -101,7 +100,9 @@ describe.skipIf(!enabled)('examples/browser-webgpu in headless Chromium', () => 
       const files = unzipSync(readFileSync(zipPath));
       const folder = `tinylm-tiny-100k-step${STEPS}`;
       expect(Object.keys(files).sort()).toEqual(
-        ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map((f) => `${folder}/${f}`),
+        ['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json'].map(
+          (f) => `${folder}/${f}`,
+        ),
       );
       const unzipped = mkdtempSync(join(tmpdir(), 'tinylm-browser-zip-'));
       scratch.push(unzipped);

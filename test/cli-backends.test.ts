@@ -7,7 +7,11 @@ import { join } from 'node:path';
 import { gate } from '../tooling/test-env';
 import { tinylm } from './support';
 
-const blasProbe = () => JSON.parse(tinylm(['backends', '--json']).stdout).backends.find((b: { name: string }) => b.name === 'blas') as { available: boolean; reason: string };
+const blasProbe = () =>
+  JSON.parse(tinylm(['backends', '--json']).stdout).backends.find((b: { name: string }) => b.name === 'blas') as {
+    available: boolean;
+    reason: string;
+  };
 
 describe('tinylm backends', () => {
   it('--json lists the five backends with availability and reasons', () => {
@@ -25,7 +29,9 @@ describe('tinylm backends', () => {
       const text = tinylm(['backends']).stdout;
       expect(text).toMatch(/^blas +available +OpenBLAS at \/\S+\.so\S* \(.*\); \d+ threads? +\[default\]$/m);
       const off = tinylm(['backends'], { env: { TINYLM_BLAS: '/nonexistent/libopenblas.so.0' } }).stdout;
-      expect(off).toMatch(/^blas +unavailable +TINYLM_BLAS=\/nonexistent\/libopenblas.so.0: cannot load \/nonexistent\/libopenblas.so.0: .*$/m);
+      expect(off).toMatch(
+        /^blas +unavailable +TINYLM_BLAS=\/nonexistent\/libopenblas.so.0: cannot load \/nonexistent\/libopenblas.so.0: .*$/m,
+      );
       expect(off).toMatch(/^wasm +available .*\[default\]$/m);
       const none = tinylm(['backends'], { env: { TINYLM_THREADS: '0' } }).stdout;
       expect(none).toMatch(/TINYLM_THREADS=0 must be an integer from 1 to \d+ \(the cores of this machine\), got 0/);
@@ -62,7 +68,10 @@ describe('tinylm backends', () => {
     const init = tinylm(['init', '--preset', 'tiny-100k', '--out', out, '--force'], { env: { VK_ICD_FILENAMES: '/nonexistent.json' } });
     rmSync(out, { recursive: true, force: true });
     expect(init.status, init.stderr).toBe(0);
-    expect(init.stderr.trim().split('\n')).toEqual([expect.stringMatching(/^backend: (blas|wasm|cpu)\b/), expect.stringMatching(/^initialised tiny-100k: /)]);
+    expect(init.stderr.trim().split('\n')).toEqual([
+      expect.stringMatching(/^backend: (blas|wasm|cpu)\b/),
+      expect.stringMatching(/^initialised tiny-100k: /),
+    ]);
   });
 
   it('an unknown command fails with the list of commands', () => {

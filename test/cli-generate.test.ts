@@ -26,14 +26,28 @@ function byteTokenizerWithSpecialFirst(special: string): object {
     pre_tokenizer: byteLevel,
     post_processor: null,
     decoder: byteLevel,
-    model: { type: 'BPE', dropout: null, unk_token: null, continuing_subword_prefix: null, end_of_word_suffix: null, fuse_unk: false, byte_fallback: false, ignore_merges: false, vocab, merges: [] },
+    model: {
+      type: 'BPE',
+      dropout: null,
+      unk_token: null,
+      continuing_subword_prefix: null,
+      end_of_word_suffix: null,
+      fuse_unk: false,
+      byte_fallback: false,
+      ignore_merges: false,
+      vocab,
+      merges: [],
+    },
   };
 }
 
 let dir: string;
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tinylm-generate-'));
-  await writeFile(join(dir, 'cfg.json'), JSON.stringify({ vocabSize: 32000, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64, initStd: 0.3 }));
+  await writeFile(
+    join(dir, 'cfg.json'),
+    JSON.stringify({ vocabSize: 32000, hiddenSize: 32, numLayers: 1, numHeads: 2, intermediateSize: 64, initStd: 0.3 }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -42,15 +56,42 @@ afterAll(async () => {
 describe('tinylm generate', () => {
   it('--prompt equals --ids of BOS + the encoded prompt, and returns the decoded text', async () => {
     const model = join(dir, 'm');
-    const init = tinylm(['init', '--config', join(dir, 'cfg.json'), '--seed', '4', '--out', model, '--tokenizer', LLAMA2, '--backend', 'cpu']);
+    const init = tinylm([
+      'init',
+      '--config',
+      join(dir, 'cfg.json'),
+      '--seed',
+      '4',
+      '--out',
+      model,
+      '--tokenizer',
+      LLAMA2,
+      '--backend',
+      'cpu',
+    ]);
     expect(init.status, init.stderr).toBe(0);
     const tok = await loadTokenizer(model);
     const prompt = 'Tiny models forget';
-    const byText = tinylm(['generate', '--model', model, '--prompt', prompt, '--max-new-tokens', '6', '--greedy', '--json', '--backend', 'cpu']);
+    const byText = tinylm([
+      'generate',
+      '--model',
+      model,
+      '--prompt',
+      prompt,
+      '--max-new-tokens',
+      '6',
+      '--greedy',
+      '--json',
+      '--backend',
+      'cpu',
+    ]);
     expect(byText.status, byText.stderr).toBe(0);
     const a = JSON.parse(byText.stdout);
     const ids = [tok.bosId!, ...tok.encode(prompt)];
-    const byIds = JSON.parse(tinylm(['generate', '--model', model, '--ids', ids.join(','), '--max-new-tokens', '6', '--greedy', '--json', '--backend', 'cpu']).stdout);
+    const byIds = JSON.parse(
+      tinylm(['generate', '--model', model, '--ids', ids.join(','), '--max-new-tokens', '6', '--greedy', '--json', '--backend', 'cpu'])
+        .stdout,
+    );
     expect(a.ids).toEqual(byIds.ids);
     expect(a.ids.length).toBeGreaterThan(0);
     expect(prompt + a.text).toBe(tok.decode([...ids, ...a.ids], { skipSpecialTokens: true }));
@@ -62,7 +103,10 @@ describe('tinylm generate', () => {
     const tokDir = join(dir, 'im-end-tok');
     await mkdir(tokDir);
     await writeFile(join(tokDir, 'tokenizer.json'), JSON.stringify(byteTokenizerWithSpecialFirst('<|im_end|>')));
-    await writeFile(join(dir, 'zero.json'), JSON.stringify({ vocabSize: 257, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, initStd: 1e-30 }));
+    await writeFile(
+      join(dir, 'zero.json'),
+      JSON.stringify({ vocabSize: 257, hiddenSize: 16, numLayers: 1, numHeads: 2, intermediateSize: 32, initStd: 1e-30 }),
+    );
     const model = join(dir, 'im-end');
     expect(tinylm(['init', '--config', join(dir, 'zero.json'), '--out', model, '--tokenizer', tokDir, '--backend', 'cpu']).status).toBe(0);
     const args = ['generate', '--model', model, '--prompt', 'Hi', '--max-new-tokens', '3', '--greedy', '--backend', 'cpu'];

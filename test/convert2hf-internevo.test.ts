@@ -78,7 +78,9 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
     expect(spread).toBeGreaterThan(1);
     const ours = tinylmLogits(out, IDS);
     const torch = torchLogits(out, IDS);
-    console.log(`[internevo LLAMA2 tp1 pp2] max |logit diff|: tinylm ${maxAbsDiff(ours, reference).toExponential(2)}, HF PyTorch ${maxAbsDiff(torch, reference).toExponential(2)}`);
+    console.log(
+      `[internevo LLAMA2 tp1 pp2] max |logit diff|: tinylm ${maxAbsDiff(ours, reference).toExponential(2)}, HF PyTorch ${maxAbsDiff(torch, reference).toExponential(2)}`,
+    );
     expect(maxAbsDiff(ours, reference)).toBeLessThan(1e-4);
     expect(maxAbsDiff(torch, reference)).toBeLessThan(1e-4);
 
@@ -98,7 +100,18 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
     'InternLM layout (packed Wqkv, norm1/norm2, biases), tp=2 pp=2, with a SentencePiece tokenizer.model',
     async () => {
       const src = join(dir, 'internlm-tp2-pp2');
-      const spec: InternEvoSpec = { layout: 'INTERNLM', tp: 2, pp: 2, vocab: 384, hidden: 64, layers: 4, heads: 4, mlp_ratio: 8 / 3, bias: true, seed: 2 };
+      const spec: InternEvoSpec = {
+        layout: 'INTERNLM',
+        tp: 2,
+        pp: 2,
+        vocab: 384,
+        hidden: 64,
+        layers: 4,
+        heads: 4,
+        mlp_ratio: 8 / 3,
+        bias: true,
+        seed: 2,
+      };
       const reference = writeInternEvo(src, spec, IDS);
       const spDir = join(dir, 'sp');
       await mkdir(spDir, { recursive: true });
@@ -112,22 +125,44 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
       expect(config).toMatchObject({ attention_bias: true, rms_norm_eps: 1e-5, vocab_size: 384, bos_token_id: 1, eos_token_id: 2 });
       expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toMatchObject({ bos_token_id: 1, eos_token_id: 2 });
       expect(readFileSync(join(out, 'tokenizer.model')).equals(readFileSync(spModel))).toBe(true);
-      expect(JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'))).toMatchObject({ tokenizer_class: 'LlamaTokenizer', bos_token: '<s>', eos_token: '</s>' });
+      expect(JSON.parse(readFileSync(join(out, 'tokenizer_config.json'), 'utf8'))).toMatchObject({
+        tokenizer_class: 'LlamaTokenizer',
+        bos_token: '<s>',
+        eos_token: '</s>',
+      });
       const hf = torchLogits(out, IDS);
-      console.log(`[internevo INTERNLM tp2 pp2 biases] max |logit diff| HF PyTorch vs InternEvo forward: ${maxAbsDiff(hf, reference).toExponential(2)}`);
+      console.log(
+        `[internevo INTERNLM tp2 pp2 biases] max |logit diff| HF PyTorch vs InternEvo forward: ${maxAbsDiff(hf, reference).toExponential(2)}`,
+      );
       expect(maxAbsDiff(hf, reference)).toBeLessThan(1e-4);
-    }
+    },
   );
 
   it('LLAMA2, tp=2 pp=1, new-style MLP (w2 = down), adapt_hf=True, all-zero biases dropped, f32 shards', async () => {
     const src = join(dir, 'llama2-tp2');
-    const spec: InternEvoSpec = { ...LLAMA2, tp: 2, pp: 1, vocab: 96, kv_heads: 2, mlp: 'new', adapt_hf: true, bias: 'zero', dtype: 'float32', rope_base: 50000, seed: 3 };
+    const spec: InternEvoSpec = {
+      ...LLAMA2,
+      tp: 2,
+      pp: 1,
+      vocab: 96,
+      kv_heads: 2,
+      mlp: 'new',
+      adapt_hf: true,
+      bias: 'zero',
+      dtype: 'float32',
+      rope_base: 50000,
+      seed: 3,
+    };
     const reference = writeInternEvo(src, spec, IDS);
     const out = join(dir, 'llama2-tp2-hf');
     const r = convert(['--src', src, '--out', out, '--no-tokenizer', '--json']);
     expect(r.status, r.stderr).toBe(0);
     expect(JSON.parse(r.stdout).notes.join('\n')).toMatch(/dropped \d+ attention biases that are all exactly zero/);
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ attention_bias: false, rope_theta: 50000, num_key_value_heads: 2 });
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
+      attention_bias: false,
+      rope_theta: 50000,
+      num_key_value_heads: 2,
+    });
     const ours = tinylmLogits(out, IDS);
     console.log(`[internevo LLAMA2 tp2 pp1] max |logit diff| tinylm vs InternEvo forward: ${maxAbsDiff(ours, reference).toExponential(2)}`);
     expect(maxAbsDiff(ours, reference)).toBeLessThan(1e-4);

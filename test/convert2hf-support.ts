@@ -65,7 +65,10 @@ export function tinylmToFile(args: string[], outFile: string): { status: number 
 
 /** `tinylm logits --json` for any vocabulary size. */
 export function tinylmLogitsBig(modelDir: string, ids: number[], scratch: string): number[][] {
-  const r = tinylmToFile(['logits', '--model', modelDir, '--ids', ids.join(','), '--json', '--backend', 'cpu'], join(scratch, `logits-${basename(modelDir)}.json`));
+  const r = tinylmToFile(
+    ['logits', '--model', modelDir, '--ids', ids.join(','), '--json', '--backend', 'cpu'],
+    join(scratch, `logits-${basename(modelDir)}.json`),
+  );
   if (r.status !== 0) throw new Error(`tinylm logits failed: ${r.stderr}`);
   return JSON.parse(r.stdout).logits;
 }
@@ -74,7 +77,7 @@ export function tinylmLogitsBig(modelDir: string, ids: number[], scratch: string
 export function tinylmGreedy(modelDir: string, ids: number[], n: number, scratch: string): number[] {
   const r = tinylmToFile(
     ['generate', '--model', modelDir, '--ids', ids.join(','), '--max-new-tokens', String(n), '--greedy', '--json', '--backend', 'cpu'],
-    join(scratch, `generate-${basename(modelDir)}.json`)
+    join(scratch, `generate-${basename(modelDir)}.json`),
   );
   if (r.status !== 0) throw new Error(`tinylm generate failed: ${r.stderr}`);
   return JSON.parse(r.stdout).ids;
@@ -103,7 +106,7 @@ const SPM_PY = findPython(['sentencepiece']);
 export const hasSentencePiece = gate(
   'sentencepiece',
   existsSync('/usr/bin/spm_train') && 'python' in SPM_PY,
-  `spm_train or python3-sentencepiece missing (apt install sentencepiece python3-sentencepiece)${'missing' in SPM_PY ? `: ${SPM_PY.missing}` : ''}`
+  `spm_train or python3-sentencepiece missing (apt install sentencepiece python3-sentencepiece)${'missing' in SPM_PY ? `: ${SPM_PY.missing}` : ''}`,
 );
 
 /** A fixed, varied training text (English, code, numbers, a few non-ASCII words). */
@@ -113,14 +116,16 @@ export const CORPUS = Array.from({ length: 40 }, (_, i) =>
     `The checkpoint step-${String(i * 100).padStart(8, '0')} holds config.json, model.safetensors and trainer_state.json.`,
     `def forward(x): return x @ w.T + b  # shape (${i + 1}, ${2 * i + 3})`,
     `Conversion writes Hugging Face folders and GGUF files for llama.cpp; café, naïve, Größe, 東京.`,
-  ].join('\n')
+  ].join('\n'),
 ).join('\n');
 
 /** Trains a SentencePiece model with spm_train on CORPUS; returns the .model path. */
 export function trainSentencePiece(dir: string, name: string, args: Record<string, string | number | boolean>): string {
   const input = join(dir, 'spm-corpus.txt');
   writeFileSync(input, CORPUS);
-  const flags = Object.entries({ input, model_prefix: join(dir, name), num_threads: 1, minloglevel: 2, ...args }).map(([k, v]) => `--${k}=${v}`);
+  const flags = Object.entries({ input, model_prefix: join(dir, name), num_threads: 1, minloglevel: 2, ...args }).map(
+    ([k, v]) => `--${k}=${v}`,
+  );
   const r = spawnSync('/usr/bin/spm_train', flags, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`spm_train ${flags.join(' ')} failed: ${r.stderr}`);
   return join(dir, `${name}.model`);
@@ -131,8 +136,12 @@ export function spEncode(model: string, texts: string[]): number[][] {
   if (!('python' in SPM_PY)) throw new Error(SPM_PY.missing);
   const r = spawnSync(
     SPM_PY.python,
-    ['-c', 'import json,sys,sentencepiece as s; sp=s.SentencePieceProcessor(); sp.Load(sys.argv[1]); print(json.dumps([sp.EncodeAsIds(t) for t in json.load(sys.stdin)]))', model],
-    { input: JSON.stringify(texts), encoding: 'utf8' }
+    [
+      '-c',
+      'import json,sys,sentencepiece as s; sp=s.SentencePieceProcessor(); sp.Load(sys.argv[1]); print(json.dumps([sp.EncodeAsIds(t) for t in json.load(sys.stdin)]))',
+      model,
+    ],
+    { input: JSON.stringify(texts), encoding: 'utf8' },
   );
   if (r.status !== 0) throw new Error(r.stderr);
   return JSON.parse(r.stdout);

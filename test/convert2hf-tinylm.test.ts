@@ -33,7 +33,12 @@ async function init(name: string, vocabSize: number, seed: number, extra: Record
 }
 
 /** A checkpoint folder per the contract, from a model folder; `state` overrides trainer_state.json fields. */
-async function checkpoint(model: string, step: number, state: Record<string, unknown> = {}, name = checkpointDirName(step)): Promise<string> {
+async function checkpoint(
+  model: string,
+  step: number,
+  state: Record<string, unknown> = {},
+  name = checkpointDirName(step),
+): Promise<string> {
   const ckpt = join(run, name);
   await mkdir(ckpt, { recursive: true });
   await cp(join(model, 'config.json'), join(ckpt, 'config.json'));
@@ -41,7 +46,12 @@ async function checkpoint(model: string, step: number, state: Record<string, unk
   for (const f of ['tokenizer.json', 'tokenizer_config.json']) await cp(join(LLAMA2_TOKENIZER, f), join(ckpt, f));
   const weights = await openSafetensors(join(model, 'model.safetensors'));
   const moments = weights.tensors.flatMap((t) =>
-    ['m', 'v'].map((m) => ({ name: `${m}.${t.name}`, dtype: 'F32' as const, shape: t.shape, data: () => new Float32Array(t.shape.reduce((a, b) => a * b, 1)).fill(m === 'm' ? 0.01 : 1e-4) }))
+    ['m', 'v'].map((m) => ({
+      name: `${m}.${t.name}`,
+      dtype: 'F32' as const,
+      shape: t.shape,
+      data: () => new Float32Array(t.shape.reduce((a, b) => a * b, 1)).fill(m === 'm' ? 0.01 : 1e-4),
+    })),
   );
   await weights.close();
   await writeSafetensors(join(ckpt, 'optimizer.safetensors'), moments);
@@ -86,12 +96,29 @@ describe('tinylm convert2hf --from tinylm', () => {
     expect(notes).toMatch(/dropped trainer state \(step 200, round 1/);
     expect(notes).toMatch(/dropped optimizer state \(\d+ AdamW moment tensors\)/);
     expect(report.paddingRows).toBe(64);
-    expect(readdirSync(out).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.json', 'tokenizer_config.json']);
+    expect(readdirSync(out).sort()).toEqual([
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'tokenizer.json',
+      'tokenizer_config.json',
+    ]);
     const config = JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'));
-    expect(config).toMatchObject({ architectures: ['LlamaForCausalLM'], torch_dtype: 'float32', vocab_size: 32064, bos_token_id: 1, eos_token_id: 2 });
+    expect(config).toMatchObject({
+      architectures: ['LlamaForCausalLM'],
+      torch_dtype: 'float32',
+      vocab_size: 32064,
+      bos_token_id: 1,
+      eos_token_id: 2,
+    });
     expect(config.pad_token_id).toBeUndefined();
-    expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toEqual({ _from_model_config: true, bos_token_id: 1, eos_token_id: 2 });
-    for (const f of ['tokenizer.json', 'tokenizer_config.json']) expect(readFileSync(join(out, f)).equals(readFileSync(join(LLAMA2_TOKENIZER, f)))).toBe(true);
+    expect(JSON.parse(readFileSync(join(out, 'generation_config.json'), 'utf8'))).toEqual({
+      _from_model_config: true,
+      bos_token_id: 1,
+      eos_token_id: 2,
+    });
+    for (const f of ['tokenizer.json', 'tokenizer_config.json'])
+      expect(readFileSync(join(out, f)).equals(readFileSync(join(LLAMA2_TOKENIZER, f)))).toBe(true);
     // the weights are step 200's, bit for bit
     const ours = tinylmLogitsBig(out, IDS, dir);
     expect(maxAbsDiff(ours, tinylmLogitsBig(join(run, 'step-00000200'), IDS, dir))).toBe(0);
@@ -101,31 +128,43 @@ describe('tinylm convert2hf --from tinylm', () => {
   it('converts one checkpoint folder and a plain saveHfModel folder (tinylm init) with --tokenizer', () => {
     const one = tinylm(['convert2hf', '--src', join(run, 'step-00000100'), '--out', join(dir, 'one-hf')]);
     expect(one.status, one.stderr).toBe(0);
-    const plain = tinylm(['convert2hf', '--src', join(dir, 'model-a'), '--out', join(dir, 'plain-hf'), '--tokenizer', LLAMA2_TOKENIZER, '--json']);
+    const plain = tinylm([
+      'convert2hf',
+      '--src',
+      join(dir, 'model-a'),
+      '--out',
+      join(dir, 'plain-hf'),
+      '--tokenizer',
+      LLAMA2_TOKENIZER,
+      '--json',
+    ]);
     expect(plain.status, plain.stderr).toBe(0);
-    expect(JSON.parse(plain.stdout).notes).toEqual(['the embedding has 64 rows beyond the tokenizer\'s 32000 ids (padding)']);
+    expect(JSON.parse(plain.stdout).notes).toEqual(["the embedding has 64 rows beyond the tokenizer's 32000 ids (padding)"]);
     expect(maxAbsDiff(tinylmLogitsBig(join(dir, 'plain-hf'), IDS, dir), tinylmLogitsBig(join(dir, 'one-hf'), IDS, dir))).toBe(0);
   });
 
-  it.runIf(hasTorch)('float16 / bfloat16 output is PyTorch\'s round-to-nearest-even of the F32 weights; shards above --max-shard-size', () => {
-    const py = findPython(['torch', 'numpy']);
-    if (!('python' in py)) throw new Error(py.missing);
-    const check = fileURLToPath(new URL('./python/check_rounding.py', import.meta.url));
-    const src = join(run, 'step-00000200');
-    for (const dtype of ['float16', 'bfloat16']) {
-      const out = join(dir, `run-${dtype}`);
-      const r = tinylm(['convert2hf', '--src', src, '--out', out, '--dtype', dtype, '--max-shard-size', '2MB']);
-      expect(r.status, r.stderr).toBe(0);
-      expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).torch_dtype).toBe(dtype);
-      expect(existsSync(join(out, 'model.safetensors.index.json'))).toBe(true);
-      const result = JSON.parse(runPython(py.python, check, [join(src, 'model.safetensors'), out, dtype]));
-      expect(result.tensors).toBe(3 + 9 * SHAPE.numLayers); // embed, layers, final norm, lm_head
-      expect(result.mismatches).toBe(0);
-      // and the independent HF forward reads the shards (logits close to the F32 model's)
-      const diff = maxAbsDiff(torchLogits(out, IDS.slice(0, 4)), torchLogits(src, IDS.slice(0, 4)));
-      expect(diff).toBeLessThan(dtype === 'float16' ? 0.05 : 0.5);
-    }
-  });
+  it.runIf(hasTorch)(
+    "float16 / bfloat16 output is PyTorch's round-to-nearest-even of the F32 weights; shards above --max-shard-size",
+    () => {
+      const py = findPython(['torch', 'numpy']);
+      if (!('python' in py)) throw new Error(py.missing);
+      const check = fileURLToPath(new URL('./python/check_rounding.py', import.meta.url));
+      const src = join(run, 'step-00000200');
+      for (const dtype of ['float16', 'bfloat16']) {
+        const out = join(dir, `run-${dtype}`);
+        const r = tinylm(['convert2hf', '--src', src, '--out', out, '--dtype', dtype, '--max-shard-size', '2MB']);
+        expect(r.status, r.stderr).toBe(0);
+        expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8')).torch_dtype).toBe(dtype);
+        expect(existsSync(join(out, 'model.safetensors.index.json'))).toBe(true);
+        const result = JSON.parse(runPython(py.python, check, [join(src, 'model.safetensors'), out, dtype]));
+        expect(result.tensors).toBe(3 + 9 * SHAPE.numLayers); // embed, layers, final norm, lm_head
+        expect(result.mismatches).toBe(0);
+        // and the independent HF forward reads the shards (logits close to the F32 model's)
+        const diff = maxAbsDiff(torchLogits(out, IDS.slice(0, 4)), torchLogits(src, IDS.slice(0, 4)));
+        expect(diff).toBeLessThan(dtype === 'float16' ? 0.05 : 0.5);
+      }
+    },
+  );
 
   it.runIf(hasSentencePiece)('writes tokenizer.model and a tokenizer_config.json for a SentencePiece tokenizer', async () => {
     const spDir = join(dir, 'sp');
@@ -164,7 +203,11 @@ describe('tinylm convert2hf --from tinylm', () => {
       await cp(join(run, 'step-00000100'), bad, { recursive: true });
       const cfg = JSON.parse(readFileSync(join(bad, 'config.json'), 'utf8'));
       await writeFile(join(bad, 'config.json'), JSON.stringify({ ...cfg, intermediate_size: 96 }));
-      fails(['--src', bad], join(dir, 'bad-shape-hf'), /model\.layers\.0\.mlp\.gate_proj\.weight has shape \[64,32\], but config\.json implies \[96,32\]/);
+      fails(
+        ['--src', bad],
+        join(dir, 'bad-shape-hf'),
+        /model\.layers\.0\.mlp\.gate_proj\.weight has shape \[64,32\], but config\.json implies \[96,32\]/,
+      );
     });
 
     it('config.json ids that contradict the tokenizer', async () => {
@@ -178,11 +221,16 @@ describe('tinylm convert2hf --from tinylm', () => {
     it('a trainer_state.json of a newer format version, and optimizer moments that do not fit', async () => {
       const newer = join(dir, 'newer');
       await cp(join(run, 'step-00000100'), newer, { recursive: true });
-      await writeFile(join(newer, 'trainer_state.json'), JSON.stringify({ format: 'tinylm-checkpoint', version: 2, step: 100, round: 0, data_position: null, rng_state: null }));
+      await writeFile(
+        join(newer, 'trainer_state.json'),
+        JSON.stringify({ format: 'tinylm-checkpoint', version: 2, step: 100, round: 0, data_position: null, rng_state: null }),
+      );
       fails(['--src', newer], join(dir, 'newer-hf'), /version is 2.*newer tinylm/);
       const opt = join(dir, 'bad-opt');
       await cp(join(run, 'step-00000100'), opt, { recursive: true });
-      await writeSafetensors(join(opt, 'optimizer.safetensors'), [{ name: 'm.model.norm.weight', dtype: 'F32', shape: [7], data: new Float32Array(7) }]);
+      await writeSafetensors(join(opt, 'optimizer.safetensors'), [
+        { name: 'm.model.norm.weight', dtype: 'F32', shape: [7], data: new Float32Array(7) },
+      ]);
       fails(['--src', opt], join(dir, 'bad-opt-hf'), /optimizer\.safetensors: m\.model\.norm\.weight is F32 \[7\]; expected F32 \[32\]/);
     });
 
@@ -204,7 +252,11 @@ describe('tinylm convert2hf --from tinylm', () => {
     expect(ckpt.optimizerTensors.length).toBe(2 * (3 + 9 * SHAPE.numLayers));
     expect(ckpt.hasTokenizer).toBe(true);
     expect(ckpt.state).toMatchObject({ round: 1, data_position: { shard: 2, offset: 409600 } });
-    expect(() => validateTrainerState({ format: 'tinylm-checkpoint', version: 1, step: -1, round: 0, data_position: 0, rng_state: 0 })).toThrow(/step is -1/);
-    expect(() => validateTrainerState({ format: 'tinylm-checkpoint', version: 1, step: 1, round: 0, rng_state: 0 })).toThrow(/data_position is missing/);
+    expect(() =>
+      validateTrainerState({ format: 'tinylm-checkpoint', version: 1, step: -1, round: 0, data_position: 0, rng_state: 0 }),
+    ).toThrow(/step is -1/);
+    expect(() => validateTrainerState({ format: 'tinylm-checkpoint', version: 1, step: 1, round: 0, rng_state: 0 })).toThrow(
+      /data_position is missing/,
+    );
   });
 });

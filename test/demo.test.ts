@@ -22,16 +22,48 @@ afterAll(async () => {
   await rm(join(out, '..'), { recursive: true, force: true });
 });
 
-const args = () => ['demo', '--out', out, '--teacher-steps', '8', '--student-params', '600000', '--student-bytes', '60000', '--batch', '8', '--backend', 'wasm'];
+const args = () => [
+  'demo',
+  '--out',
+  out,
+  '--teacher-steps',
+  '8',
+  '--student-params',
+  '600000',
+  '--student-bytes',
+  '60000',
+  '--batch',
+  '8',
+  '--backend',
+  'wasm',
+];
 
 describe('tinylm demo', () => {
   it('runs every step and writes the report; a second run reuses them', async () => {
     const first = await tinylmAsync(args());
     expect(first.status, first.stderr).toBe(0);
-    for (const step of ['[1/8] data', '[2/8] tokenizers: built', '[3/8] shape', '[4/8] teacher: trained', '[5/8] inherit', '[6/8] student', '[7/8] export', '[8/8] report']) {
+    for (const step of [
+      '[1/8] data',
+      '[2/8] tokenizers: built',
+      '[3/8] shape',
+      '[4/8] teacher: trained',
+      '[5/8] inherit',
+      '[6/8] student',
+      '[7/8] export',
+      '[8/8] report',
+    ]) {
       expect(first.stderr).toContain(step);
     }
-    for (const f of ['report.md', 'loss-curves.svg', 'bits-per-byte.svg', 'student.gguf', 'student-hf/config.json', 'student-hf/tokenizer.json', 'tokenizers/student/vocab-map.json', 'student-run/rounds/round-2.json']) {
+    for (const f of [
+      'report.md',
+      'loss-curves.svg',
+      'bits-per-byte.svg',
+      'student.gguf',
+      'student-hf/config.json',
+      'student-hf/tokenizer.json',
+      'tokenizers/student/vocab-map.json',
+      'student-run/rounds/round-2.json',
+    ]) {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const report = await readFile(join(out, 'report.md'), 'utf8');
@@ -70,7 +102,10 @@ describe('tinylm demo', () => {
   it('a teacher folder that is not LLaMA-family is refused before any work, naming what it found', () => {
     const teacher = join(out, '..', 'gpt2');
     mkdirSync(teacher, { recursive: true });
-    writeFileSync(join(teacher, 'config.json'), JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_embd: 768, n_layer: 12 }));
+    writeFileSync(
+      join(teacher, 'config.json'),
+      JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_embd: 768, n_layer: 12 }),
+    );
     const target = join(out, '..', 'z');
     const r = tinylm(['demo', '--out', target, '--teacher', teacher, '--backend', 'wasm']);
     expect(r.status).toBe(1);

@@ -96,7 +96,10 @@ const PAGES: Page[] = [
       {
         block: '--vocab-size 8192',
         check: ({ dir }) => {
-          expect(readJson(dir, 'by-hand/qwen3-counts.json')).toMatchObject({ format: 'tinylm-token-counts', tokenizer: { vocabSize: 151669 } });
+          expect(readJson(dir, 'by-hand/qwen3-counts.json')).toMatchObject({
+            format: 'tinylm-token-counts',
+            tokenizer: { vocabSize: 151669 },
+          });
           expect(keys(dir, 'by-hand/tok-8k/vocab-map.json')).toHaveLength(8192);
           expect(existsSync(join(dir, 'by-hand/tok-8k/tokenizer.json'))).toBe(true);
         },
@@ -105,7 +108,11 @@ const PAGES: Page[] = [
         block: 'teacher.json',
         check: ({ dir, stdout }) => {
           expect(stdout).toMatch(/^done: 4 steps, held-out loss \d/m);
-          expect(readJson(dir, 'by-hand/teacher-run/final/config.json')).toMatchObject({ vocab_size: 8192, hidden_size: 192, num_hidden_layers: 8 });
+          expect(readJson(dir, 'by-hand/teacher-run/final/config.json')).toMatchObject({
+            vocab_size: 8192,
+            hidden_size: 192,
+            num_hidden_layers: 8,
+          });
           expect(existsSync(join(dir, 'by-hand/teacher-run/final/tokenizer.json'))).toBe(true);
         },
       },
@@ -122,7 +129,13 @@ const PAGES: Page[] = [
         block: 'tinylm arch search',
         check: ({ dir, stdout }) => {
           expect(stdout).toContain('wrote the first shape (8 layers x hidden 96) to student.json');
-          expect(readJson(dir, 'by-hand/student.json')).toMatchObject({ architectures: ['LlamaForCausalLM'], vocab_size: 4096, hidden_size: 96, num_hidden_layers: 8, intermediate_size: 192 });
+          expect(readJson(dir, 'by-hand/student.json')).toMatchObject({
+            architectures: ['LlamaForCausalLM'],
+            vocab_size: 4096,
+            hidden_size: 96,
+            num_hidden_layers: 8,
+            intermediate_size: 192,
+          });
         },
       },
       {
@@ -164,7 +177,14 @@ const PAGES: Page[] = [
         block: 'tinylm demo',
         check: ({ dir, stderr }) => {
           expect(stderr).toContain('[8/8] report');
-          for (const f of ['report.md', 'student.gguf', 'student-hf/config.json', 'student-run/rounds/round-2.json', 'teacher/hf/config.json', 'student-init/inherit-report.json']) {
+          for (const f of [
+            'report.md',
+            'student.gguf',
+            'student-hf/config.json',
+            'student-run/rounds/round-2.json',
+            'teacher/hf/config.json',
+            'student-init/inherit-report.json',
+          ]) {
             expect(existsSync(join(dir, 'tinylm-demo', f)), f).toBe(true);
           }
         },
@@ -246,7 +266,8 @@ for (const page of PAGES) {
 
     it('has runnable blocks, each with exactly one check here, and every check names one block', () => {
       expect(runnable.length).toBeGreaterThan(0);
-      for (const b of runnable) expect(checkOf(b).length, `${page.file}:${b.line}: add one check to PAGES (${checkOf(b).length} match)`).toBe(1);
+      for (const b of runnable)
+        expect(checkOf(b).length, `${page.file}:${b.line}: add one check to PAGES (${checkOf(b).length} match)`).toBe(1);
       for (const c of page.checks) expect(runnable.filter((b) => b.code.includes(c.block)).length, `check "${c.block}"`).toBe(1);
     });
 
@@ -255,7 +276,10 @@ for (const page of PAGES) {
       const where = `${page.file}, block at line ${b.line}, run in ${ran.dir}`;
       const firstFailed = runnable.findIndex((_, j) => !ran.done.has(j));
       if (!ran.done.has(i)) {
-        const reason = firstFailed === i ? `exited with ${ran.status === null ? `a timeout (${TIMEOUT_MS / 1000} s)` : `code ${ran.status}`}` : `not reached: the block at line ${runnable[firstFailed].line} failed first`;
+        const reason =
+          firstFailed === i
+            ? `exited with ${ran.status === null ? `a timeout (${TIMEOUT_MS / 1000} s)` : `code ${ran.status}`}`
+            : `not reached: the block at line ${runnable[firstFailed].line} failed first`;
         expect.fail(`${where}: ${reason}\n${ran.outputs[i].stderr.slice(-4000)}`);
       }
       checkOf(b)[0].check({ dir: ran.dir, ...ran.outputs[i] });

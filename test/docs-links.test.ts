@@ -67,7 +67,15 @@ const OUTSIDE = [/\.\.\/shared\b/, /\/work\//, /\bPAPER\.md\b/, /\bDESIGN\.md\b/
 
 describe('links in the docs', () => {
   it('finds the docs', () => {
-    expect(DOCS).toEqual(expect.arrayContaining(['README.md', join('docs', 'README.md'), join('docs', 'getting-started.md'), join('docs', 'method.md'), join('packages', 'cli', 'README.md')]));
+    expect(DOCS).toEqual(
+      expect.arrayContaining([
+        'README.md',
+        join('docs', 'README.md'),
+        join('docs', 'getting-started.md'),
+        join('docs', 'method.md'),
+        join('packages', 'cli', 'README.md'),
+      ]),
+    );
   });
 
   it.each(DOCS)('%s: every relative link resolves inside the repository', (file) => {
@@ -77,7 +85,8 @@ describe('links in the docs', () => {
       const [path, fragment] = target.split('#');
       const abs = path === '' ? join(ROOT, file) : resolve(ROOT, dirname(file), decodeURI(path));
       const rel = relative(ROOT, abs);
-      if (rel.startsWith('..') || rel.split(sep)[0] === 'node_modules') problems.push(`${file}:${line}: ${target} points outside the repository`);
+      if (rel.startsWith('..') || rel.split(sep)[0] === 'node_modules')
+        problems.push(`${file}:${line}: ${target} points outside the repository`);
       else if (!existsSync(abs)) problems.push(`${file}:${line}: ${target}: no such file (${rel})`);
       else if (fragment && abs.endsWith('.md') && statSync(abs).isFile() && !anchorsOf(relative(ROOT, abs)).has(fragment)) {
         problems.push(`${file}:${line}: ${target}: ${rel} has no heading #${fragment}`);
@@ -89,7 +98,9 @@ describe('links in the docs', () => {
   it.each(DOCS)('%s: names no file outside the repository', (file) => {
     const problems = readFileSync(join(ROOT, file), 'utf8')
       .split(/\r?\n/)
-      .flatMap((text, i) => OUTSIDE.filter((re) => re.test(text)).map((re) => `${file}:${i + 1}: ${re.source} in "${text.trim().slice(0, 120)}"`));
+      .flatMap((text, i) =>
+        OUTSIDE.filter((re) => re.test(text)).map((re) => `${file}:${i + 1}: ${re.source} in "${text.trim().slice(0, 120)}"`),
+      );
     expect(problems).toEqual([]);
   });
 });

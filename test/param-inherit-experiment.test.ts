@@ -22,8 +22,24 @@ beforeAll(async () => {
   work = await mkdtemp(join(tmpdir(), 'tinylm-inherit-experiment-'));
   result = await runExperiment({
     backend: 'wasm',
-    teacher: { vocabSize: 256, hiddenSize: 128, numLayers: 4, numHeads: 8, numKvHeads: 4, intermediateSize: 352, maxPositionEmbeddings: 256 },
-    student: { vocabSize: 256, hiddenSize: 96, numLayers: 2, numHeads: 6, numKvHeads: 3, intermediateSize: 256, maxPositionEmbeddings: 256 },
+    teacher: {
+      vocabSize: 256,
+      hiddenSize: 128,
+      numLayers: 4,
+      numHeads: 8,
+      numKvHeads: 4,
+      intermediateSize: 352,
+      maxPositionEmbeddings: 256,
+    },
+    student: {
+      vocabSize: 256,
+      hiddenSize: 96,
+      numLayers: 2,
+      numHeads: 6,
+      numKvHeads: 3,
+      intermediateSize: 256,
+      maxPositionEmbeddings: 256,
+    },
     teacherSteps: 150,
     studentSteps: 60,
     batch: 8,

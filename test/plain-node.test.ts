@@ -19,14 +19,22 @@ const STEP = `
 `;
 
 function parseLast(stdout: string): Record<string, unknown> {
-  const line = stdout.trim().split('\n').filter((l) => l.startsWith('{')).pop();
+  const line = stdout
+    .trim()
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .pop();
   if (!line) throw new Error(`no JSON in output: ${stdout}`);
   return JSON.parse(line);
 }
 
 describe('@tinylm/kernels from plain Node', () => {
   it('ESM import runs a gradient', () => {
-    const r = node(['--input-type=module', '-e', `import * as tf from '@tensorflow/tfjs-core'; import * as k from '@tinylm/kernels'; ${STEP}`]);
+    const r = node([
+      '--input-type=module',
+      '-e',
+      `import * as tf from '@tensorflow/tfjs-core'; import * as k from '@tinylm/kernels'; ${STEP}`,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const out = parseLast(r.stdout);
     expect(out.backend).toBe('cpu');
@@ -36,8 +44,14 @@ describe('@tinylm/kernels from plain Node', () => {
   });
 
   it('CommonJS require runs the same gradient', () => {
-    const esm = parseLast(node(['--input-type=module', '-e', `import * as tf from '@tensorflow/tfjs-core'; import * as k from '@tinylm/kernels'; ${STEP}`]).stdout);
-    const r = node(['-e', `const tf = require('@tensorflow/tfjs-core'); const k = require('@tinylm/kernels'); (async () => { ${STEP} })();`]);
+    const esm = parseLast(
+      node(['--input-type=module', '-e', `import * as tf from '@tensorflow/tfjs-core'; import * as k from '@tinylm/kernels'; ${STEP}`])
+        .stdout,
+    );
+    const r = node([
+      '-e',
+      `const tf = require('@tensorflow/tfjs-core'); const k = require('@tinylm/kernels'); (async () => { ${STEP} })();`,
+    ]);
     expect(r.status, r.stderr).toBe(0);
     const cjs = parseLast(r.stdout);
     expect(cjs.loss).toBe(esm.loss);

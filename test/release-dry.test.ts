@@ -32,7 +32,11 @@ function bumped(v: string, bump: Bump): string {
   return v;
 }
 
-const order = (v: string) => v.split('.').map(Number).reduce((n, x) => n * 1000 + x, 0);
+const order = (v: string) =>
+  v
+    .split('.')
+    .map(Number)
+    .reduce((n, x) => n * 1000 + x, 0);
 
 function gitStatus(): string | null {
   if (!existsSync(join(ROOT, '.git'))) return null;

@@ -27,7 +27,13 @@ describe('tinylm reproduce', () => {
       expect(existsSync(join(out, f)), f).toBe(true);
     }
     const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-    expect(results.summary.map((r: { rung: { id: string } }) => r.rung.id)).toEqual(['baseline', 'compact-tokenizer', 'deeper-thinner', 'inheritance', 'two-rounds']);
+    expect(results.summary.map((r: { rung: { id: string } }) => r.rung.id)).toEqual([
+      'baseline',
+      'compact-tokenizer',
+      'deeper-thinner',
+      'inheritance',
+      'two-rounds',
+    ]);
     expect(results.budget).toMatchObject({ steps: 14, batch: 8, seq: 64, tokens: 14 * 8 * 64, params: 1_200_000 });
     for (const r of results.results) {
       expect(r.steps, r.rung.id).toBe(14); // the two-round rung included: same total steps

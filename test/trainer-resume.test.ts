@@ -13,13 +13,36 @@ import { ROOT, tinylm } from './support';
 let dir: string;
 const blas = JSON.parse(tinylm(['backends', '--json']).stdout).backends.find((b: { name: string }) => b.name === 'blas');
 // blas steps take milliseconds: more of them, so the kill lands before the run ends
-const backends: [string, number][] = [['cpu', 14], ...(gate('blas', blas.available, blas.reason) ? [['blas', 90] as [string, number]] : [])];
+const backends: [string, number][] = [
+  ['cpu', 14],
+  ...(gate('blas', blas.available, blas.reason) ? [['blas', 90] as [string, number]] : []),
+];
 let backend = 'cpu';
 let steps = 14;
 const args = (out: string) => [
-  'train', '--config', join(dir, 'cfg.json'), '--data', join(dir, 'docs.bin'), '--out', out,
-  '--steps', String(steps), '--batch', '4', '--seq', '32', '--checkpoint-every', '3', '--lr', '1e-2',
-  '--rounds', '2', '--seed', '1', '--backend', backend,
+  'train',
+  '--config',
+  join(dir, 'cfg.json'),
+  '--data',
+  join(dir, 'docs.bin'),
+  '--out',
+  out,
+  '--steps',
+  String(steps),
+  '--batch',
+  '4',
+  '--seq',
+  '32',
+  '--checkpoint-every',
+  '3',
+  '--lr',
+  '1e-2',
+  '--rounds',
+  '2',
+  '--seed',
+  '1',
+  '--backend',
+  backend,
 ];
 
 async function losses(run: string): Promise<[number, number][]> {
@@ -35,7 +58,18 @@ beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tinylm-resume-'));
   const text = await readFile(join(ROOT, 'README.md'));
   await writeFile(join(dir, 'docs.bin'), Buffer.from(Uint16Array.from(text).buffer));
-  await writeFile(join(dir, 'cfg.json'), JSON.stringify({ vocabSize: 256, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 }));
+  await writeFile(
+    join(dir, 'cfg.json'),
+    JSON.stringify({
+      vocabSize: 256,
+      hiddenSize: 32,
+      numLayers: 2,
+      numHeads: 4,
+      numKvHeads: 2,
+      intermediateSize: 64,
+      maxPositionEmbeddings: 64,
+    }),
+  );
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -39,7 +39,11 @@ function workspaces(root) {
   return globs.flatMap((g) => {
     const base = join(root, g.replace(/\/\*$/, ''));
     if (!g.endsWith('/*')) return existsSync(join(base, 'package.json')) ? [base] : [];
-    return existsSync(base) ? readdirSync(base).map((d) => join(base, d)).filter((d) => existsSync(join(d, 'package.json'))) : [];
+    return existsSync(base)
+      ? readdirSync(base)
+          .map((d) => join(base, d))
+          .filter((d) => existsSync(join(d, 'package.json')))
+      : [];
   });
 }
 
@@ -91,7 +95,8 @@ function main() {
   const packages = workspaces(ROOT).map((dir) => ({ dir: relative(ROOT, dir), pkg: manifest(dir) }));
   const publicPackages = packages.filter((p) => !p.pkg.private);
   for (const { dir, pkg } of publicPackages) {
-    if (!existsSync(join(ROOT, dir, 'dist'))) throw new ReleaseDryError(`${dir}/dist is missing: run npm run build first (${pkg.name} would be packed without its code)`);
+    if (!existsSync(join(ROOT, dir, 'dist')))
+      throw new ReleaseDryError(`${dir}/dist is missing: run npm run build first (${pkg.name} would be packed without its code)`);
   }
   const changesets = pendingChangesets(ROOT);
   const known = new Set(packages.map((p) => p.pkg.name));
@@ -169,7 +174,13 @@ function main() {
         to: next.version,
         bumped,
         tarball: tar
-          ? { file: tar.filename, size: tar.size, unpackedSize: tar.unpackedSize, files: tar.files.length, changelog: tar.files.some((f) => f.path === 'CHANGELOG.md') }
+          ? {
+              file: tar.filename,
+              size: tar.size,
+              unpackedSize: tar.unpackedSize,
+              files: tar.files.length,
+              changelog: tar.files.some((f) => f.path === 'CHANGELOG.md'),
+            }
           : null,
       });
     }
@@ -184,7 +195,9 @@ function main() {
       kept: keep ? work : null,
     };
     for (const r of releases) {
-      const size = r.tarball ? `  ${r.tarball.file} (${(r.tarball.size / 1024).toFixed(1)} KiB, ${r.tarball.files} files)` : '  (private: not packed)';
+      const size = r.tarball
+        ? `  ${r.tarball.file} (${(r.tarball.size / 1024).toFixed(1)} KiB, ${r.tarball.files} files)`
+        : '  (private: not packed)';
       say(`${r.name.padEnd(34)} ${r.from} -> ${r.to}${r.bumped ? '' : ' (unchanged)'}${size}`);
     }
     say(result.wouldPublish.length ? `would publish: ${result.wouldPublish.join(', ')}` : 'nothing to publish (no pending changesets)');

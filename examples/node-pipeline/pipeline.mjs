@@ -47,10 +47,23 @@ const pruned = await pruneTokenizer({
   heldOut: [corpus],
 });
 const tokenizer = await loadTokenizer(join(out, 'tokenizer'));
-log(`tokenizer: ${pruned.report.tokenizer.vocabSize} -> ${tokenizer.vocabSize} tokens, coverage ${pruned.report.coveragePercent.toFixed(1)}% of ${counts.total} counted`);
+log(
+  `tokenizer: ${pruned.report.tokenizer.vocabSize} -> ${tokenizer.vocabSize} tokens, coverage ${pruned.report.coveragePercent.toFixed(1)}% of ${counts.total} counted`,
+);
 
 // 2. Architecture: tiny-100k's shape with the pruned vocabulary
-const config = resolveConfig({ vocabSize, hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 176, maxPositionEmbeddings: 128, tieWordEmbeddings: true, bosTokenId: tokenizer.bosId ?? undefined, eosTokenId: tokenizer.eosId ?? undefined });
+const config = resolveConfig({
+  vocabSize,
+  hiddenSize: 64,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 176,
+  maxPositionEmbeddings: 128,
+  tieWordEmbeddings: true,
+  bosTokenId: tokenizer.bosId ?? undefined,
+  eosTokenId: tokenizer.eosId ?? undefined,
+});
 const params = countParams(config);
 log(`model: ${formatCount(params.total)} parameters, embedding + head ${(100 * embeddingShare(config)).toFixed(1)}%`);
 
@@ -78,7 +91,8 @@ const result = await train({
   onEvent: (e) => {
     if (e.kind === 'step') {
       losses.push(e.loss);
-      if (e.step === 1 || e.step % 10 === 0 || e.step === e.totalSteps) log(`round ${e.round} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)}`);
+      if (e.step === 1 || e.step % 10 === 0 || e.step === e.totalSteps)
+        log(`round ${e.round} step ${e.step}/${e.totalSteps} loss ${e.loss.toFixed(4)}`);
     } else if (e.kind === 'eval') {
       log(`held-out loss ${e.result.loss.toFixed(4)}, ${e.result.bitsPerByte?.toFixed(3)} bits/byte`);
     }

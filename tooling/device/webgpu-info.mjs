@@ -15,10 +15,21 @@ try {
   const backend = tf.backend();
   const device = backend.device;
   const info = device?.adapterInfo ?? {};
-  out.adapter_info = Object.fromEntries(['vendor', 'architecture', 'device', 'description', 'subgroupMinSize', 'subgroupMaxSize'].map((k) => [k, info[k]]).filter(([, v]) => v !== undefined && v !== ''));
+  out.adapter_info = Object.fromEntries(
+    ['vendor', 'architecture', 'device', 'description', 'subgroupMinSize', 'subgroupMaxSize']
+      .map((k) => [k, info[k]])
+      .filter(([, v]) => v !== undefined && v !== ''),
+  );
   const limits = device?.limits ?? {};
   out.limits = Object.fromEntries(
-    ['maxBufferSize', 'maxStorageBufferBindingSize', 'maxComputeWorkgroupStorageSize', 'maxComputeInvocationsPerWorkgroup', 'maxStorageBuffersPerShaderStage', 'maxComputeWorkgroupsPerDimension'].map((k) => [k, limits[k]]),
+    [
+      'maxBufferSize',
+      'maxStorageBufferBindingSize',
+      'maxComputeWorkgroupStorageSize',
+      'maxComputeInvocationsPerWorkgroup',
+      'maxStorageBuffersPerShaderStage',
+      'maxComputeWorkgroupsPerDimension',
+    ].map((k) => [k, limits[k]]),
   );
   out.features = device?.features ? [...device.features].sort() : [];
   out.software = /swiftshader|llvmpipe|lavapipe|software/i.test(report.adapter ?? '');

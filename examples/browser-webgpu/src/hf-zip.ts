@@ -5,7 +5,14 @@
 // loads with `loadHfModel` or transformers' LlamaForCausalLM.from_pretrained.
 import * as tf from '@tensorflow/tfjs-core';
 import { fromHfConfig, toHfConfig } from '@tinylm/arch-config';
-import { HfFolderError, parseSafetensors, parseSafetensorsIndex, type SafetensorsBuffer, serializeSafetensors, stringifyJson } from '@tinylm/hf-io/bytes';
+import {
+  HfFolderError,
+  parseSafetensors,
+  parseSafetensorsIndex,
+  type SafetensorsBuffer,
+  serializeSafetensors,
+  stringifyJson,
+} from '@tinylm/hf-io/bytes';
 import { EMBED, LlamaModel, LM_HEAD, paramSpecs } from '@tinylm/model';
 import { strFromU8, strToU8, unzipSync, zipSync } from 'fflate';
 import { byteTokenizerConfig, byteTokenizerJson } from './byte-tokenizer';
@@ -26,13 +33,19 @@ export async function modelToHfZip(model: LlamaModel, folder: string): Promise<U
   const ids = { bos_token_id: c.bosTokenId, eos_token_id: c.eosTokenId, pad_token_id: c.padTokenId };
   const files: Record<string, Uint8Array> = {
     'config.json': json(toHfConfig(c, { torchDtype: 'float32' })),
-    'generation_config.json': json(Object.fromEntries(Object.entries({ _from_model_config: true, ...ids }).filter(([, v]) => v !== undefined))),
+    'generation_config.json': json(
+      Object.fromEntries(Object.entries({ _from_model_config: true, ...ids }).filter(([, v]) => v !== undefined)),
+    ),
     'model.safetensors': weights,
     'tokenizer.json': json(byteTokenizerJson()),
     'tokenizer_config.json': json(byteTokenizerConfig(c.maxPositionEmbeddings)),
   };
   // safetensors is already dense float data: store it, deflate the small JSON files
-  return zipSync(Object.fromEntries(Object.entries(files).map(([name, data]) => [`${folder}/${name}`, [data, { level: name.endsWith('.safetensors') ? 0 : 6 }]])));
+  return zipSync(
+    Object.fromEntries(
+      Object.entries(files).map(([name, data]) => [`${folder}/${name}`, [data, { level: name.endsWith('.safetensors') ? 0 : 6 }]]),
+    ),
+  );
 }
 
 let loads = 0;
@@ -60,7 +73,10 @@ export function modelFromHfZip(zip: Uint8Array, name = 'model.zip'): LlamaModel 
   };
   const indexBytes = file('model.safetensors.index.json');
   const shardOf: (tensor: string) => string | undefined = indexBytes
-    ? ((index) => (t: string) => index.weight_map[t])(parseSafetensorsIndex(JSON.parse(strFromU8(indexBytes)), `${name}:${dir}model.safetensors.index.json`))
+    ? (
+        (index) => (t: string) =>
+          index.weight_map[t]
+      )(parseSafetensorsIndex(JSON.parse(strFromU8(indexBytes)), `${name}:${dir}model.safetensors.index.json`))
     : (t: string) => (open('model.safetensors').has(t) ? 'model.safetensors' : undefined);
 
   loads += 1;
@@ -70,11 +86,15 @@ export function modelFromHfZip(zip: Uint8Array, name = 'model.zip'): LlamaModel 
       // tied embeddings: transformers writes no lm_head
       const source = spec.name === LM_HEAD && shardOf(LM_HEAD) === undefined ? EMBED : spec.name;
       const shard = shardOf(source);
-      if (shard === undefined) throw new HfFolderError({ message: `${name}: tensor ${source} is missing (config.json needs it)`, file: name });
+      if (shard === undefined)
+        throw new HfFolderError({ message: `${name}: tensor ${source} is missing (config.json needs it)`, file: name });
       const buffer = open(shard);
       const info = buffer.info(source);
       if (info.shape.join() !== spec.shape.join()) {
-        throw new HfFolderError({ message: `${name}: tensor ${source} has shape [${info.shape}], config.json implies [${spec.shape}]`, file: name });
+        throw new HfFolderError({
+          message: `${name}: tensor ${source} has shape [${info.shape}], config.json implies [${spec.shape}]`,
+          file: name,
+        });
       }
       const value = tf.tensor(buffer.readTensorAsFloat32(source), spec.shape, 'float32');
       params.set(spec.name, tf.variable(value, true, `${spec.name}#zip${loads}`));

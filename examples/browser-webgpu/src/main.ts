@@ -107,7 +107,10 @@ async function startBackend(): Promise<{ report: BackendReport; notice: string |
   } catch (e) {
     // an adapter that fails to give a device: fall back rather than stop
     const report = await initBackend({ backend: 'wasm' });
-    return { report, notice: `WebGPU failed to start (${e instanceof Error ? e.message : String(e)}), so this page trains on WebAssembly instead.` };
+    return {
+      report,
+      notice: `WebGPU failed to start (${e instanceof Error ? e.message : String(e)}), so this page trains on WebAssembly instead.`,
+    };
   }
 }
 
@@ -160,7 +163,10 @@ async function main(): Promise<void> {
       state.generated = out;
       state.generations += 1;
       const el = $('generated');
-      el.replaceChildren(Object.assign(document.createElement('span'), { className: 'prompt', textContent: prompt }), document.createTextNode(out));
+      el.replaceChildren(
+        Object.assign(document.createElement('span'), { className: 'prompt', textContent: prompt }),
+        document.createTextNode(out),
+      );
       setStatus('ready', `generated ${out.length} characters`);
     } catch (e) {
       fail(e);

@@ -46,7 +46,12 @@ export class TrainingRun {
   private compiled: CompiledTrainStep | null | undefined;
   step = 0;
 
-  constructor(model: LlamaModel, private readonly text: Uint8Array, private readonly settings: TrainSettings, seed = 1) {
+  constructor(
+    model: LlamaModel,
+    private readonly text: Uint8Array,
+    private readonly settings: TrainSettings,
+    seed = 1,
+  ) {
     this.model = model;
     this.optimizer = new AdamW({ lr: settings.lr, weightDecay: 0.1 });
     this.random = seededRandom(seed);
@@ -85,7 +90,9 @@ export class TrainingRun {
     try {
       this.compiled = await CompiledTrainStep.create(this.model, this.optimizer, { batch: this.settings.batch, seq: this.settings.seq });
     } catch (e) {
-      console.warn(`tinylm: the compiled webgpu step cannot run here (${e instanceof Error ? e.message : String(e)}); training with trainStep`);
+      console.warn(
+        `tinylm: the compiled webgpu step cannot run here (${e instanceof Error ? e.message : String(e)}); training with trainStep`,
+      );
     }
     return this.compiled;
   }

@@ -33,7 +33,9 @@ describe('detectConfigFormat / parseConfigJson', () => {
     expect(() => detectConfigFormat({ hidden_size: 1, hiddenSize: 1 }, 'm.json')).toThrow(
       'm.json: mixes Hugging Face keys (hidden_size) with tinylm keys (hiddenSize)',
     );
-    expect(() => detectConfigFormat({ n_embd: 768, n_layer: 12 }, 'gpt.json')).toThrow(/gpt\.json: is not a model config: found keys n_embd, n_layer/);
+    expect(() => detectConfigFormat({ n_embd: 768, n_layer: 12 }, 'gpt.json')).toThrow(
+      /gpt\.json: is not a model config: found keys n_embd, n_layer/,
+    );
     expect(() => detectConfigFormat([], 'a.json')).toThrow(/found an array/);
     expect(() => detectConfigFormat(null)).toThrow(ConfigParseError);
   });
@@ -54,7 +56,15 @@ describe('detectConfigFormat / parseConfigJson', () => {
 describe('loadConfigFile', () => {
   it('reads own-shape and Hugging Face files from disk', async () => {
     const own = await loadConfigFile(join(fixtures, 'tinylm-small.json'));
-    expect(own).toMatchObject({ vocabSize: 8000, hiddenSize: 512, numLayers: 10, numKvHeads: 2, intermediateSize: 1536, bosTokenId: 1, eosTokenId: 2 });
+    expect(own).toMatchObject({
+      vocabSize: 8000,
+      hiddenSize: 512,
+      numLayers: 10,
+      numKvHeads: 2,
+      intermediateSize: 1536,
+      bosTokenId: 1,
+      eosTokenId: 2,
+    });
     expect(await loadConfigFile(join(fixtures, 'llama2-7b-hf.config.json'))).toEqual(getPreset('llama2-7b').config);
   });
 
@@ -65,7 +75,9 @@ describe('loadConfigFile', () => {
     expect(await loadConfigFile(dir)).toEqual(getPreset('bench-20m').config);
     const empty = join(tmp, 'empty-folder');
     mkdirSync(empty);
-    expect((await rejection(loadConfigFile(empty))).message).toBe(`${empty}: is a folder without config.json (expected a Hugging Face model folder)`);
+    expect((await rejection(loadConfigFile(empty))).message).toBe(
+      `${empty}: is a folder without config.json (expected a Hugging Face model folder)`,
+    );
   });
 
   it('names the file on invalid JSON and on invalid values', async () => {

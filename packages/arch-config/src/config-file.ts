@@ -17,7 +17,9 @@ const OWN_MARKERS = ['hiddenSize', 'numLayers', 'vocabSize', 'numHeads'];
 /** Which shape a parsed JSON object has; throws `ConfigParseError` when it is neither or both. */
 export function detectConfigFormat(json: unknown, source?: string): ConfigFormat {
   if (json == null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ConfigParseError(`expected a JSON object with a model config, found ${Array.isArray(json) ? 'an array' : String(json)}`, { source });
+    throw new ConfigParseError(`expected a JSON object with a model config, found ${Array.isArray(json) ? 'an array' : String(json)}`, {
+      source,
+    });
   }
   const keys = Object.keys(json);
   const hf = HF_MARKERS.filter((k) => keys.includes(k));
@@ -63,7 +65,8 @@ export async function loadConfigFile(path: string): Promise<LlamaConfig> {
   let file = path;
   if ((await stat(path)).isDirectory()) {
     file = join(path, 'config.json');
-    if (!(await exists(file))) throw new ConfigParseError('is a folder without config.json (expected a Hugging Face model folder)', { source: path });
+    if (!(await exists(file)))
+      throw new ConfigParseError('is a folder without config.json (expected a Hugging Face model folder)', { source: path });
   }
   const text = await readFile(file, 'utf8');
   let json: unknown;

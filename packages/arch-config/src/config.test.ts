@@ -30,7 +30,9 @@ describe('resolveConfig', () => {
 
   it('accepts intermediateSize and mlpRatio together only when they agree', () => {
     expect(resolveConfig({ ...core, intermediateSize: 4864, mlpRatio: 8 / 3 }).intermediateSize).toBe(4864);
-    expect(() => resolveConfig({ ...core, intermediateSize: 5000, mlpRatio: 8 / 3 })).toThrow('mlpRatio = 2.6666666666666665 is invalid: it gives intermediateSize 4864 (hiddenSize 1792, multipleOf 256) but intermediateSize is 5000');
+    expect(() => resolveConfig({ ...core, intermediateSize: 5000, mlpRatio: 8 / 3 })).toThrow(
+      'mlpRatio = 2.6666666666666665 is invalid: it gives intermediateSize 4864 (hiddenSize 1792, multipleOf 256) but intermediateSize is 5000',
+    );
   });
 
   it('keeps optional ids only when given, and copies eos lists', () => {

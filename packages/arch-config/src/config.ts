@@ -109,9 +109,7 @@ export function resolveConfig(input: LlamaConfigInput, source?: string): LlamaCo
     throw new ConfigValueError({ field: 'mlpRatio', value: input.mlpRatio, allowed: 'a finite number > 0, e.g. 8 / 3', source });
   }
   const hiddenOk = Number.isInteger(input.hiddenSize) && input.hiddenSize > 0;
-  const fromRatio = hiddenOk
-    ? ffnFromMlpRatio(input.hiddenSize, input.mlpRatio ?? CONFIG_DEFAULTS.mlpRatio, multipleOf)
-    : Number.NaN;
+  const fromRatio = hiddenOk ? ffnFromMlpRatio(input.hiddenSize, input.mlpRatio ?? CONFIG_DEFAULTS.mlpRatio, multipleOf) : Number.NaN;
   if (input.intermediateSize !== undefined && input.mlpRatio !== undefined && hiddenOk && input.intermediateSize !== fromRatio) {
     throw new ConfigValueError({
       field: 'mlpRatio',

@@ -23,7 +23,14 @@ describe('error classes', () => {
       new InvalidArgumentError({ argument: 'batch', value: 0, allowed: 'a positive integer' }),
       new InternEvoExportError('no'),
     ];
-    const classes = [ConfigValueError, ConfigParseError, UnsupportedArchitectureError, UnknownPresetError, InvalidArgumentError, InternEvoExportError];
+    const classes = [
+      ConfigValueError,
+      ConfigParseError,
+      UnsupportedArchitectureError,
+      UnknownPresetError,
+      InvalidArgumentError,
+      InternEvoExportError,
+    ];
     errors.forEach((error, i) => {
       expect(TinylmError.isInstance(error)).toBe(true);
       expect(error).toBeInstanceOf(Error);
@@ -61,7 +68,14 @@ describe('error classes', () => {
     const e = new ConfigValueError({ field: 'numHeads', value: 3, allowed: 'a divisor', reason: 'odd head size', source: 'model.json' });
     expect(e.message).toBe('model.json: numHeads = 3 is invalid: odd head size; allowed: a divisor');
     expect(e.name).toBe('ConfigValueError');
-    expect([e.field, e.value, e.allowed, e.reason, e.source, e.file]).toEqual(['numHeads', 3, 'a divisor', 'odd head size', 'model.json', 'model.json']);
+    expect([e.field, e.value, e.allowed, e.reason, e.source, e.file]).toEqual([
+      'numHeads',
+      3,
+      'a divisor',
+      'odd head size',
+      'model.json',
+      'model.json',
+    ]);
     const preset = new UnknownPresetError('x', ['a', 'b']);
     expect(preset.message).toBe('unknown preset "x"; available: a, b');
     expect([preset.field, preset.value, preset.allowed]).toEqual(['preset', 'x', 'a, b']);
@@ -77,7 +91,9 @@ describe('error classes', () => {
     expect(old.kind).toBe('InvalidArgumentError');
     expect(SharedInvalidArgumentError.isInstance(old)).toBe(true);
     const shared = new InvalidArgumentError({ field: 'seqLen', value: -1, allowed: 'a positive integer', reason: 'negative' });
-    expect(shared.message).toBe(new SharedInvalidArgumentError({ field: 'seqLen', value: -1, allowed: 'a positive integer', reason: 'negative' }).message);
+    expect(shared.message).toBe(
+      new SharedInvalidArgumentError({ field: 'seqLen', value: -1, allowed: 'a positive integer', reason: 'negative' }).message,
+    );
     expect(InvalidArgumentError.isInstance(new SharedInvalidArgumentError({ field: 'f', value: 1, allowed: '2' }))).toBe(true);
   });
 });

@@ -28,7 +28,13 @@ describe('mlpRatioFor', () => {
   });
 
   it('every fit round-trips through the rounding rule', () => {
-    for (const [h, f] of [[2048, 6912], [1792, 4864], [512, 1536], [768, 2048], [1024, 2816]]) {
+    for (const [h, f] of [
+      [2048, 6912],
+      [1792, 4864],
+      [512, 1536],
+      [768, 2048],
+      [1024, 2816],
+    ]) {
       const fit = mlpRatioFor(h, f);
       expect(fit, `${h}/${f}`).toBeDefined();
       expect(ffnFromMlpRatio(h, fit!.ratio)).toBe(f);

@@ -7,7 +7,8 @@ import { ConfigParseError, ConfigValueError, UnsupportedArchitectureError } from
 import { fromHfConfig, toHfConfig } from './hf-config';
 import { getPreset, presetNames } from './presets';
 
-const fixture = (name: string) => JSON.parse(readFileSync(fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url)), 'utf8')) as Record<string, unknown>;
+const fixture = (name: string) =>
+  JSON.parse(readFileSync(fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url)), 'utf8')) as Record<string, unknown>;
 
 function thrown(fn: () => unknown): Error {
   try {
@@ -27,8 +28,15 @@ describe('fromHfConfig', () => {
     expect(fromHfConfig(fixture('tinyllama-1.1b.config.json'))).toEqual(getPreset('tinyllama-1.1b').config);
   });
 
-  it('uses transformers\' LlamaConfig defaults for keys a file leaves out', () => {
-    const minimal = { model_type: 'llama', vocab_size: 100, hidden_size: 64, intermediate_size: 128, num_hidden_layers: 2, num_attention_heads: 4 };
+  it("uses transformers' LlamaConfig defaults for keys a file leaves out", () => {
+    const minimal = {
+      model_type: 'llama',
+      vocab_size: 100,
+      hidden_size: 64,
+      intermediate_size: 128,
+      num_hidden_layers: 2,
+      num_attention_heads: 4,
+    };
     expect(fromHfConfig(minimal)).toEqual({
       vocabSize: 100,
       hiddenSize: 64,
@@ -60,7 +68,9 @@ describe('fromHfConfig', () => {
 
   it('refuses mismatched or unknown architectures, and a config with neither key', () => {
     const llama = fixture('llama2-7b-hf.config.json');
-    expect(() => fromHfConfig({ ...llama, architectures: ['MistralForCausalLM'] })).toThrow(/model_type "llama", architectures \["MistralForCausalLM"\]/);
+    expect(() => fromHfConfig({ ...llama, architectures: ['MistralForCausalLM'] })).toThrow(
+      /model_type "llama", architectures \["MistralForCausalLM"\]/,
+    );
     expect(() => fromHfConfig({ ...llama, architectures: ['LlamaForSequenceClassification'] })).toThrow(UnsupportedArchitectureError);
     expect(() => fromHfConfig({ ...llama, architectures: ['LlamaForCausalLM', 'X'] })).toThrow(UnsupportedArchitectureError);
     const { model_type: _m, architectures: _a, ...bare } = llama;
@@ -90,7 +100,9 @@ describe('fromHfConfig', () => {
   });
 
   it('reports invalid sizes under the config.json key names', () => {
-    const e = thrown(() => fromHfConfig({ ...fixture('llama2-7b-hf.config.json'), hidden_size: 4095 }, 'x/config.json')) as ConfigValueError;
+    const e = thrown(() =>
+      fromHfConfig({ ...fixture('llama2-7b-hf.config.json'), hidden_size: 4095 }, 'x/config.json'),
+    ) as ConfigValueError;
     expect(ConfigValueError.isInstance(e)).toBe(true);
     expect(e.field).toBe('hidden_size');
     expect(e.message).toBe(
@@ -145,7 +157,10 @@ describe('toHfConfig', () => {
 
   it('agrees with the published config.json on every key the published file has', () => {
     const published = fixture('llama2-7b-hf.config.json');
-    const ours = toHfConfig(getPreset('llama2-7b').config, { torchDtype: 'float16', transformersVersion: '4.31.0.dev0' }) as unknown as Record<string, unknown>;
+    const ours = toHfConfig(getPreset('llama2-7b').config, {
+      torchDtype: 'float16',
+      transformersVersion: '4.31.0.dev0',
+    }) as unknown as Record<string, unknown>;
     for (const [key, value] of Object.entries(published)) expect(ours[key], key).toEqual(value);
   });
 
@@ -154,7 +169,18 @@ describe('toHfConfig', () => {
       const c = getPreset(name).config;
       expect(fromHfConfig(JSON.parse(JSON.stringify(toHfConfig(c))))).toEqual(c);
     }
-    const custom = resolveConfig({ vocabSize: 300, hiddenSize: 64, numLayers: 1, numHeads: 2, tieWordEmbeddings: true, padTokenId: 0, eosTokenId: [1, 2], ropeTheta: 5e5, rmsNormEps: 1e-6, initStd: 0.01 });
+    const custom = resolveConfig({
+      vocabSize: 300,
+      hiddenSize: 64,
+      numLayers: 1,
+      numHeads: 2,
+      tieWordEmbeddings: true,
+      padTokenId: 0,
+      eosTokenId: [1, 2],
+      ropeTheta: 5e5,
+      rmsNormEps: 1e-6,
+      initStd: 0.01,
+    });
     expect(fromHfConfig(JSON.parse(JSON.stringify(toHfConfig(custom))))).toEqual(custom);
   });
 

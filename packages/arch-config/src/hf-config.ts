@@ -95,11 +95,17 @@ export function toHfConfig(config: LlamaConfig, options: HfConfigOptions = {}): 
 }
 
 /** Model types accepted by `fromHfConfig`, with their class names and transformers' defaults. */
-const FAMILIES: Record<string, { architecture: string; defaults: { rmsNormEps: number; maxPositionEmbeddings: number; ropeTheta: number; numKvHeads?: number } }> = {
+const FAMILIES: Record<
+  string,
+  { architecture: string; defaults: { rmsNormEps: number; maxPositionEmbeddings: number; ropeTheta: number; numKvHeads?: number } }
+> = {
   // transformers LlamaConfig defaults
   llama: { architecture: 'LlamaForCausalLM', defaults: { rmsNormEps: 1e-6, maxPositionEmbeddings: 2048, ropeTheta: 10000 } },
   // transformers MistralConfig defaults
-  mistral: { architecture: 'MistralForCausalLM', defaults: { rmsNormEps: 1e-6, maxPositionEmbeddings: 4096 * 32, ropeTheta: 10000, numKvHeads: 8 } },
+  mistral: {
+    architecture: 'MistralForCausalLM',
+    defaults: { rmsNormEps: 1e-6, maxPositionEmbeddings: 4096 * 32, ropeTheta: 10000, numKvHeads: 8 },
+  },
 };
 
 const ALLOWED = 'model_type "llama" (LlamaForCausalLM), or "mistral" (MistralForCausalLM) with sliding_window null';

@@ -22,7 +22,16 @@ export {
 export type { AttentionParams, LayerParams, MlpParams, ParamCounts } from './param-count';
 export { countParams, embeddingShare } from './param-count';
 export type { LlamaTensor, LlamaTensorKind, LlamaTensorOptions, LlamaTensorRow } from './llama-tensors';
-export { EMBED, FINAL_NORM, LLAMA_LAYER_LEAVES, LLAMA_LAYER_TENSORS, LLAMA_TENSORS, LM_HEAD, layerName, llamaTensors } from './llama-tensors';
+export {
+  EMBED,
+  FINAL_NORM,
+  LLAMA_LAYER_LEAVES,
+  LLAMA_LAYER_TENSORS,
+  LLAMA_TENSORS,
+  LM_HEAD,
+  layerName,
+  llamaTensors,
+} from './llama-tensors';
 export type { FlopsPerToken } from './flops';
 export { flopsPerToken } from './flops';
 export type {

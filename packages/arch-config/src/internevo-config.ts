@@ -66,14 +66,18 @@ export function toInternEvoConfig(config: LlamaConfig, options: InternEvoConfigO
   const opts = parseOptions(internEvoConfigOptions, options, 'toInternEvoConfig');
   if (config.tieWordEmbeddings) {
     throw new InternEvoExportError(
-      'tieWordEmbeddings = true cannot be exported: InternEvo\'s LLAMA2 model (PackedFlashLlama1D) always has a separate output head; use an untied config',
+      "tieWordEmbeddings = true cannot be exported: InternEvo's LLAMA2 model (PackedFlashLlama1D) always has a separate output head; use an untied config",
     );
   }
   const ratio = pickMlpRatio(config, opts.mlpRatio);
   const seqLen = opts.seqLen ?? Math.min(config.maxPositionEmbeddings, 2048);
   posInt('seqLen', seqLen);
   if (seqLen > config.maxPositionEmbeddings) {
-    throw new InvalidArgumentError({ argument: 'seqLen', value: seqLen, allowed: `at most maxPositionEmbeddings (${config.maxPositionEmbeddings})` });
+    throw new InvalidArgumentError({
+      argument: 'seqLen',
+      value: seqLen,
+      allowed: `at most maxPositionEmbeddings (${config.maxPositionEmbeddings})`,
+    });
   }
   const o = {
     jobName: opts.jobName ?? 'tinylm_train',
@@ -94,9 +98,11 @@ export function toInternEvoConfig(config: LlamaConfig, options: InternEvoConfigO
   };
   for (const key of ['microNum', 'microBsz', 'totalSteps', 'checkpointEvery', 'zero1Size'] as const) posInt(key, o[key]);
   for (const key of ['lr', 'minLr', 'clipGradNorm'] as const) posNum(key, o[key]);
-  if (!(o.warmupRatio >= 0 && o.warmupRatio < 1)) throw new InvalidArgumentError({ argument: 'warmupRatio', value: o.warmupRatio, allowed: 'a number in [0, 1)' });
+  if (!(o.warmupRatio >= 0 && o.warmupRatio < 1))
+    throw new InvalidArgumentError({ argument: 'warmupRatio', value: o.warmupRatio, allowed: 'a number in [0, 1)' });
   if (!(o.weightDecay >= 0)) throw new InvalidArgumentError({ argument: 'weightDecay', value: o.weightDecay, allowed: 'a number >= 0' });
-  if (!Number.isInteger(o.validEvery) || o.validEvery < 0) throw new InvalidArgumentError({ argument: 'validEvery', value: o.validEvery, allowed: 'an integer >= 0 (0 disables evaluation)' });
+  if (!Number.isInteger(o.validEvery) || o.validEvery < 0)
+    throw new InvalidArgumentError({ argument: 'validEvery', value: o.validEvery, allowed: 'an integer >= 0 (0 disables evaluation)' });
   oneOf('dtype', o.dtype, ['torch.bfloat16', 'torch.float16', 'torch.float32']);
   oneOf('ckptType', o.ckptType, ['hf_llama', 'internlm', 'llama']);
 
@@ -104,7 +110,8 @@ export function toInternEvoConfig(config: LlamaConfig, options: InternEvoConfigO
   const extraModel: string[] = [];
   if (config.ropeTheta !== CONFIG_DEFAULTS.ropeTheta) extraModel.push(`    rope_base=${py(config.ropeTheta)},`);
   if (config.initStd !== CONFIG_DEFAULTS.initStd) {
-    for (const k of ['embedding', 'attn_wqkv', 'attn_other', 'ffn_uplayer', 'ffn_other', 'out_head']) extraModel.push(`    ${k}_init_std=${py(config.initStd)},`);
+    for (const k of ['embedding', 'attn_wqkv', 'attn_other', 'ffn_uplayer', 'ffn_other', 'out_head'])
+      extraModel.push(`    ${k}_init_std=${py(config.initStd)},`);
   }
   const kvNote = config.numKvHeads === config.numHeads ? 'MHA' : `GQA, ${config.numHeads / config.numKvHeads} query heads per KV head`;
 

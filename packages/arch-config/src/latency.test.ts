@@ -30,7 +30,7 @@ describe('latencyProxy', () => {
     expect(b).toBeGreaterThan(a);
   });
 
-  it('at equal parameters, deeper is slower (the paper\'s trade-off)', () => {
+  it("at equal parameters, deeper is slower (the paper's trade-off)", () => {
     // 2 layers of width 512 vs 8 layers of width 256: the same layer parameters within 1%.
     const wide = resolveConfig({ vocabSize: 1000, hiddenSize: 512, numLayers: 2, numHeads: 8, intermediateSize: 1376 });
     const deep = resolveConfig({ vocabSize: 2000, hiddenSize: 256, numLayers: 8, numHeads: 4, intermediateSize: 688 });

@@ -50,10 +50,12 @@ export interface LatencyEstimate {
 export function latencyProxy(config: LlamaConfig, model: Partial<LatencyModel> = {}): LatencyEstimate {
   const m = { ...DEFAULT_LATENCY_MODEL, ...model };
   for (const key of ['bytesPerParam', 'memoryBandwidth', 'peakFlops'] as const) {
-    if (!(m[key] > 0) || !Number.isFinite(m[key])) throw new InvalidArgumentError({ argument: `latencyModel.${key}`, value: m[key], allowed: 'a finite number > 0' });
+    if (!(m[key] > 0) || !Number.isFinite(m[key]))
+      throw new InvalidArgumentError({ argument: `latencyModel.${key}`, value: m[key], allowed: 'a finite number > 0' });
   }
   for (const key of ['perLayerOverhead', 'contextLength'] as const) {
-    if (!(m[key] >= 0) || !Number.isFinite(m[key])) throw new InvalidArgumentError({ argument: `latencyModel.${key}`, value: m[key], allowed: 'a finite number >= 0' });
+    if (!(m[key] >= 0) || !Number.isFinite(m[key]))
+      throw new InvalidArgumentError({ argument: `latencyModel.${key}`, value: m[key], allowed: 'a finite number >= 0' });
   }
   const p = countParams(config);
   const d = config.hiddenSize;

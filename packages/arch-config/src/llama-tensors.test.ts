@@ -12,10 +12,20 @@ describe('llamaTensors', () => {
   it('lists a GQA config in state-dict order with (out, in) shapes', () => {
     const c = resolveConfig({ vocabSize: 100, hiddenSize: 64, numLayers: 2, numHeads: 8, numKvHeads: 2, intermediateSize: 96 });
     const tensors = llamaTensors(c);
-    expect(tensors.map((t) => t.name).slice(0, 4)).toEqual([EMBED, 'model.layers.0.self_attn.q_proj.weight', 'model.layers.0.self_attn.k_proj.weight', 'model.layers.0.self_attn.v_proj.weight']);
+    expect(tensors.map((t) => t.name).slice(0, 4)).toEqual([
+      EMBED,
+      'model.layers.0.self_attn.q_proj.weight',
+      'model.layers.0.self_attn.k_proj.weight',
+      'model.layers.0.self_attn.v_proj.weight',
+    ]);
     expect(tensors.map((t) => t.name).slice(-2)).toEqual(['model.norm.weight', LM_HEAD]);
     expect(tensors).toHaveLength(1 + 2 * 9 + 2);
-    expect(tensors.find((t) => t.name === 'model.layers.1.self_attn.k_proj.weight')).toEqual({ name: 'model.layers.1.self_attn.k_proj.weight', shape: [16, 64], kind: 'matrix', layer: 1 });
+    expect(tensors.find((t) => t.name === 'model.layers.1.self_attn.k_proj.weight')).toEqual({
+      name: 'model.layers.1.self_attn.k_proj.weight',
+      shape: [16, 64],
+      kind: 'matrix',
+      layer: 1,
+    });
     expect(tensors.find((t) => t.name === 'model.layers.0.mlp.down_proj.weight')?.shape).toEqual([64, 96]);
     expect(tensors.find((t) => t.name === 'model.layers.0.input_layernorm.weight')?.kind).toBe('norm');
     expect(LLAMA_LAYER_LEAVES).toHaveLength(9);

@@ -50,7 +50,9 @@ describe('trainingMemory', () => {
     const c = getPreset('bench-5m').config;
     expect(() => trainingMemory(c, { batch: 0, seqLen: 8 })).toThrow(InvalidArgumentError);
     expect(() => trainingMemory(c, { batch: 1, seqLen: 1.5 })).toThrow('seqLen = 1.5 is invalid');
-    expect(() => trainingMemory(c, { batch: 1, seqLen: 8, dtype: 'int8' as never })).toThrow('trainingMemory: dtype: expected a dtype, one of float32 (f32), float16 (f16), bfloat16 (bf16) (got "int8")');
+    expect(() => trainingMemory(c, { batch: 1, seqLen: 8, dtype: 'int8' as never })).toThrow(
+      'trainingMemory: dtype: expected a dtype, one of float32 (f32), float16 (f16), bfloat16 (bf16) (got "int8")',
+    );
     expect(trainingMemory(c, { batch: 1, seqLen: 8, dtype: 'f16' })).toEqual(trainingMemory(c, { batch: 1, seqLen: 8, dtype: 'float16' }));
     expect(inferenceMemory(c, { batch: 1, seqLen: 8, kvDtype: 'bf16' }).kvDtype).toBe('bfloat16');
     expect(() => bytesPerElement('toString' as never)).toThrow(InvalidArgumentError);

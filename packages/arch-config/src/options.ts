@@ -15,14 +15,25 @@ import type { SearchOptions } from './search';
 const numbers = z.array(z.number()).readonly();
 const dtype = floatDtypeOption().optional();
 const latencyModel = z
-  .strictObject({ bytesPerParam: z.number(), memoryBandwidth: z.number(), peakFlops: z.number(), perLayerOverhead: z.number(), contextLength: z.number() })
+  .strictObject({
+    bytesPerParam: z.number(),
+    memoryBandwidth: z.number(),
+    peakFlops: z.number(),
+    perLayerOverhead: z.number(),
+    contextLength: z.number(),
+  })
   .partial()
   .optional();
 true satisfies SameShape<NonNullable<z.input<typeof latencyModel>>, Partial<LatencyModel>>;
 
 export const flopsOptions = z.strictObject({ seqLen: z.number().optional() });
 
-export const trainingMemoryOptions = z.strictObject({ batch: z.number(), seqLen: z.number(), dtype, flashAttention: z.boolean().optional() });
+export const trainingMemoryOptions = z.strictObject({
+  batch: z.number(),
+  seqLen: z.number(),
+  dtype,
+  flashAttention: z.boolean().optional(),
+});
 true satisfies SameShape<z.input<typeof trainingMemoryOptions>, TrainingMemoryOptions>;
 
 export const inferenceMemoryOptions = z.strictObject({ batch: z.number(), seqLen: z.number(), dtype, kvDtype: dtype });

@@ -49,7 +49,7 @@ describe('countParams', () => {
   });
 });
 
-describe('embeddingShare: the paper\'s compact-tokenizer figure (38.19% -> 18.07%)', () => {
+describe("embeddingShare: the paper's compact-tokenizer figure (38.19% -> 18.07%)", () => {
   it('PanGu-π-1B Pro (vocab 48,000, released 20-layer config) reproduces 18.07% to the printed precision', () => {
     // The Pro models are plain LLaMA-2 decoders, so the count should be exact: the tolerance is
     // the rounding of the printed figure (±0.005 percentage points).
@@ -58,12 +58,12 @@ describe('embeddingShare: the paper\'s compact-tokenizer figure (38.19% -> 18.07
     expect(Math.abs(share * 100 - 18.07)).toBeLessThan(0.005);
   });
 
-  it('the paper figure\'s 21 layers would give 17.36%, so the 18.07% was computed for 20 layers', () => {
+  it("the paper figure's 21 layers would give 17.36%, so the 18.07% was computed for 20 layers", () => {
     const c = resolveConfig({ ...getPreset('pangu-pi-1b-pro').config, numLayers: 21 });
     expect(embeddingShare(c) * 100).toBeCloseTo(17.36, 2);
   });
 
-  it('PanGu-π-1B (vocab 100,883) counts as 40.12%, within 2 points above the paper\'s 38.19%', () => {
+  it("PanGu-π-1B (vocab 100,883) counts as 40.12%, within 2 points above the paper's 38.19%", () => {
     // Our count models a plain LLaMA-2 block. PanGu-π adds augmented shortcuts and a series
     // activation (Wang et al. 2023) whose weights are non-embedding parameters we do not count,
     // so our share is too high by a little: 38.19% implies ~1.08B total, ~52M (5%) more body

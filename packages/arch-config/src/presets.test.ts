@@ -21,12 +21,37 @@ describe('presets', () => {
   });
 
   it('PanGu-π shapes are those of the paper / release', () => {
-    expect(getPreset('pangu-pi-1b').config).toMatchObject({ vocabSize: 100883, hiddenSize: 2048, numLayers: 12, numHeads: 16, numKvHeads: 16, intermediateSize: 5632 });
-    expect(getPreset('pangu-pi-1b-pro').config).toMatchObject({ vocabSize: 48000, hiddenSize: 1792, numLayers: 20, numHeads: 14, numKvHeads: 14, intermediateSize: 4864 });
-    expect(getPreset('pangu-pi-1.5b-pro').config).toMatchObject({ vocabSize: 48000, hiddenSize: 2048, numLayers: 22, numHeads: 16, intermediateSize: 6912 });
+    expect(getPreset('pangu-pi-1b').config).toMatchObject({
+      vocabSize: 100883,
+      hiddenSize: 2048,
+      numLayers: 12,
+      numHeads: 16,
+      numKvHeads: 16,
+      intermediateSize: 5632,
+    });
+    expect(getPreset('pangu-pi-1b-pro').config).toMatchObject({
+      vocabSize: 48000,
+      hiddenSize: 1792,
+      numLayers: 20,
+      numHeads: 14,
+      numKvHeads: 14,
+      intermediateSize: 4864,
+    });
+    expect(getPreset('pangu-pi-1.5b-pro').config).toMatchObject({
+      vocabSize: 48000,
+      hiddenSize: 2048,
+      numLayers: 22,
+      numHeads: 16,
+      intermediateSize: 6912,
+    });
     expect(getPreset('pangu-pi-1b-pro').mlpRatio).toBe(8 / 3);
     for (const name of ['pangu-pi-1b', 'pangu-pi-1b-pro', 'pangu-pi-1.5b-pro']) {
-      expect(getPreset(name).config).toMatchObject({ rmsNormEps: 1e-5, tieWordEmbeddings: false, ropeTheta: 10000, maxPositionEmbeddings: 2048 });
+      expect(getPreset(name).config).toMatchObject({
+        rmsNormEps: 1e-5,
+        tieWordEmbeddings: false,
+        ropeTheta: 10000,
+        maxPositionEmbeddings: 2048,
+      });
     }
   });
 
@@ -47,11 +72,40 @@ describe('presets', () => {
   });
 
   it('bench shapes are those of packages/cli/bench/torch_train_ref.py', () => {
-    expect(getPreset('bench-5m').config).toMatchObject({ vocabSize: 4096, hiddenSize: 256, numLayers: 4, numHeads: 4, numKvHeads: 4, intermediateSize: 688, tieWordEmbeddings: false, maxPositionEmbeddings: 128 });
-    expect(getPreset('bench-20m').config).toMatchObject({ vocabSize: 8192, hiddenSize: 384, numLayers: 8, numHeads: 6, numKvHeads: 6, intermediateSize: 1024, tieWordEmbeddings: false, maxPositionEmbeddings: 256 });
-    expect(getPreset('bench-100m').config).toMatchObject({ vocabSize: 8192, hiddenSize: 768, numLayers: 12, numHeads: 12, numKvHeads: 12, intermediateSize: 2048, tieWordEmbeddings: false, maxPositionEmbeddings: 256 });
+    expect(getPreset('bench-5m').config).toMatchObject({
+      vocabSize: 4096,
+      hiddenSize: 256,
+      numLayers: 4,
+      numHeads: 4,
+      numKvHeads: 4,
+      intermediateSize: 688,
+      tieWordEmbeddings: false,
+      maxPositionEmbeddings: 128,
+    });
+    expect(getPreset('bench-20m').config).toMatchObject({
+      vocabSize: 8192,
+      hiddenSize: 384,
+      numLayers: 8,
+      numHeads: 6,
+      numKvHeads: 6,
+      intermediateSize: 1024,
+      tieWordEmbeddings: false,
+      maxPositionEmbeddings: 256,
+    });
+    expect(getPreset('bench-100m').config).toMatchObject({
+      vocabSize: 8192,
+      hiddenSize: 768,
+      numLayers: 12,
+      numHeads: 12,
+      numKvHeads: 12,
+      intermediateSize: 2048,
+      tieWordEmbeddings: false,
+      maxPositionEmbeddings: 256,
+    });
     // sum(p.numel()) of the script's Model: embed (V,D) + L * [2 RMSNorm D, q/k/v/o (D,D), gate/up (FF,D), down (D,FF)] + norm D + head (V,D)
-    expect(countParams(getPreset('bench-100m').config).total).toBe(8192 * 768 + 12 * (2 * 768 + 4 * 768 * 768 + 3 * 768 * 2048) + 768 + 8192 * 768);
+    expect(countParams(getPreset('bench-100m').config).total).toBe(
+      8192 * 768 + 12 * (2 * 768 + 4 * 768 * 768 + 3 * 768 * 2048) + 768 + 8192 * 768,
+    );
     for (const name of ['bench-5m', 'bench-20m', 'bench-100m']) {
       expect(getPreset(name).source).toMatch(/^packages\/cli\/bench\/torch_train_ref\.py PRESETS\["bench-/);
     }

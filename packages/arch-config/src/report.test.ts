@@ -35,7 +35,7 @@ describe('formatArchReport', () => {
     expect(text).toContain('vocab 32,000 | hidden 4096 | 32 layers | 32 heads, head size 128 | FFN 11008 | untied head');
     expect(text).toContain('parameters 6,738,415,616 (6.74B)');
     expect(text).toMatch(/embedding\s+131,072,000\s+1\.95%/);
-    expect(text).toMatch(/attention q\/k\/v\/o\s+67,108,864  16,777,216 \/ 16,777,216 \/ 16,777,216 \/ 16,777,216/);
+    expect(text).toMatch(/attention q\/k\/v\/o\s+67,108,864 {2}16,777,216 \/ 16,777,216 \/ 16,777,216 \/ 16,777,216/);
     expect(text).toMatch(/embedding \+ head\s+3\.89%/);
     expect(text).toMatch(/training\s+46\.08 GFLOP/); // 46,084,915,200 FLOPs per token
     expect(text).toMatch(/KV cache\s+2\.00 GiB/);

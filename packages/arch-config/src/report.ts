@@ -6,7 +6,7 @@ import { headDim, kvDim, type LlamaConfig } from './config';
 import { flopsPerToken, type FlopsPerToken } from './flops';
 import { formatBytes, formatCount, formatFlops, formatInt, formatPercent } from './format';
 import { latencyProxy, type LatencyEstimate, type LatencyModel } from './latency';
-import { inferenceMemory, trainingMemory, type Dtype, type InferenceMemory, type TrainingMemory } from './memory';
+import { inferenceMemory, trainingMemory, type InferenceMemory, type TrainingMemory } from './memory';
 import { countParams, type ParamCounts } from './param-count';
 import type { FloatDtypeName } from '@tinylm/hf-io/bytes';
 import { parseOptions } from '@tinylm/errors';
@@ -83,15 +83,27 @@ export function formatArchReport(config: LlamaConfig, options: ArchReportOptions
     row('embedding', formatInt(p.embedding), share(p.embedding)),
     row(`layers (${c.numLayers} x)`, formatInt(p.layers), share(p.layers)),
     row('  per layer', formatInt(p.perLayer.total)),
-    row('    attention q/k/v/o', formatInt(p.perLayer.attention.total), [p.perLayer.attention.q, p.perLayer.attention.k, p.perLayer.attention.v, p.perLayer.attention.o].map(formatInt).join(' / ')),
-    row('    MLP gate/up/down', formatInt(p.perLayer.mlp.total), [p.perLayer.mlp.gate, p.perLayer.mlp.up, p.perLayer.mlp.down].map(formatInt).join(' / ')),
+    row(
+      '    attention q/k/v/o',
+      formatInt(p.perLayer.attention.total),
+      [p.perLayer.attention.q, p.perLayer.attention.k, p.perLayer.attention.v, p.perLayer.attention.o].map(formatInt).join(' / '),
+    ),
+    row(
+      '    MLP gate/up/down',
+      formatInt(p.perLayer.mlp.total),
+      [p.perLayer.mlp.gate, p.perLayer.mlp.up, p.perLayer.mlp.down].map(formatInt).join(' / '),
+    ),
     row('    norms', formatInt(p.perLayer.norms)),
     row('final norm', formatInt(p.finalNorm)),
     row('lm head', c.tieWordEmbeddings ? 'tied' : formatInt(p.lmHead), c.tieWordEmbeddings ? '' : share(p.lmHead)),
     row('embedding + head', formatPercent(r.embeddingShare), 'of all parameters'),
     '',
     `FLOPs per token at seq ${r.flops.seqLen} (PaLM: 6N + 12·L·T·d, N = ${formatCount(r.flops.matmulParams)} matmul params)`,
-    row('forward', formatFlops(r.flops.forward), `dense ${formatFlops(r.flops.forwardDense)}, attention ${formatFlops(r.flops.forwardAttention)}`),
+    row(
+      'forward',
+      formatFlops(r.flops.forward),
+      `dense ${formatFlops(r.flops.forwardDense)}, attention ${formatFlops(r.flops.forwardAttention)}`,
+    ),
     row('training', formatFlops(r.flops.training)),
     '',
     `training memory, batch ${t.batch} x seq ${t.seqLen}, ${t.dtype}${opts.flashAttention ? ', flash attention' : ''}`,

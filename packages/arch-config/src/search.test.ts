@@ -14,7 +14,7 @@ function expectRanked(candidates: readonly ArchCandidate[]) {
   }
 }
 
-describe('searchArchitectures at 1B, vocab 48,000 (the paper\'s setting)', () => {
+describe("searchArchitectures at 1B, vocab 48,000 (the paper's setting)", () => {
   const result = searchArchitectures({ params: 1e9, vocabSize: 48000 });
 
   it('every candidate is within ±10%, on the width grid, with an even head size and InternEvo FFN rounding', () => {
@@ -41,7 +41,9 @@ describe('searchArchitectures at 1B, vocab 48,000 (the paper\'s setting)', () =>
   });
 
   it('contains the PanGu-π-1B Pro shape (1792 wide, 20 deep, 14 heads of 128, FFN 8/3)', () => {
-    const pro = result.candidates.find((c) => c.config.hiddenSize === 1792 && c.config.numLayers === 20 && c.headSize === 128 && c.config.intermediateSize === 4864);
+    const pro = result.candidates.find(
+      (c) => c.config.hiddenSize === 1792 && c.config.numLayers === 20 && c.headSize === 128 && c.config.intermediateSize === 4864,
+    );
     expect(pro).toBeDefined();
     expect(pro!.params).toBe(951_983_872);
     expect(pro!.embeddingShare).toBeCloseTo(0.1807, 4);
@@ -105,7 +107,15 @@ describe('searchArchitectures options', () => {
   });
 
   it('GQA groups, tied embeddings, layer bounds, limit and base fields', () => {
-    const r = searchArchitectures({ ...base, kvGroups: [2], tieWordEmbeddings: true, minLayers: 3, maxLayers: 6, limit: 5, base: { ropeTheta: 500000, bosTokenId: 1 } });
+    const r = searchArchitectures({
+      ...base,
+      kvGroups: [2],
+      tieWordEmbeddings: true,
+      minLayers: 3,
+      maxLayers: 6,
+      limit: 5,
+      base: { ropeTheta: 500000, bosTokenId: 1 },
+    });
     expect(r.candidates.length).toBe(5);
     for (const c of r.candidates) {
       expect(c.config.numHeads / c.config.numKvHeads).toBe(2);

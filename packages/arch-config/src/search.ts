@@ -50,7 +50,10 @@ export interface SearchOptions {
   /** Keep only the first `limit` ranked candidates. */
   limit?: number;
   /** Fields copied into every candidate config (RoPE base, eps, token ids, ...). */
-  base?: Pick<LlamaConfigInput, 'ropeTheta' | 'rmsNormEps' | 'maxPositionEmbeddings' | 'initStd' | 'bosTokenId' | 'eosTokenId' | 'padTokenId'>;
+  base?: Pick<
+    LlamaConfigInput,
+    'ropeTheta' | 'rmsNormEps' | 'maxPositionEmbeddings' | 'initStd' | 'bosTokenId' | 'eosTokenId' | 'padTokenId'
+  >;
 }
 
 /** One architecture within budget, with the numbers the ranking uses. */
@@ -112,7 +115,12 @@ export function searchArchitectures(options: SearchOptions): SearchResult {
   positiveInt('widthMultiple', widthMultiple);
   positiveInt('multipleOf', multipleOf);
   positiveInt('seqLen', seqLen);
-  list('headSizes', headSizes, (h) => Number.isInteger(h) && h >= 2 && h % 2 === 0, 'even integers >= 2 (rotary embeddings rotate channel pairs)');
+  list(
+    'headSizes',
+    headSizes,
+    (h) => Number.isInteger(h) && h >= 2 && h % 2 === 0,
+    'even integers >= 2 (rotary embeddings rotate channel pairs)',
+  );
   list('mlpRatios', mlpRatios, (r) => Number.isFinite(r) && r > 0, 'finite numbers > 0');
   list('kvGroups', kvGroups, (g) => Number.isInteger(g) && g >= 1, 'positive integers (query heads per KV head)');
   if (!(minAspect >= 0) || !(maxAspect >= minAspect)) bad('maxAspectRatio', maxAspect, `a number >= minAspectRatio (${minAspect})`);

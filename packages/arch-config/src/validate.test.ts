@@ -4,7 +4,14 @@ import { resolveConfig, type LlamaConfig } from './config';
 import { ConfigValueError } from './errors';
 import { validateConfig } from './validate';
 
-const good: LlamaConfig = resolveConfig({ vocabSize: 1000, hiddenSize: 256, numLayers: 4, numHeads: 4, numKvHeads: 2, intermediateSize: 688 });
+const good: LlamaConfig = resolveConfig({
+  vocabSize: 1000,
+  hiddenSize: 256,
+  numLayers: 4,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 688,
+});
 
 function errorOf(patch: Partial<Record<keyof LlamaConfig, unknown>>, source?: string): ConfigValueError {
   try {
@@ -24,13 +31,17 @@ describe('validateConfig', () => {
   it('hidden size not divisible by heads: names both and suggests sizes', () => {
     const e = errorOf({ hiddenSize: 250 });
     expect(e.field).toBe('hiddenSize');
-    expect(e.message).toBe('hiddenSize = 250 is invalid: it is not divisible by numHeads 4; allowed: a multiple of numHeads 4 (e.g. 248 or 252)');
+    expect(e.message).toBe(
+      'hiddenSize = 250 is invalid: it is not divisible by numHeads 4; allowed: a multiple of numHeads 4 (e.g. 248 or 252)',
+    );
   });
 
   it('heads not divisible by KV heads: lists the divisors', () => {
     const e = errorOf({ numHeads: 8, hiddenSize: 256, numKvHeads: 3 });
     expect(e.field).toBe('numKvHeads');
-    expect(e.message).toContain('numKvHeads = 3 is invalid: numHeads 8 is not divisible by it; allowed: a divisor of numHeads 8: 1, 2, 4, 8');
+    expect(e.message).toContain(
+      'numKvHeads = 3 is invalid: numHeads 8 is not divisible by it; allowed: a divisor of numHeads 8: 1, 2, 4, 8',
+    );
   });
 
   it('odd head size: explains rotary embeddings and lists head counts that work', () => {
@@ -65,7 +76,9 @@ describe('validateConfig', () => {
   });
 
   it('token ids must lie inside the vocabulary', () => {
-    expect(errorOf({ bosTokenId: 1000 }).message).toContain('bosTokenId = 1000 is invalid: allowed: an integer in [0, 1000) (vocabSize 1000), or leave it out');
+    expect(errorOf({ bosTokenId: 1000 }).message).toContain(
+      'bosTokenId = 1000 is invalid: allowed: an integer in [0, 1000) (vocabSize 1000), or leave it out',
+    );
     expect(errorOf({ padTokenId: -1 }).field).toBe('padTokenId');
     expect(errorOf({ eosTokenId: [2, 5000] }).field).toBe('eosTokenId[1]');
     expect(errorOf({ eosTokenId: [] }).field).toBe('eosTokenId');

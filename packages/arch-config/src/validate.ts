@@ -38,10 +38,20 @@ export function validateConfig(config: LlamaConfig, source?: string): LlamaConfi
 
   const { hiddenSize, numHeads, numKvHeads } = config;
   if (hiddenSize % numHeads !== 0) {
-    fail('hiddenSize', hiddenSize, `a multiple of numHeads ${numHeads} (e.g. ${nearMultiples(hiddenSize, numHeads)})`, `it is not divisible by numHeads ${numHeads}`);
+    fail(
+      'hiddenSize',
+      hiddenSize,
+      `a multiple of numHeads ${numHeads} (e.g. ${nearMultiples(hiddenSize, numHeads)})`,
+      `it is not divisible by numHeads ${numHeads}`,
+    );
   }
   if (numHeads % numKvHeads !== 0) {
-    fail('numKvHeads', numKvHeads, `a divisor of numHeads ${numHeads}: ${divisors(numHeads).join(', ')}`, `numHeads ${numHeads} is not divisible by it`);
+    fail(
+      'numKvHeads',
+      numKvHeads,
+      `a divisor of numHeads ${numHeads}: ${divisors(numHeads).join(', ')}`,
+      `numHeads ${numHeads} is not divisible by it`,
+    );
   }
   const headSize = hiddenSize / numHeads;
   if (headSize % 2 !== 0) {

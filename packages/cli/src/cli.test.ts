@@ -13,7 +13,21 @@ describe('runCli', () => {
     const io = capture();
     expect(await runCli(['--help'], io)).toBe(0);
     for (const c of COMMANDS) expect(io.outText.join('\n')).toContain(`  ${c.name}`);
-    expect(COMMANDS.map((c) => c.name)).toEqual(expect.arrayContaining(['backends', 'count', 'prune-tokenizer', 'arch', 'inherit', 'train', 'eval', 'convert2hf', 'logits', 'generate', 'demo']));
+    expect(COMMANDS.map((c) => c.name)).toEqual(
+      expect.arrayContaining([
+        'backends',
+        'count',
+        'prune-tokenizer',
+        'arch',
+        'inherit',
+        'train',
+        'eval',
+        'convert2hf',
+        'logits',
+        'generate',
+        'demo',
+      ]),
+    );
   });
 
   it('an unknown command exits 2 naming the commands; a bad flag exits 2 with the usage', async () => {
@@ -64,8 +78,21 @@ describe('flags', () => {
 describe('svg charts', () => {
   it('draws one polyline per series and a legend entry each, escaping names', () => {
     const svg = lineChartSvg('loss', 'step', 'nats', [
-      { name: 'teacher <A>', points: [[1, 5], [2, 4], [3, 3.5]] },
-      { name: 'student', points: [[1, 6], [2, 5]] },
+      {
+        name: 'teacher <A>',
+        points: [
+          [1, 5],
+          [2, 4],
+          [3, 3.5],
+        ],
+      },
+      {
+        name: 'student',
+        points: [
+          [1, 6],
+          [2, 5],
+        ],
+      },
     ]);
     expect(svg.startsWith('<svg')).toBe(true);
     expect(svg.match(/<polyline/g)).toHaveLength(2);
@@ -74,7 +101,10 @@ describe('svg charts', () => {
   });
 
   it('draws a bar per label with its value', () => {
-    const svg = barChartSvg('ladder', 'bits per byte', [{ label: 'baseline', value: 2.5 }, { label: '+ tokenizer', value: 2.25 }]);
+    const svg = barChartSvg('ladder', 'bits per byte', [
+      { label: 'baseline', value: 2.5 },
+      { label: '+ tokenizer', value: 2.25 },
+    ]);
     expect(svg.match(/<rect x=/g)).toHaveLength(2);
     expect(svg).toContain('2.500');
     expect(svg).toContain('+ tokenizer');

@@ -8,7 +8,9 @@ describe('describeSystemError', () => {
     expect(describeSystemError(sysError('ENOSPC', { path: '/out/x.tmp', syscall: 'write' }))).toBe(
       '/out/x.tmp: no space left on the device; free some space or write elsewhere, then run again (ENOSPC, write)',
     );
-    expect(describeSystemError(sysError('EROFS', { path: '/ro/demo', syscall: 'mkdir' }))).toMatch(/^\/ro\/demo: the file system is read-only/);
+    expect(describeSystemError(sysError('EROFS', { path: '/ro/demo', syscall: 'mkdir' }))).toMatch(
+      /^\/ro\/demo: the file system is read-only/,
+    );
   });
 
   it('finds the system error a library error was caused by', () => {
@@ -17,7 +19,9 @@ describe('describeSystemError', () => {
   });
 
   it('shows both paths of a failed rename', () => {
-    expect(describeSystemError(sysError('EACCES', { path: '/a.tmp', dest: '/a', syscall: 'rename' }))).toMatch(/^\/a.tmp -> \/a: permission denied/);
+    expect(describeSystemError(sysError('EACCES', { path: '/a.tmp', dest: '/a', syscall: 'rename' }))).toMatch(
+      /^\/a.tmp -> \/a: permission denied/,
+    );
   });
 
   it('leaves other errors alone', () => {
@@ -36,7 +40,9 @@ describe('describeOutOfMemory', () => {
         return e;
       }
     })();
-    expect(describeOutOfMemory(real)).toMatch(/^out of memory \((Array buffer allocation failed|Invalid typed array length.*)\): reduce the batch size, the sequence length or the model$/);
+    expect(describeOutOfMemory(real)).toMatch(
+      /^out of memory \((Array buffer allocation failed|Invalid typed array length.*)\): reduce the batch size, the sequence length or the model$/,
+    );
     expect(describeOutOfMemory(new RangeError('Maximum call stack size exceeded'))).toBeUndefined();
     expect(describeOutOfMemory(new Error('Array buffer allocation failed'))).toBeUndefined();
   });

@@ -10,7 +10,10 @@ export function trainerProgress(status: StatusLine, label?: string): (e: TrainEv
   const p = label ? `${label}: ` : '';
   return (e) => {
     if (e.kind === 'start') {
-      status.final(`${p}${e.batches} batches, ${roundPlan(e.roundSteps)}${e.stepPath === 'tfjs' ? '' : ` (${e.stepPath})`}` + (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''));
+      status.final(
+        `${p}${e.batches} batches, ${roundPlan(e.roundSteps)}${e.stepPath === 'tfjs' ? '' : ` (${e.stepPath})`}` +
+          (e.resumedFrom ? `, resuming from ${e.resumedFrom} (step ${e.startStep})` : ''),
+      );
     } else if (e.kind === 'step') {
       status.update(
         `${p}round ${e.round} step ${e.step}/${e.totalSteps}  loss ${e.loss.toFixed(4)}  lr ${e.lr.toExponential(2)}  ` +
@@ -19,7 +22,9 @@ export function trainerProgress(status: StatusLine, label?: string): (e: TrainEv
       );
     } else if (e.kind === 'eval') {
       const bpb = e.result.bitsPerByte === null ? '' : `  bpb ${e.result.bitsPerByte.toFixed(4)}`;
-      status.final(`${p}eval at step ${e.step} (round ${e.round}): loss ${e.result.loss.toFixed(4)}  ppl ${e.result.perplexity.toFixed(2)}${bpb}`);
+      status.final(
+        `${p}eval at step ${e.step} (round ${e.round}): loss ${e.result.loss.toFixed(4)}  ppl ${e.result.perplexity.toFixed(2)}${bpb}`,
+      );
     } else if (e.kind === 'score') {
       const purpose = e.for === 'final-scores' ? `after round ${e.round} (final scores)` : `for round ${e.round + 1}`;
       status.update(`${p}scoring the training data ${purpose}: ${e.done}/${e.total} sequences`, e.done === e.total);

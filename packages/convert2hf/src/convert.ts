@@ -52,7 +52,10 @@ export async function detectSourceFormat(src: string): Promise<SourceFormat> {
 export async function openModelSource(src: string, from?: SourceFormat, internevo?: InternEvoOptions): Promise<ModelSource> {
   const format = from ?? (await detectSourceFormat(src));
   if (format !== 'tinylm' && format !== 'internevo') {
-    throw new SourceCheckpointError({ message: `from ${JSON.stringify(format)} is not allowed; allowed: tinylm, internevo`, field: 'from' });
+    throw new SourceCheckpointError({
+      message: `from ${JSON.stringify(format)} is not allowed; allowed: tinylm, internevo`,
+      field: 'from',
+    });
   }
   return format === 'internevo' ? readInternEvoCheckpoint(src, internevo) : openTinylmModel(src);
 }
@@ -74,7 +77,8 @@ export async function convert2hf(options: Convert2HfOptions): Promise<Convert2Hf
     const { dtype, maxShardSize, tokenizer, allowMissingTokenizer, force } = opts;
     const written = await writeHfModel(source, opts.out, { dtype, maxShardSize, tokenizer, allowMissingTokenizer, force });
     const notes = [...source.notes];
-    if (written.paddingRows > 0) notes.push(`the embedding has ${written.paddingRows} rows beyond the tokenizer's ${written.tokenizer?.size} ids (padding)`);
+    if (written.paddingRows > 0)
+      notes.push(`the embedding has ${written.paddingRows} rows beyond the tokenizer's ${written.tokenizer?.size} ids (padding)`);
     return { from, source: source.path, written, notes };
   } finally {
     await source.close();

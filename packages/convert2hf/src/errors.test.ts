@@ -12,7 +12,13 @@ describe('convert2hf error classes', () => {
     classes.forEach((C, i) => {
       const error = new C({ message: `error ${i}`, file: 'model_tp0_pp0.pt', tensor: 'tok_embeddings.weight' });
       expect(TinylmError.isInstance(error)).toBe(true);
-      expect([error.name, error.kind, error.message, error.file, error.tensor]).toEqual([C.name, C.name, `error ${i}`, 'model_tp0_pp0.pt', 'tok_embeddings.weight']);
+      expect([error.name, error.kind, error.message, error.file, error.tensor]).toEqual([
+        C.name,
+        C.name,
+        `error ${i}`,
+        'model_tp0_pp0.pt',
+        'tok_embeddings.weight',
+      ]);
       classes.forEach((other, j) => expect(other.isInstance(error), `${other.name}.isInstance(${C.name})`).toBe(i === j));
     });
     expect(new UnsafePickleError({ message: 'refused', global: 'os.system' }).global).toBe('os.system');
@@ -23,7 +29,10 @@ describe('convert2hf error classes', () => {
     const error = new CheckpointError({ message: 'no complete step folder', file: 'run' });
     expect(error.kind).toBe('SourceCheckpointError');
     expect(SourceCheckpointError.isInstance(error)).toBe(true);
-    const trainerKind = Object.assign(new Error('x'), { [Symbol.for('tinylm.error')]: true, [Symbol.for('tinylm.error.TrainerCheckpointError')]: true });
+    const trainerKind = Object.assign(new Error('x'), {
+      [Symbol.for('tinylm.error')]: true,
+      [Symbol.for('tinylm.error.TrainerCheckpointError')]: true,
+    });
     expect(SourceCheckpointError.isInstance(trainerKind)).toBe(false);
   });
 });

@@ -82,7 +82,13 @@ function bytesOf(values: Float32Array, type: 'F32' | 'F16'): Uint8Array {
 export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGguf> {
   const opts = parseOptions(exportGgufOptions, options, 'exportGguf');
   const dtype = opts.dtype ?? 'float32';
-  if (!opts.force && (await stat(opts.out).then(() => true, () => false))) {
+  if (
+    !opts.force &&
+    (await stat(opts.out).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new OutputExistsError({ message: `${opts.out} already exists; pass force: true (--force) to replace it`, file: opts.out });
   }
   const configPath = join(opts.src, 'config.json');
@@ -90,12 +96,19 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
   try {
     configJson = JSON.parse(await readFile(configPath, 'utf8'));
   } catch (error) {
-    throw new SourceCheckpointError({ message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`, file: configPath, cause: error });
+    throw new SourceCheckpointError({
+      message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`,
+      file: configPath,
+      cause: error,
+    });
   }
   const { config, attentionBias } = readLlamaConfig(configJson, configPath);
   const tokenizerPath = opts.tokenizer ?? ((await hasTokenizer(opts.src)) ? opts.src : undefined);
   if (!tokenizerPath) {
-    throw new GgufExportError({ message: `${opts.src}: no tokenizer files; llama.cpp needs the vocabulary in the GGUF file (give --tokenizer)`, file: opts.src });
+    throw new GgufExportError({
+      message: `${opts.src}: no tokenizer files; llama.cpp needs the vocabulary in the GGUF file (give --tokenizer)`,
+      file: opts.src,
+    });
   }
   const tokenizer = await readTokenizer(tokenizerPath);
   const vocab = ggufVocab(tokenizer, config.vocabSize, { pre: opts.pre });

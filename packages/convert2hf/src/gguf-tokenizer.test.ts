@@ -37,7 +37,12 @@ describe('ggufVocab', () => {
     const [c, d] = merges[100].split(' ');
     expect(scores[tok.idOf(c + d) as number]).toBeLessThanOrEqual(-100 + 1e-9);
     expect(m['tokenizer.ggml.add_space_prefix']).toBe(true);
-    expect(m).toMatchObject({ 'tokenizer.ggml.bos_token_id': 1, 'tokenizer.ggml.eos_token_id': 2, 'tokenizer.ggml.unknown_token_id': 0, 'tokenizer.ggml.add_bos_token': true });
+    expect(m).toMatchObject({
+      'tokenizer.ggml.bos_token_id': 1,
+      'tokenizer.ggml.eos_token_id': 2,
+      'tokenizer.ggml.unknown_token_id': 0,
+      'tokenizer.ggml.add_bos_token': true,
+    });
     expect(vocab.notes).toEqual(['10 padding rows beyond the tokenizer became [PAD<id>] tokens (UNUSED)']);
   });
 
@@ -46,7 +51,11 @@ describe('ggufVocab', () => {
     const m = meta(ggufVocab(tok, 320).metadata);
     expect((m['tokenizer.ggml.tokens'] as string[]).slice(0, 4)).toEqual(['<unk>', '<s>', '</s>', '<0x00>']);
     expect(m['tokenizer.ggml.scores']).toEqual(Float32Array.from(tok.sentencePiece?.pieces.map((p) => p.score) ?? []));
-    expect(m).toMatchObject({ 'tokenizer.ggml.model': 'llama', 'tokenizer.ggml.add_space_prefix': true, 'tokenizer.ggml.remove_extra_whitespaces': false });
+    expect(m).toMatchObject({
+      'tokenizer.ggml.model': 'llama',
+      'tokenizer.ggml.add_space_prefix': true,
+      'tokenizer.ggml.remove_extra_whitespaces': false,
+    });
   });
 
   it('Qwen3 tokenizer.json: byte-level BPE with merges, pre-tokenizer "qwen2", control tokens', async () => {

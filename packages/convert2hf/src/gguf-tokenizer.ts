@@ -26,8 +26,14 @@ export const GGUF_TOKEN_TYPES = Object.freeze({ normal: 1, unknown: 2, control: 
 
 /** Pre-tokenizer regexes llama.cpp knows by name (llama-vocab.cpp `LLAMA_VOCAB_PRE_TYPE_*`). */
 const KNOWN_PRE: readonly [string, string][] = [
-  ["(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+", 'qwen2'],
-  ["(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+", 'llama-bpe'],
+  [
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    'qwen2',
+  ],
+  [
+    "(?i:'s|'t|'re|'ve|'m|'ll|'d)|[^\\r\\n\\p{L}\\p{N}]?\\p{L}+|\\p{N}{1,3}| ?[^\\s\\p{L}\\p{N}]+[\\r\\n]*|\\s*[\\r\\n]+|\\s+(?!\\S)|\\s+",
+    'llama-bpe',
+  ],
 ];
 
 /** The GGUF tokenizer metadata of `tokenizer`, padded to `vocabSize` tokens. */
@@ -51,7 +57,8 @@ export function detectPreTokenizer(json: Record<string, unknown>): { pre: string
   const walk = (node: unknown) => {
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
-    if (n.type === 'Split' && n.pattern && typeof (n.pattern as { Regex?: unknown }).Regex === 'string') regexes.push((n.pattern as { Regex: string }).Regex);
+    if (n.type === 'Split' && n.pattern && typeof (n.pattern as { Regex?: unknown }).Regex === 'string')
+      regexes.push((n.pattern as { Regex: string }).Regex);
     if (n.type === 'ByteLevel' && n.use_regex !== false) gpt2ByteLevel = true;
     if (Array.isArray(n.pretokenizers)) n.pretokenizers.forEach(walk);
   };
@@ -67,7 +74,9 @@ export function detectPreTokenizer(json: Record<string, unknown>): { pre: string
 function special(tokenizer: TokenizerInfo): Map<number, boolean> {
   // added tokens: id -> special?
   const out = new Map<number, boolean>();
-  const added = Array.isArray(tokenizer.tokenizerJson?.added_tokens) ? (tokenizer.tokenizerJson?.added_tokens as Record<string, unknown>[]) : [];
+  const added = Array.isArray(tokenizer.tokenizerJson?.added_tokens)
+    ? (tokenizer.tokenizerJson?.added_tokens as Record<string, unknown>[])
+    : [];
   for (const t of added) out.set(t.id as number, t.special === true);
   return out;
 }
@@ -80,7 +89,10 @@ function special(tokenizer: TokenizerInfo): Map<number, boolean> {
 export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: GgufVocabOptions = {}): GgufVocab {
   const opts = parseOptions(ggufVocabOptions, options, 'ggufVocab');
   if (tokenizer.size > vocabSize) {
-    throw new GgufExportError({ message: `${tokenizer.dir}: the tokenizer has ${tokenizer.size} ids but the model only ${vocabSize} embedding rows`, file: tokenizer.dir });
+    throw new GgufExportError({
+      message: `${tokenizer.dir}: the tokenizer has ${tokenizer.size} ids but the model only ${vocabSize} embedding rows`,
+      file: tokenizer.dir,
+    });
   }
   const T = GGUF_TOKEN_TYPES;
   const tokens: string[] = new Array(vocabSize);
@@ -98,20 +110,28 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
   let model: 'llama' | 'gpt2';
   let pre: string | undefined;
 
-  if (tokenizer.kind === 'sentencepiece-bpe' || tokenizer.kind === 'sentencepiece-unigram' || tokenizer.kind === 'bpe-byte-fallback' || tokenizer.kind === 'unigram') {
+  if (
+    tokenizer.kind === 'sentencepiece-bpe' ||
+    tokenizer.kind === 'sentencepiece-unigram' ||
+    tokenizer.kind === 'bpe-byte-fallback' ||
+    tokenizer.kind === 'unigram'
+  ) {
     model = 'llama';
     const sp = tokenizer.sentencePiece;
     let mergeScores: Map<string, number> | undefined;
     if (!sp && tokenizer.kind === 'bpe-byte-fallback') {
       mergeScores = new Map();
-      const merges = (tokenizer.tokenizerJson?.model as { merges?: unknown[] }).merges ?? [];
+      const merges = ((tokenizer.tokenizerJson?.model ?? {}) as { merges?: unknown[] }).merges ?? [];
       merges.forEach((m, rank) => {
         const [a, b] = typeof m === 'string' ? splitMerge(m) : (m as string[]);
         const merged = a + b;
         if (!mergeScores?.has(merged)) mergeScores?.set(merged, -rank);
       });
     }
-    const unigramScores = !sp && tokenizer.kind === 'unigram' ? ((tokenizer.tokenizerJson?.model as { vocab: [string, number][] }).vocab ?? []) : undefined;
+    const unigramScores =
+      !sp && tokenizer.kind === 'unigram'
+        ? (((tokenizer.tokenizerJson?.model ?? {}) as { vocab: [string, number][] }).vocab ?? [])
+        : undefined;
     const lowest = -(mergeScores?.size ?? 0) - 1;
     for (let id = 0; id < vocabSize; id++) {
       const text = tokenizer.tokenAt(id);
@@ -134,7 +154,9 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
     }
     // llama.cpp's SentencePiece vocabulary looks up byte pieces (the newline first, when it
     // loads) and aborts the process when one is missing: require all 256, as byte_fallback has.
-    const missingByte = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`).find((t) => tokenizer.idOf(t) === undefined);
+    const missingByte = Array.from({ length: 256 }, (_, b) => `<0x${b.toString(16).toUpperCase().padStart(2, '0')}>`).find(
+      (t) => tokenizer.idOf(t) === undefined,
+    );
     if (missingByte) {
       throw new GgufExportError({
         message: `${tokenizer.dir}: the tokenizer has no byte piece ${missingByte}; llama.cpp's SentencePiece-style vocabulary needs all 256 byte pieces <0x00>..<0xFF> (a SentencePiece model trained with byte_fallback)`,
@@ -152,10 +174,13 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
     if (normalizer && ((normalizer.name !== '' && normalizer.name !== 'identity') || normalizer.removeExtraWhitespaces)) {
       notes.push(
         `the SentencePiece model normalizes text (${normalizer.name || 'custom rules'}${normalizer.removeExtraWhitespaces ? ', folding runs of whitespace' : ''}), which llama.cpp's SentencePiece-style tokenizer does not do: ` +
-          'text with such characters may split differently (token ids evaluate the same). LLaMA-style models are trained with --normalization_rule_name=identity --remove_extra_whitespaces=false'
+          'text with such characters may split differently (token ids evaluate the same). LLaMA-style models are trained with --normalization_rule_name=identity --remove_extra_whitespaces=false',
       );
     }
-    if (tokenizer.kind === 'unigram' && !sp) notes.push('Unigram tokenizer.json written as llama.cpp\'s SentencePiece-style vocabulary (scores = unigram log-probabilities); llama.cpp\'s merging only approximates Unigram segmentation');
+    if (tokenizer.kind === 'unigram' && !sp)
+      notes.push(
+        "Unigram tokenizer.json written as llama.cpp's SentencePiece-style vocabulary (scores = unigram log-probabilities); llama.cpp's merging only approximates Unigram segmentation",
+      );
   } else if (tokenizer.kind === 'bpe-byte-level') {
     model = 'gpt2';
     for (let id = 0; id < vocabSize; id++) {
@@ -168,11 +193,15 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
       tokens[id] = text;
       types[id] = added.has(id) ? (added.get(id) ? T.control : T.userDefined) : T.normal;
     }
-    const merges = ((tokenizer.tokenizerJson?.model as { merges?: unknown[] }).merges ?? []).map((m) => (typeof m === 'string' ? m : (m as string[]).join(' ')));
+    const merges = (((tokenizer.tokenizerJson?.model ?? {}) as { merges?: unknown[] }).merges ?? []).map((m) =>
+      typeof m === 'string' ? m : (m as string[]).join(' '),
+    );
     const detected = detectPreTokenizer(tokenizer.tokenizerJson as Record<string, unknown>);
     pre = opts.pre ?? detected.pre;
     if (!opts.pre && !detected.exact) {
-      notes.push(`tokenizer.json's pre-tokenizer matches none llama.cpp knows by name; wrote tokenizer.ggml.pre "default" (text is split differently; token ids evaluate the same). Pass pre to choose`);
+      notes.push(
+        `tokenizer.json's pre-tokenizer matches none llama.cpp knows by name; wrote tokenizer.ggml.pre "default" (text is split differently; token ids evaluate the same). Pass pre to choose`,
+      );
     }
     metadata.push(['tokenizer.ggml.model', { type: 'string', value: 'gpt2' }]);
     metadata.push(['tokenizer.ggml.pre', { type: 'string', value: pre }]);
@@ -181,7 +210,7 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
     metadata.push(['tokenizer.ggml.merges', { type: 'array', itemType: 'string', values: merges }]);
   } else {
     throw new GgufExportError({
-      message: `${tokenizer.dir}: this tokenizer (${String((tokenizer.tokenizerJson?.model as { type?: unknown })?.type ?? 'unknown')}) cannot be written for llama.cpp; supported: SentencePiece (tokenizer.model), tokenizer.json BPE with byte fallback, byte-level BPE, Unigram`,
+      message: `${tokenizer.dir}: this tokenizer (${String(((tokenizer.tokenizerJson?.model ?? {}) as { type?: unknown })?.type ?? 'unknown')}) cannot be written for llama.cpp; supported: SentencePiece (tokenizer.model), tokenizer.json BPE with byte fallback, byte-level BPE, Unigram`,
       file: tokenizer.dir,
     });
   }
@@ -195,14 +224,16 @@ export function ggufVocab(tokenizer: TokenizerInfo, vocabSize: number, options: 
   if (tokenizer.addBos !== undefined) metadata.push(['tokenizer.ggml.add_bos_token', { type: 'bool', value: tokenizer.addBos }]);
   if (tokenizer.addEos !== undefined) metadata.push(['tokenizer.ggml.add_eos_token', { type: 'bool', value: tokenizer.addEos }]);
   if (gaps > 0) notes.push(`${gaps} ids without a token became [PAD<id>] (UNUSED)`);
-  if (vocabSize > tokenizer.size) notes.push(`${vocabSize - tokenizer.size} padding rows beyond the tokenizer became [PAD<id>] tokens (UNUSED)`);
+  if (vocabSize > tokenizer.size)
+    notes.push(`${vocabSize - tokenizer.size} padding rows beyond the tokenizer became [PAD<id>] tokens (UNUSED)`);
   return { model, pre, metadata, notes };
 }
 
 /** A merges entry "a b" split at the space that separates the two parts (parts never contain spaces). */
 function splitMerge(m: string): [string, string] {
   const at = m.indexOf(' ', 1);
-  if (at < 0) throw new GgufExportError({ message: `tokenizer.json merge ${JSON.stringify(m)} is not "left right"`, field: 'model.merges' });
+  if (at < 0)
+    throw new GgufExportError({ message: `tokenizer.json merge ${JSON.stringify(m)} is not "left right"`, field: 'model.merges' });
   return [m.slice(0, at), m.slice(at + 1)];
 }
 
@@ -213,7 +244,8 @@ function addsSpacePrefix(json: Record<string, unknown>): boolean {
     if (!node || typeof node !== 'object') return;
     const n = node as Record<string, unknown>;
     if (n.type === 'Prepend' && n.prepend === '\u2581') found = true;
-    if (n.type === 'Metaspace' && (n.add_prefix_space === true || n.prepend_scheme === 'always' || n.prepend_scheme === 'first')) found = true;
+    if (n.type === 'Metaspace' && (n.add_prefix_space === true || n.prepend_scheme === 'always' || n.prepend_scheme === 'first'))
+      found = true;
     for (const key of ['normalizers', 'pretokenizers']) if (Array.isArray(n[key])) (n[key] as unknown[]).forEach(walk);
   };
   walk(json.normalizer);

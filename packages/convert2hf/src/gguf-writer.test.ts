@@ -60,11 +60,9 @@ describe('writeGguf', () => {
 
   it('validates before writing and leaves nothing on failure; refuses to replace without force', async () => {
     const path = join(dir, 'b.gguf');
+    await expect(writeGguf(path, { metadata: [['x', { type: 'uint8', value: 300 }]], tensors: [] })).rejects.toThrow(GgufExportError);
     await expect(
-      writeGguf(path, { metadata: [['x', { type: 'uint8', value: 300 }]], tensors: [] })
-    ).rejects.toThrow(GgufExportError);
-    await expect(
-      writeGguf(path, { metadata: [], tensors: [{ name: 't', type: 'F32', shape: [2], data: async () => new Uint8Array(4) }] })
+      writeGguf(path, { metadata: [], tensors: [{ name: 't', type: 'F32', shape: [2], data: async () => new Uint8Array(4) }] }),
     ).rejects.toThrow(/4 bytes produced, 8 expected/);
     await expect(readFile(path)).rejects.toThrow();
     await writeFile(path, 'mine');

@@ -167,13 +167,21 @@ function writeScalar(w: ByteWriter, type: GgufScalarType, v: number | bigint | s
   };
   switch (type) {
     case 'string':
-      return typeof v === 'string' ? w.string(v) : bad();
+      if (typeof v === 'string') w.string(v);
+      else bad();
+      return;
     case 'bool':
-      return typeof v === 'boolean' ? w.u8(v ? 1 : 0) : bad();
+      if (typeof v === 'boolean') w.u8(v ? 1 : 0);
+      else bad();
+      return;
     case 'uint64':
-      return typeof v === 'number' || typeof v === 'bigint' ? w.u64(v) : bad();
+      if (typeof v === 'number' || typeof v === 'bigint') w.u64(v);
+      else bad();
+      return;
     case 'int64':
-      return typeof v === 'number' || typeof v === 'bigint' ? w.i64(v) : bad();
+      if (typeof v === 'number' || typeof v === 'bigint') w.i64(v);
+      else bad();
+      return;
   }
   if (typeof v !== 'number' || !Number.isFinite(v)) bad();
   const n = v as number;
@@ -187,7 +195,7 @@ function writeScalar(w: ByteWriter, type: GgufScalarType, v: number | bigint | s
   };
   const range = intRange[type];
   if (range && (!Number.isInteger(n) || n < range[0] || n > range[1])) bad();
-  ({ uint8: w.u8, int8: w.i8, uint16: w.u16, int16: w.i16, uint32: w.u32, int32: w.i32, float32: w.f32, float64: w.f64 } as const)[
+  (({ uint8: w.u8, int8: w.i8, uint16: w.u16, int16: w.i16, uint32: w.u32, int32: w.i32, float32: w.f32, float64: w.f64 }) as const)[
     type as 'uint8'
   ].call(w, n);
 }
@@ -206,7 +214,7 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   if (!opts.force) {
     const exists = await stat(path).then(
       () => true,
-      () => false
+      () => false,
     );
     if (exists) throw new OutputExistsError({ message: `${path} already exists; pass force: true (--force) to replace it`, file: path });
   }
@@ -241,9 +249,13 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
   for (const t of opts.tensors) {
     if (names.has(t.name)) throw new GgufExportError({ message: `GGUF tensor ${t.name} appears twice`, tensor: t.name });
     names.add(t.name);
-    if (!(t.type in GGML_TYPES)) throw new GgufExportError({ message: `GGUF tensor ${t.name}: type ${t.type}; allowed: F32, F16, BF16`, tensor: t.name });
+    if (!(t.type in GGML_TYPES))
+      throw new GgufExportError({ message: `GGUF tensor ${t.name}: type ${t.type}; allowed: F32, F16, BF16`, tensor: t.name });
     if (t.shape.length < 1 || t.shape.length > 4 || t.shape.some((d) => !Number.isSafeInteger(d) || d < 1)) {
-      throw new GgufExportError({ message: `GGUF tensor ${t.name}: shape [${t.shape}] must have 1 to 4 positive dimensions`, tensor: t.name });
+      throw new GgufExportError({
+        message: `GGUF tensor ${t.name}: shape [${t.shape}] must have 1 to 4 positive dimensions`,
+        tensor: t.name,
+      });
     }
     w.string(t.name);
     w.u32(t.shape.length);
@@ -273,7 +285,10 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
       const t = opts.tensors[i];
       const data = await t.data();
       if (data.length !== sizes[i]) {
-        throw new GgufExportError({ message: `GGUF tensor ${t.name}: ${data.length} bytes produced, ${sizes[i]} expected for ${t.type} [${t.shape}]`, tensor: t.name });
+        throw new GgufExportError({
+          message: `GGUF tensor ${t.name}: ${data.length} bytes produced, ${sizes[i]} expected for ${t.type} [${t.shape}]`,
+          tensor: t.name,
+        });
       }
       await write(data);
       const pad = (alignment - (data.length % alignment)) % alignment;

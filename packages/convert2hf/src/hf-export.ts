@@ -9,7 +9,15 @@
 
 import { readFile } from 'node:fs/promises';
 import { type LlamaConfig, toHfConfig } from '@tinylm/arch-config';
-import { type Dtype, type FloatDtype, type FloatDtypeName, SAFETENSORS_FLOAT_DTYPES, type TensorSource, type WrittenHfFolder, writeHfFolder } from '@tinylm/hf-io';
+import {
+  type Dtype,
+  type FloatDtype,
+  type FloatDtypeName,
+  SAFETENSORS_FLOAT_DTYPES,
+  type TensorSource,
+  type WrittenHfFolder,
+  writeHfFolder,
+} from '@tinylm/hf-io';
 import { SourceCheckpointError } from './errors';
 import type { ModelSource } from './model-source';
 import { readTokenizer, type TokenizerInfo } from './tokenizer-files';
@@ -75,7 +83,11 @@ export function resolveSpecialIds(config: LlamaConfig, tokenizer: TokenizerInfo 
     const ids = out[field] === undefined ? [] : Array.isArray(out[field]) ? (out[field] as number[]) : [out[field] as number];
     const outside = ids.find((id) => id < 0 || id >= config.vocabSize);
     if (outside !== undefined) {
-      throw new SourceCheckpointError({ message: `${source}: ${hfKey} ${outside} is outside the vocabulary [0, ${config.vocabSize})`, file: source, field: hfKey });
+      throw new SourceCheckpointError({
+        message: `${source}: ${hfKey} ${outside} is outside the vocabulary [0, ${config.vocabSize})`,
+        file: source,
+        field: hfKey,
+      });
     }
   }
   return out as unknown as LlamaConfig;

@@ -3,7 +3,14 @@
 // @tinylm/hf-io and @tinylm/arch-config; PyTorch pickles are read without executing anything.
 // The PanGu-π Pro authors' counterpart is tools/transformers/convert2hf.py (docs/method.md, section 6).
 
-export { type Convert2HfOptions, type Convert2HfResult, convert2hf, detectSourceFormat, openModelSource, type SourceFormat } from './convert';
+export {
+  type Convert2HfOptions,
+  type Convert2HfResult,
+  convert2hf,
+  detectSourceFormat,
+  openModelSource,
+  type SourceFormat,
+} from './convert';
 export { CheckpointError, GgufExportError, PickleFormatError, SourceCheckpointError, UnsafePickleError, ZipFormatError } from './errors';
 export { type ExportedGguf, type ExportGgufOptions, exportGguf, type GgufDtype } from './gguf-export';
 export { detectPreTokenizer, GGUF_TOKEN_TYPES, type GgufVocab, type GgufVocabOptions, ggufVocab } from './gguf-tokenizer';

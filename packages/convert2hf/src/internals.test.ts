@@ -8,7 +8,23 @@ import * as internals from './internals';
 describe('@tinylm/convert2hf/internals', () => {
   it('exports the unpickler, torch and zip readers, aliased unchanged at the root until 0.3', () => {
     const names = Object.keys(internals).sort();
-    expect(names).toEqual(['PyDict', 'PyGlobal', 'PySet', 'PyTuple', 'TORCH_GLOBALS', 'TORCH_STORAGE_DTYPES', 'TorchStorage', 'TorchTensor', 'ZipArchive', 'crc32', 'loadTorchFile', 'openZip', 'stateDictOf', 'toPlain', 'unpickle']);
+    expect(names).toEqual([
+      'PyDict',
+      'PyGlobal',
+      'PySet',
+      'PyTuple',
+      'TORCH_GLOBALS',
+      'TORCH_STORAGE_DTYPES',
+      'TorchStorage',
+      'TorchTensor',
+      'ZipArchive',
+      'crc32',
+      'loadTorchFile',
+      'openZip',
+      'stateDictOf',
+      'toPlain',
+      'unpickle',
+    ]);
     for (const name of names) expect((root as Record<string, unknown>)[name], name).toBe((internals as Record<string, unknown>)[name]);
     expect(internals.crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
   });

@@ -115,17 +115,20 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
     fail(
       `${dir}: ${listSome(refused)}: weight-parallel (isp), FSDP and MoE checkpoints are not supported; ` +
         'convert them to plain tensor/pipeline parallel shards (model_tp{t}_pp{p}.pt) with InternEvo first',
-      { file: dir }
+      { file: dir },
     );
   }
   const shards = names.map((n) => SHARD.exec(n)).filter((m): m is RegExpExecArray => m !== null);
   if (shards.length === 0) {
-    fail(`${dir}: no InternEvo model shards (model_tp{t}_pp{p}.pt) found${names.length ? `; files: ${listSome(names)}` : ''}`, { file: dir });
+    fail(`${dir}: no InternEvo model shards (model_tp{t}_pp{p}.pt) found${names.length ? `; files: ${listSome(names)}` : ''}`, {
+      file: dir,
+    });
   }
   const tp = Math.max(...shards.map((m) => Number(m[1]))) + 1;
   const pp = Math.max(...shards.map((m) => Number(m[2]))) + 1;
   const missing: string[] = [];
-  for (let p = 0; p < pp; p++) for (let t = 0; t < tp; t++) if (!names.includes(`model_tp${t}_pp${p}.pt`)) missing.push(`model_tp${t}_pp${p}.pt`);
+  for (let p = 0; p < pp; p++)
+    for (let t = 0; t < tp; t++) if (!names.includes(`model_tp${t}_pp${p}.pt`)) missing.push(`model_tp${t}_pp${p}.pt`);
   if (missing.length > 0) {
     fail(`${dir}: missing shards ${listSome(missing)} (the files present span tp 0..${tp - 1} x pp 0..${pp - 1})`, { file: dir });
   }
@@ -157,13 +160,16 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
         else if (keySet !== stageKeys) {
           const first = new Set(stageKeys.split('\n'));
           const odd = keys.find((k) => !first.has(k)) ?? [...first].find((k) => !keys.includes(k));
-          fail(`${path}: its keys differ from model_tp0_pp${p}.pt's (e.g. ${JSON.stringify(odd)}); all tensor-parallel ranks of a stage must hold the same tensors`, { file: path, tensor: odd });
+          fail(
+            `${path}: its keys differ from model_tp0_pp${p}.pt's (e.g. ${JSON.stringify(odd)}); all tensor-parallel ranks of a stage must hold the same tensors`,
+            { file: path, tensor: odd },
+          );
         }
         const chunked = keys.find((k) => /^\d+\.(layers|blocks|tok_embeddings|embedding|norm|output|head)\b/.test(k));
         if (chunked || (typeof modelConfig.num_chunks === 'number' && modelConfig.num_chunks > 1)) {
           fail(
             `${path}: interleaved pipeline checkpoints (num_chunks > 1, keys such as ${JSON.stringify(chunked ?? `num_chunks=${modelConfig.num_chunks}`)}) are not supported; re-save with num_chunks=1`,
-            { file: path, tensor: chunked }
+            { file: path, tensor: chunked },
           );
         }
         for (const [rawKey, tensor] of stateDict) {
@@ -187,7 +193,13 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
     const keys = [...merged.keys()];
     const modelType = options.modelType ?? detectModelType(keys, dir);
     const parts = new MergedParts(dir, modelType, merged, tp);
-    const { config, tensors, attentionBias, notes, qkInterleaved } = await buildSource(parts, modelType, modelConfig, configSource, options);
+    const { config, tensors, attentionBias, notes, qkInterleaved } = await buildSource(
+      parts,
+      modelType,
+      modelConfig,
+      configSource,
+      options,
+    );
     return {
       kind: 'internevo',
       path: dir,
@@ -215,7 +227,7 @@ function detectModelType(keys: readonly string[], dir: string): InternEvoModelTy
     `${dir}: the state dict fits no supported InternEvo layout (keys such as ${listSome(keys, 6)}); supported: ` +
       'LLAMA2 (layers.{i}.attention.wq/wk/wv/wo, feed_forward.w1/w2/w3, tok_embeddings, output) and ' +
       'INTERNLM (blocks.{i}.mixer.Wqkv/out_proj, mlp.w1/w2/w3, norm1/norm2, embedding, head)',
-    { file: dir }
+    { file: dir },
   );
 }
 
@@ -232,7 +244,13 @@ interface Built {
  * attention biases (dropped when all zero), the rotary layout, every layer, the leftovers refused,
  * then the config values checked and the config resolved.
  */
-async function buildSource(parts: MergedParts, modelType: InternEvoModelType, modelConfig: InternEvoModelConfig, configSource: string, options: InternEvoOptions): Promise<Built> {
+async function buildSource(
+  parts: MergedParts,
+  modelType: InternEvoModelType,
+  modelConfig: InternEvoModelConfig,
+  configSource: string,
+  options: InternEvoOptions,
+): Promise<Built> {
   const layout = LAYOUTS[modelType];
   const sizes = readModelSizes(parts, layout, modelConfig, configSource);
   const { hidden, vocab } = sizes;
@@ -250,12 +268,19 @@ async function buildSource(parts: MergedParts, modelType: InternEvoModelType, mo
     qkInterleaved,
     dtype: sizes.embedParts[0].tensor.dtype,
   };
-  const push = (tensors: SourceTensor[], name: string, shape: number[], read: () => Promise<Float32Array>) => tensors.push({ name, shape, sourceDtype: reading.dtype, read });
+  const push = (tensors: SourceTensor[], name: string, shape: number[], read: () => Promise<Float32Array>) =>
+    tensors.push({ name, shape, sourceDtype: reading.dtype, read });
 
   const tensors: SourceTensor[] = [];
   push(tensors, EMBED, [vocab, hidden], async () => {
     const all = await readParts(sizes.embedParts);
-    return sizes.embedDim === 0 ? concatRows(all) : concatCols(all, vocab, sizes.embedParts.map((p) => p.tensor.shape[1]));
+    return sizes.embedDim === 0
+      ? concatRows(all)
+      : concatCols(
+          all,
+          vocab,
+          sizes.embedParts.map((p) => p.tensor.shape[1]),
+        );
   });
   let widths: LayerWidths = {};
   const rotaryBuffers: { part: Part; key: string }[] = [];
@@ -274,7 +299,8 @@ async function buildSource(parts: MergedParts, modelType: InternEvoModelType, mo
   const ropeTheta = modelConfig.rope_base ?? 10000;
   for (const { part, key } of rotaryBuffers.slice(0, 1)) await checkRotary(part, key, ropeTheta, sizes.headDim, configSource);
   const notes = [...bias.notes];
-  if (rotaryBuffers.length > 0) notes.push(`skipped ${rotaryBuffers.length} rotary inv_freq buffers (recomputed from rope_theta ${ropeTheta})`);
+  if (rotaryBuffers.length > 0)
+    notes.push(`skipped ${rotaryBuffers.length} rotary inv_freq buffers (recomputed from rope_theta ${ropeTheta})`);
   if (reading.qkInterleaved) notes.push('permuted wq/wk rows from the interleaved rotary layout to Hugging Face half-split');
   const config = resolveConfig(
     {
@@ -289,7 +315,7 @@ async function buildSource(parts: MergedParts, modelType: InternEvoModelType, mo
       maxPositionEmbeddings: options.maxPositionEmbeddings ?? 2048,
       tieWordEmbeddings: false,
     },
-    configSource
+    configSource,
   );
   return { config, tensors, attentionBias: bias.present, notes, qkInterleaved: reading.qkInterleaved };
 }
@@ -298,13 +324,20 @@ async function buildSource(parts: MergedParts, modelType: InternEvoModelType, mo
 async function attentionBiasOf(parts: MergedParts, layout: Layout, layerKey: RegExp): Promise<{ present: boolean; notes: string[] }> {
   const biasKeys = parts.keys().filter((k) => layerKey.test(k) && k.endsWith('.bias'));
   const mlpBias = biasKeys.find((k) => k.includes(`.${layout.mlp}.`) || /norm/.test(k));
-  if (mlpBias) badShape(parts.peek(mlpBias)![0], mlpBias, 'LLaMA has no MLP or norm biases (a LayerNorm model, or use_swiglu=False, cannot be converted)');
+  if (mlpBias)
+    badShape(
+      parts.peek(mlpBias)![0],
+      mlpBias,
+      'LLaMA has no MLP or norm biases (a LayerNorm model, or use_swiglu=False, cannot be converted)',
+    );
   if (biasKeys.length === 0) return { present: false, notes: [] };
   let anyNonZero = false;
   for (const key of biasKeys) {
     for (const values of await readParts(parts.need(key))) if (values.some((x) => x !== 0)) anyNonZero = true;
   }
-  return anyNonZero ? { present: true, notes: [] } : { present: false, notes: [`dropped ${biasKeys.length} attention biases that are all exactly zero`] };
+  return anyNonZero
+    ? { present: true, notes: [] }
+    : { present: false, notes: [`dropped ${biasKeys.length} attention biases that are all exactly zero`] };
 }
 
 /** LLAMA2: whether wq/wk are in the interleaved rotary layout (options, else the config, else InternEvo's old default). */
@@ -314,7 +347,10 @@ function qkInterleavedOf(modelType: InternEvoModelType, modelConfig: InternEvoMo
     if (modelConfig.qk_interleaved !== undefined) return Boolean(modelConfig.qk_interleaved);
     return modelConfig.adapt_hf !== undefined ? !modelConfig.adapt_hf : true;
   }
-  if (options.qkInterleaved) fail('qkInterleaved applies to LLAMA2 checkpoints only; InternLM keeps q/k in the half-split rotary layout', { field: 'qkInterleaved' });
+  if (options.qkInterleaved)
+    fail('qkInterleaved applies to LLAMA2 checkpoints only; InternLM keeps q/k in the half-split rotary layout', {
+      field: 'qkInterleaved',
+    });
   return false;
 }
 
@@ -326,15 +362,28 @@ function refuseLeftovers(parts: MergedParts, modelType: InternEvoModelType): voi
 }
 
 /** Config values that LLaMA cannot honour, and an mlp_ratio that disagrees with the FFN found. */
-function checkConfigValues(parts: MergedParts, layout: Layout, modelConfig: InternEvoModelConfig, configSource: string, hidden: number, ffn: number): void {
-  if (modelConfig.norm_type !== undefined && modelConfig.norm_type !== 'rmsnorm') fail(`${configSource}: norm_type=${JSON.stringify(modelConfig.norm_type)}; LLaMA needs "rmsnorm"`, { field: 'norm_type' });
+function checkConfigValues(
+  parts: MergedParts,
+  layout: Layout,
+  modelConfig: InternEvoModelConfig,
+  configSource: string,
+  hidden: number,
+  ffn: number,
+): void {
+  if (modelConfig.norm_type !== undefined && modelConfig.norm_type !== 'rmsnorm')
+    fail(`${configSource}: norm_type=${JSON.stringify(modelConfig.norm_type)}; LLaMA needs "rmsnorm"`, { field: 'norm_type' });
   if (modelConfig.use_swiglu === false) fail(`${configSource}: use_swiglu=False; LLaMA needs the SwiGLU MLP`, { field: 'use_swiglu' });
-  if (modelConfig.apply_post_layer_norm === true) fail(`${configSource}: apply_post_layer_norm=True; LLaMA is pre-norm`, { field: 'apply_post_layer_norm' });
+  if (modelConfig.apply_post_layer_norm === true)
+    fail(`${configSource}: apply_post_layer_norm=True; LLaMA is pre-norm`, { field: 'apply_post_layer_norm' });
   if (modelConfig.mlp_ratio !== undefined) {
     const expected = ffnFromMlpRatio(hidden, modelConfig.mlp_ratio, modelConfig.multiple_of ?? 256);
     if (expected !== ffn) {
       const key = `${layout.prefix}.0.${layout.mlp}.w1.weight`;
-      badShape(parts.peek(key)![0], key, `it implies an FFN of ${ffn}, but mlp_ratio=${modelConfig.mlp_ratio} in ${configSource} gives ${expected}`);
+      badShape(
+        parts.peek(key)![0],
+        key,
+        `it implies an FFN of ${ffn}, but mlp_ratio=${modelConfig.mlp_ratio} in ${configSource} gives ${expected}`,
+      );
     }
   }
 }
@@ -354,7 +403,7 @@ async function checkRotary(part: Part, key: string, base: number, headDim: numbe
     return fail(
       `${part.file}: tensor ${JSON.stringify(key)} (rotary inv_freq, ${inv.length} values) does not match rope base ${base} and head size ${headDim}` +
         `${Number.isFinite(estimate) ? ` (it implies a base near ${estimate.toPrecision(4)})` : ''}; give rope_base in ${configSource} or the options`,
-      { file: part.file, tensor: key, field: 'rope_base' }
+      { file: part.file, tensor: key, field: 'rope_base' },
     );
   }
 }

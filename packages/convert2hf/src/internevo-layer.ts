@@ -57,11 +57,18 @@ export function readLayer(reading: LayerReading, layer: number, expected: LayerW
 
   const attention = readAttention(reading, prefix, layer, expected.kv);
   const kvHeads = attention.kvRows / headDim;
-  if (reading.modelType === 'LLAMA2' && modelConfig.num_kv_attention_heads !== undefined && modelConfig.num_kv_attention_heads !== kvHeads) {
-    fail(`${parts.dir}: ${prefix}attention.wk holds ${kvHeads} key/value heads, but ${reading.configSource} says num_kv_attention_heads=${modelConfig.num_kv_attention_heads}`, {
-      file: parts.dir,
-      tensor: `${prefix}attention.wk.weight`,
-    });
+  if (
+    reading.modelType === 'LLAMA2' &&
+    modelConfig.num_kv_attention_heads !== undefined &&
+    modelConfig.num_kv_attention_heads !== kvHeads
+  ) {
+    fail(
+      `${parts.dir}: ${prefix}attention.wk holds ${kvHeads} key/value heads, but ${reading.configSource} says num_kv_attention_heads=${modelConfig.num_kv_attention_heads}`,
+      {
+        file: parts.dir,
+        tensor: `${prefix}attention.wk.weight`,
+      },
+    );
   }
   const permute = (read: Producer, heads: number, cols: number): Producer =>
     reading.qkInterleaved ? async () => permuteRotaryRows(await read(), heads, headDim, cols) : read;
@@ -69,20 +76,30 @@ export function readLayer(reading: LayerReading, layer: number, expected: LayerW
   push(layerName(layer, 'self_attn.k_proj.weight'), [attention.kvRows, hidden], permute(attention.k, kvHeads, hidden));
   push(layerName(layer, 'self_attn.v_proj.weight'), [attention.kvRows, hidden], attention.v);
   const output = parts.rowParallel(`${prefix}${layout.out}.weight`, hidden, hidden, 'hidden');
-  push(layerName(layer, 'self_attn.o_proj.weight'), [hidden, hidden], async () => concatCols(await readParts(output.parts), hidden, output.cols));
+  push(layerName(layer, 'self_attn.o_proj.weight'), [hidden, hidden], async () =>
+    concatCols(await readParts(output.parts), hidden, output.cols),
+  );
   const outputBias = parts.get(`${prefix}${layout.out}.bias`);
   if (attention.biases) {
     push(layerName(layer, 'self_attn.q_proj.bias'), [hidden], permute(attention.biases.q, numHeads, 1));
     push(layerName(layer, 'self_attn.k_proj.bias'), [attention.kvRows], permute(attention.biases.k, kvHeads, 1));
     push(layerName(layer, 'self_attn.v_proj.bias'), [attention.kvRows], attention.biases.v);
-    push(layerName(layer, 'self_attn.o_proj.bias'), [hidden], rowParallelBias(parts.dir, `${prefix}${layout.out}.bias`, outputBias, hidden));
+    push(
+      layerName(layer, 'self_attn.o_proj.bias'),
+      [hidden],
+      rowParallelBias(parts.dir, `${prefix}${layout.out}.bias`, outputBias, hidden),
+    );
   }
 
   const ffn = readMlp(reading, layer, prefix, expected.ffn, push);
   push(layerName(layer, 'input_layernorm.weight'), [hidden], parts.replicated(`${prefix}${layout.attnNorm}`, hidden));
   push(layerName(layer, 'post_attention_layernorm.weight'), [hidden], parts.replicated(`${prefix}${layout.ffnNorm}`, hidden));
   const rotary = parts.get(`${prefix}${layout.rotary}`);
-  return { tensors, widths: { kv: attention.kvRows, ffn }, rotary: rotary ? { part: rotary[0], key: `${prefix}${layout.rotary}` } : undefined };
+  return {
+    tensors,
+    widths: { kv: attention.kvRows, ffn },
+    rotary: rotary ? { part: rotary[0], key: `${prefix}${layout.rotary}` } : undefined,
+  };
 }
 
 function readAttention(reading: LayerReading, prefix: string, layer: number, expectedKv: number | undefined): Attention {
@@ -90,7 +107,10 @@ function readAttention(reading: LayerReading, prefix: string, layer: number, exp
   const fusedKey = layout.qkv ? `${prefix}${layout.qkv}.weight` : undefined;
   if (layout.q && parts.has(`${prefix}${layout.q}.weight`)) return separateAttention(reading, prefix, expectedKv);
   if (fusedKey && parts.has(fusedKey)) return fusedAttention(reading, fusedKey);
-  return fail(`${parts.dir}: layer ${layer} has no attention projections (${layout.q ? `${prefix}${layout.q}.weight or ` : ''}${fusedKey})`, { file: parts.dir, tensor: fusedKey });
+  return fail(
+    `${parts.dir}: layer ${layer} has no attention projections (${layout.q ? `${prefix}${layout.q}.weight or ` : ''}${fusedKey})`,
+    { file: parts.dir, tensor: fusedKey },
+  );
 }
 
 /** LLAMA2's wq / wk / wv, column-parallel each. */
@@ -113,7 +133,10 @@ function separateAttention(reading: LayerReading, prefix: string, expectedKv: nu
     for (const name of [layout.q, layout.k, layout.v]) bias(name); // all zero: dropped, but used
     return attention;
   }
-  return { ...attention, biases: { q: biasReader(bias(layout.q), hidden), k: biasReader(bias(layout.k), k.rows), v: biasReader(bias(layout.v), k.rows) } };
+  return {
+    ...attention,
+    biases: { q: biasReader(bias(layout.q), hidden), k: biasReader(bias(layout.k), k.rows), v: biasReader(bias(layout.v), k.rows) },
+  };
 }
 
 /** Fused wqkv: per rank [q_t; k_t; v_t]; InternLM (MHA) has equal thirds, LLAMA2's wqkv q:kv:kv. */
@@ -126,25 +149,38 @@ function fusedAttention(reading: LayerReading, fusedKey: string): Attention {
   const perRank = (hidden + 2 * kvTotal) / tp;
   for (const part of fused) {
     if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden || part.tensor.shape[0] !== perRank) {
-      badShape(part, fusedKey, `expected [${perRank}, ${hidden}] per rank (q ${hidden / tp} + k ${kvTotal / tp} + v ${kvTotal / tp} rows, tensor parallel ${tp})`);
+      badShape(
+        part,
+        fusedKey,
+        `expected [${perRank}, ${hidden}] per rank (q ${hidden / tp} + k ${kvTotal / tp} + v ${kvTotal / tp} rows, tensor parallel ${tp})`,
+      );
     }
   }
-  const split = (which: 0 | 1 | 2, from: readonly Part[], cols: number): Producer => async () => {
-    const all = await readParts(from);
-    const q = hidden / tp;
-    const kv = kvTotal / tp;
-    const [start, len] = which === 0 ? [0, q] : which === 1 ? [q, kv] : [q + kv, kv];
-    return concatRows(all.map((a) => a.subarray(start * cols, (start + len) * cols)));
-  };
+  const split =
+    (which: 0 | 1 | 2, from: readonly Part[], cols: number): Producer =>
+    async () => {
+      const all = await readParts(from);
+      const q = hidden / tp;
+      const kv = kvTotal / tp;
+      const [start, len] = which === 0 ? [0, q] : which === 1 ? [q, kv] : [q + kv, kv];
+      return concatRows(all.map((a) => a.subarray(start * cols, (start + len) * cols)));
+    };
   const attention: Attention = { q: split(0, fused, hidden), k: split(1, fused, hidden), v: split(2, fused, hidden), kvRows: kvTotal };
   const fusedBias = parts.get(`${fusedKey.slice(0, -'.weight'.length)}.bias`);
   if (!reading.attentionBias) return attention;
-  if (!fusedBias) fail(`${parts.dir}: ${fusedKey.replace(/weight$/, 'bias')} is missing while other attention biases exist`, { file: parts.dir });
+  if (!fusedBias)
+    fail(`${parts.dir}: ${fusedKey.replace(/weight$/, 'bias')} is missing while other attention biases exist`, { file: parts.dir });
   return { ...attention, biases: { q: split(0, fusedBias, 1), k: split(1, fusedBias, 1), v: split(2, fusedBias, 1) } };
 }
 
 /** The SwiGLU MLP: w1 = gate; of w2 / w3, the one shaped [hidden, ffn/tp] is the down projection. Returns the FFN size. */
-function readMlp(reading: LayerReading, layer: number, prefix: string, expectedFfn: number | undefined, push: (name: string, shape: number[], read: Producer) => void): number {
+function readMlp(
+  reading: LayerReading,
+  layer: number,
+  prefix: string,
+  expectedFfn: number | undefined,
+  push: (name: string, shape: number[], read: Producer) => void,
+): number {
   const { parts, layout, sizes } = reading;
   const hidden = sizes.hidden;
   const mlp = `${prefix}${layout.mlp}`;
@@ -167,7 +203,9 @@ function readMlp(reading: LayerReading, layer: number, prefix: string, expectedF
   const down = parts.rowParallel(`${mlp}.${w2IsDown ? 'w2' : 'w3'}.weight`, hidden, gate.rows, 'ffn');
   push(layerName(layer, 'mlp.gate_proj.weight'), [gate.rows, hidden], async () => concatRows(await readParts(gate.parts)));
   push(layerName(layer, 'mlp.up_proj.weight'), [gate.rows, hidden], async () => concatRows(await readParts(up.parts)));
-  push(layerName(layer, 'mlp.down_proj.weight'), [hidden, gate.rows], async () => concatCols(await readParts(down.parts), hidden, down.cols));
+  push(layerName(layer, 'mlp.down_proj.weight'), [hidden, gate.rows], async () =>
+    concatCols(await readParts(down.parts), hidden, down.cols),
+  );
   return gate.rows;
 }
 

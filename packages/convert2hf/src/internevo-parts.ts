@@ -82,7 +82,8 @@ export class MergedParts {
 
   need(key: string): Part[] {
     const parts = this.get(key);
-    if (!parts) fail(`${this.dir}: tensor ${JSON.stringify(key)} is missing from the ${this.modelType} checkpoint`, { file: this.dir, tensor: key });
+    if (!parts)
+      fail(`${this.dir}: tensor ${JSON.stringify(key)} is missing from the ${this.modelType} checkpoint`, { file: this.dir, tensor: key });
     return parts;
   }
 
@@ -95,7 +96,9 @@ export class MergedParts {
   columnParallel(key: string, hidden: number, rows: number | undefined, what: string): { parts: Part[]; rows: number } {
     const tp = this.tensorParallel;
     const parts = this.need(key);
-    for (const part of parts) if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden) badShape(part, key, `expected [${what}/${tp}, ${hidden}] (column-parallel)`);
+    for (const part of parts)
+      if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden)
+        badShape(part, key, `expected [${what}/${tp}, ${hidden}] (column-parallel)`);
     const total = parts.reduce((n, p) => n + p.tensor.shape[0], 0);
     if (rows !== undefined && total !== rows) badShape(parts[0], key, `its ${total} rows (all ranks) should be ${rows} (${what})`);
     return { parts, rows: total };
@@ -105,7 +108,9 @@ export class MergedParts {
   rowParallel(key: string, hidden: number, cols: number | undefined, what: string): { parts: Part[]; cols: number[] } {
     const tp = this.tensorParallel;
     const parts = this.need(key);
-    for (const part of parts) if (part.tensor.shape.length !== 2 || part.tensor.shape[0] !== hidden) badShape(part, key, `expected [${hidden}, ${what}/${tp}] (row-parallel)`);
+    for (const part of parts)
+      if (part.tensor.shape.length !== 2 || part.tensor.shape[0] !== hidden)
+        badShape(part, key, `expected [${hidden}, ${what}/${tp}] (row-parallel)`);
     const rankCols = parts.map((p) => p.tensor.shape[1]);
     const total = rankCols.reduce((a, b) => a + b, 0);
     if (cols !== undefined && total !== cols) badShape(parts[0], key, `its ${total} columns (all ranks) should be ${cols} (${what})`);
@@ -115,12 +120,16 @@ export class MergedParts {
   /** A vector [hidden] every rank holds the same copy of; read, the copies are compared. */
   replicated(key: string, hidden: number): Producer {
     const parts = this.need(key);
-    for (const part of parts) if (part.tensor.shape.length !== 1 || part.tensor.shape[0] !== hidden) badShape(part, key, `expected [${hidden}]`);
+    for (const part of parts)
+      if (part.tensor.shape.length !== 1 || part.tensor.shape[0] !== hidden) badShape(part, key, `expected [${hidden}]`);
     return async () => {
       const all = await readParts(parts);
       for (let t = 1; t < all.length; t++) {
         if (!all[t].every((v, i) => Object.is(v, all[0][i]))) {
-          fail(`${parts[t].file}: tensor ${JSON.stringify(key)} differs between tensor-parallel ranks 0 and ${t}, but it should be replicated`, { file: parts[t].file, tensor: key });
+          fail(
+            `${parts[t].file}: tensor ${JSON.stringify(key)} differs between tensor-parallel ranks 0 and ${t}, but it should be replicated`,
+            { file: parts[t].file, tensor: key },
+          );
         }
       }
       return all[0];

@@ -24,7 +24,8 @@ export function readModelSizes(parts: MergedParts, layout: Layout, modelConfig: 
   const { dir, tensorParallel: tp } = parts;
   const checkConfig = (field: keyof InternEvoModelConfig, value: number, key: string, part: Part) => {
     const given = modelConfig[field];
-    if (given !== undefined && given !== value) badShape(part, key, `it implies ${String(field)} = ${value}, but ${configSource} says ${String(given)}`);
+    if (given !== undefined && given !== value)
+      badShape(part, key, `it implies ${String(field)} = ${value}, but ${configSource} says ${String(given)}`);
   };
 
   const finalNorm = parts.need('norm.weight');
@@ -39,22 +40,31 @@ export function readModelSizes(parts: MergedParts, layout: Layout, modelConfig: 
   for (const part of embedParts) {
     const s = part.tensor.shape;
     if (s.length !== 2 || (embedDim === 1 ? s[1] * tp !== hidden : s[1] !== hidden)) {
-      badShape(part, embedKey, `expected [vocab${embedDim === 0 && tp > 1 ? `/${tp}` : ''}, ${embedDim === 1 ? `${hidden}/${tp}` : hidden}]`);
+      badShape(
+        part,
+        embedKey,
+        `expected [vocab${embedDim === 0 && tp > 1 ? `/${tp}` : ''}, ${embedDim === 1 ? `${hidden}/${tp}` : hidden}]`,
+      );
     }
   }
   const vocab = embedDim === 0 ? embedParts.reduce((n, p) => n + p.tensor.shape[0], 0) : embedParts[0].tensor.shape[0];
-  if (embedDim === 1 && embedParts.some((p) => p.tensor.shape[0] !== vocab)) badShape(embedParts[1], embedKey, 'ranks disagree on the vocabulary size');
+  if (embedDim === 1 && embedParts.some((p) => p.tensor.shape[0] !== vocab))
+    badShape(embedParts[1], embedKey, 'ranks disagree on the vocabulary size');
   checkConfig('vocab_size', vocab, embedKey, embedParts[0]);
 
   const headParts = parts.need(layout.head);
   const headRows = headParts.reduce((n, p) => n + p.tensor.shape[0], 0);
-  for (const part of headParts) if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden) badShape(part, layout.head, `expected [vocab/${tp}, ${hidden}]`);
+  for (const part of headParts)
+    if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden) badShape(part, layout.head, `expected [vocab/${tp}, ${hidden}]`);
   if (headRows !== vocab) badShape(headParts[0], layout.head, `its ${headRows} rows (all ranks) differ from the embedding's ${vocab}`);
 
   const layerKey = new RegExp(`^${layout.prefix}\\.(\\d+)\\.`);
   const numLayers = countLayers(parts, layout, layerKey);
   if (modelConfig.num_layers !== undefined && modelConfig.num_layers !== numLayers) {
-    fail(`${dir}: the shards hold ${numLayers} layers, but ${configSource} says num_layers=${modelConfig.num_layers}`, { file: dir, field: 'num_layers' });
+    fail(`${dir}: the shards hold ${numLayers} layers, but ${configSource} says num_layers=${modelConfig.num_layers}`, {
+      file: dir,
+      field: 'num_layers',
+    });
   }
   const numHeads = modelConfig.num_attention_heads;
   if (numHeads === undefined) {
@@ -69,12 +79,32 @@ export function readModelSizes(parts: MergedParts, layout: Layout, modelConfig: 
   return { hidden, vocab, embedKey, embedParts, embedDim, headParts, numLayers, numHeads, headDim: hidden / numHeads, layerKey };
 }
 
-function embeddingSplit(embedKey: string, embedParts: Part[], hidden: number, tp: number, modelConfig: InternEvoModelConfig, configSource: string): 0 | 1 {
+function embeddingSplit(
+  embedKey: string,
+  embedParts: Part[],
+  hidden: number,
+  tp: number,
+  modelConfig: InternEvoModelConfig,
+  configSource: string,
+): 0 | 1 {
   if (tp === 1 || embedKey.endsWith('word_embeddings.weight')) return 0;
   const cols = embedParts[0].tensor.shape[1];
-  const dim = cols * tp === hidden ? 1 : cols === hidden ? 0 : badShape(embedParts[0], embedKey, `neither a hidden-dimension split (${hidden}/${tp}) nor a vocabulary split of hidden size ${hidden}`);
+  const dim =
+    cols * tp === hidden
+      ? 1
+      : cols === hidden
+        ? 0
+        : badShape(
+            embedParts[0],
+            embedKey,
+            `neither a hidden-dimension split (${hidden}/${tp}) nor a vocabulary split of hidden size ${hidden}`,
+          );
   if (modelConfig.embed_split_hidden !== undefined && modelConfig.embed_split_hidden !== (dim === 1)) {
-    badShape(embedParts[0], embedKey, `the shards are split along the ${dim === 1 ? 'hidden' : 'vocabulary'} dimension, but ${configSource} says embed_split_hidden=${modelConfig.embed_split_hidden}`);
+    badShape(
+      embedParts[0],
+      embedKey,
+      `the shards are split along the ${dim === 1 ? 'hidden' : 'vocabulary'} dimension, but ${configSource} says embed_split_hidden=${modelConfig.embed_split_hidden}`,
+    );
   }
   return dim;
 }
@@ -87,7 +117,8 @@ function countLayers(parts: MergedParts, layout: Layout, layerKey: RegExp): numb
   }
   const count = ids.size;
   for (let i = 0; i < count; i++) {
-    if (!ids.has(i)) fail(`${parts.dir}: layer ${i} is missing (layers found: ${[...ids].sort((a, b) => a - b).join(', ')})`, { file: parts.dir });
+    if (!ids.has(i))
+      fail(`${parts.dir}: layer ${i} is missing (layers found: ${[...ids].sort((a, b) => a - b).join(', ')})`, { file: parts.dir });
   }
   if (count === 0) fail(`${parts.dir}: the checkpoint has no ${layout.prefix}.{i} layers`, { file: parts.dir });
   return count;

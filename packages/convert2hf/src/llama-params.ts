@@ -23,13 +23,7 @@ export function llamaParams(config: LlamaConfig, attentionBias = false): LlamaPa
  * convert_llama_weights_to_hf.py `permute`, and llama.cpp's convert_hf_to_gguf.py
  * `LlamaModel.permute` for the inverse).
  */
-export function permuteRotaryRows(
-  data: Float32Array,
-  heads: number,
-  headDim: number,
-  cols: number,
-  inverse = false
-): Float32Array {
+export function permuteRotaryRows(data: Float32Array, heads: number, headDim: number, cols: number, inverse = false): Float32Array {
   if (data.length !== heads * headDim * cols || headDim % 2 !== 0) {
     throw new RangeError(`permuteRotaryRows: ${data.length} values do not form ${heads} heads x ${headDim} rows x ${cols} columns`);
   }

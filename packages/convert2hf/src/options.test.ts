@@ -3,7 +3,19 @@
 // the check (a later error, such as a missing source folder, is not an OptionsError), and both
 // dtype spellings are accepted.
 import { describe, expect, it } from 'vitest';
-import { convert2hf, exportGguf, ggufVocab, loadTorchFile, readInternEvoCheckpoint, stateDictOf, TORCH_GLOBALS, type TorchFile, unpickle, writeGguf, writeHfModel } from './index';
+import {
+  convert2hf,
+  exportGguf,
+  ggufVocab,
+  loadTorchFile,
+  readInternEvoCheckpoint,
+  stateDictOf,
+  TORCH_GLOBALS,
+  type TorchFile,
+  unpickle,
+  writeGguf,
+  writeHfModel,
+} from './index';
 import type { ModelSource } from './model-source';
 import type { TokenizerInfo } from './tokenizer-files';
 import { describeOptionsContract, type OptionsEntry, optionsRefusal } from '../../../tooling/options-contract';
@@ -14,15 +26,82 @@ const tokenizer = { kind: 'tokenizer.json', size: 0 } as unknown as TokenizerInf
 const torchFile = { stateDict: new Map() } as unknown as TorchFile;
 
 const entries: OptionsEntry[] = [
-  { name: 'exportGguf', validCall: 'checked', call: (o) => exportGguf(o), valid: { src: missing, out: `${missing}.gguf`, dtype: 'f16' }, nearMiss: ['dtpye', 'dtype'], wrongType: ['dtype', 'bf16'], required: 'out' },
-  { name: 'writeHfModel', validCall: 'checked', call: (o) => writeHfModel(source, missing, o), valid: { dtype: 'bf16' }, nearMiss: ['maxShardsize', 'maxShardSize'], wrongType: ['force', 'yes'] },
-  { name: 'convert2hf', validCall: 'checked', call: (o) => convert2hf(o), valid: { src: missing, out: `${missing}-hf`, dtype: 'float16' }, nearMiss: ['fromm', 'from'], wrongType: ['from', 'pytorch'], required: 'src' },
-  { name: 'readInternEvoCheckpoint', validCall: 'checked', call: (o) => readInternEvoCheckpoint(missing, o), valid: { modelType: 'LLAMA2' }, nearMiss: ['qk_interleaved', 'qkInterleaved'], wrongType: ['w2', 'left'] },
-  { name: 'ggufVocab', validCall: 'checked', call: (o) => ggufVocab(tokenizer, 0, o), valid: { pre: 'llama-bpe' }, nearMiss: ['pree', 'pre'], wrongType: ['pre', 1] },
-  { name: 'writeGguf', validCall: 'checked', call: (o) => writeGguf(`${missing}.gguf`, o), valid: { metadata: [], tensors: [] }, nearMiss: ['aligment', 'alignment'], wrongType: ['tensors', 'none'], required: 'metadata' },
-  { name: 'loadTorchFile', validCall: 'checked', call: (o) => loadTorchFile(`${missing}.pt`, o), valid: { extraGlobals: {} }, nearMiss: ['extraGlobal', 'extraGlobals'], wrongType: ['extraGlobals', 'torch'] },
-  { name: 'stateDictOf', validCall: 'checked', call: (o) => stateDictOf(torchFile, o), valid: { skipNonTensors: true }, nearMiss: ['skipNonTensor', 'skipNonTensors'], wrongType: ['skipNonTensors', 1] },
-  { name: 'unpickle', validCall: 'checked', call: (o) => unpickle(new Uint8Array([0x80, 0x02, 0x4e, 0x2e]), o), valid: { globals: TORCH_GLOBALS }, nearMiss: ['sourse', 'source'], wrongType: ['persistentLoad', 1], required: 'globals' },
+  {
+    name: 'exportGguf',
+    validCall: 'checked',
+    call: (o) => exportGguf(o),
+    valid: { src: missing, out: `${missing}.gguf`, dtype: 'f16' },
+    nearMiss: ['dtpye', 'dtype'],
+    wrongType: ['dtype', 'bf16'],
+    required: 'out',
+  },
+  {
+    name: 'writeHfModel',
+    validCall: 'checked',
+    call: (o) => writeHfModel(source, missing, o),
+    valid: { dtype: 'bf16' },
+    nearMiss: ['maxShardsize', 'maxShardSize'],
+    wrongType: ['force', 'yes'],
+  },
+  {
+    name: 'convert2hf',
+    validCall: 'checked',
+    call: (o) => convert2hf(o),
+    valid: { src: missing, out: `${missing}-hf`, dtype: 'float16' },
+    nearMiss: ['fromm', 'from'],
+    wrongType: ['from', 'pytorch'],
+    required: 'src',
+  },
+  {
+    name: 'readInternEvoCheckpoint',
+    validCall: 'checked',
+    call: (o) => readInternEvoCheckpoint(missing, o),
+    valid: { modelType: 'LLAMA2' },
+    nearMiss: ['qk_interleaved', 'qkInterleaved'],
+    wrongType: ['w2', 'left'],
+  },
+  {
+    name: 'ggufVocab',
+    validCall: 'checked',
+    call: (o) => ggufVocab(tokenizer, 0, o),
+    valid: { pre: 'llama-bpe' },
+    nearMiss: ['pree', 'pre'],
+    wrongType: ['pre', 1],
+  },
+  {
+    name: 'writeGguf',
+    validCall: 'checked',
+    call: (o) => writeGguf(`${missing}.gguf`, o),
+    valid: { metadata: [], tensors: [] },
+    nearMiss: ['aligment', 'alignment'],
+    wrongType: ['tensors', 'none'],
+    required: 'metadata',
+  },
+  {
+    name: 'loadTorchFile',
+    validCall: 'checked',
+    call: (o) => loadTorchFile(`${missing}.pt`, o),
+    valid: { extraGlobals: {} },
+    nearMiss: ['extraGlobal', 'extraGlobals'],
+    wrongType: ['extraGlobals', 'torch'],
+  },
+  {
+    name: 'stateDictOf',
+    validCall: 'checked',
+    call: (o) => stateDictOf(torchFile, o),
+    valid: { skipNonTensors: true },
+    nearMiss: ['skipNonTensor', 'skipNonTensors'],
+    wrongType: ['skipNonTensors', 1],
+  },
+  {
+    name: 'unpickle',
+    validCall: 'checked',
+    call: (o) => unpickle(new Uint8Array([0x80, 0x02, 0x4e, 0x2e]), o),
+    valid: { globals: TORCH_GLOBALS },
+    nearMiss: ['sourse', 'source'],
+    wrongType: ['persistentLoad', 1],
+    required: 'globals',
+  },
 ];
 
 describeOptionsContract(entries);

@@ -16,7 +16,10 @@ import type { InternEvoOptions } from './internevo-checkpoint';
 import type { GlobalHandler, PickleValue } from './pickle';
 import type { LoadTorchFileOptions } from './torch-checkpoint';
 
-const globals = z.record(z.string(), z.custom<GlobalHandler>((v) => typeof v === 'object' && v !== null, 'expected a global handler object'));
+const globals = z.record(
+  z.string(),
+  z.custom<GlobalHandler>((v) => typeof v === 'object' && v !== null, 'expected a global handler object'),
+);
 
 export const exportGgufOptions = z.strictObject({
   src: z.string(),
@@ -40,7 +43,12 @@ true satisfies SameShape<z.input<typeof writeHfModelOptions>, WriteHfModelOption
 
 export const internEvoOptions = z.strictObject({
   // The model config is checked field by field where it is read (readInternEvoModelConfig).
-  modelConfig: z.custom<InternEvoModelConfig>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object (the model dict of an InternEvo config)').optional(),
+  modelConfig: z
+    .custom<InternEvoModelConfig>(
+      (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+      'expected an object (the model dict of an InternEvo config)',
+    )
+    .optional(),
   modelType: z.enum(['LLAMA2', 'INTERNLM']).optional(),
   qkInterleaved: z.boolean().optional(),
   w2: z.enum(['up', 'down']).optional(),

@@ -39,7 +39,7 @@ export class PyDict {
 export class PySet {
   constructor(
     readonly items: PickleValue[],
-    readonly frozen: boolean
+    readonly frozen: boolean,
   ) {}
 }
 
@@ -48,7 +48,7 @@ export class PyGlobal {
   constructor(
     readonly module: string,
     readonly name: string,
-    readonly handler: GlobalHandler
+    readonly handler: GlobalHandler,
   ) {}
 
   get qualifiedName(): string {
@@ -613,7 +613,7 @@ function parseIntIndex(text: string, corrupt: (m: string) => never): number {
 
 function rawUnicodeEscape(text: string): string {
   return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u4: string, u8: string) =>
-    String.fromCodePoint(parseInt(u4 ?? u8, 16))
+    String.fromCodePoint(parseInt(u4 ?? u8, 16)),
   );
 }
 
@@ -622,7 +622,19 @@ function pythonStringLiteral(text: string, corrupt: (m: string) => never): strin
   const q = text[0];
   if (text.length < 2 || (q !== "'" && q !== '"') || text[text.length - 1] !== q) corrupt('STRING argument is not quoted');
   const body = text.slice(1, -1);
-  const simple: Record<string, string> = { n: '\n', r: '\r', t: '\t', '\\': '\\', "'": "'", '"': '"', a: '\x07', b: '\b', f: '\f', v: '\v', '0': '\0' };
+  const simple: Record<string, string> = {
+    n: '\n',
+    r: '\r',
+    t: '\t',
+    '\\': '\\',
+    "'": "'",
+    '"': '"',
+    a: '\x07',
+    b: '\b',
+    f: '\f',
+    v: '\v',
+    '0': '\0',
+  };
   return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_, esc: string) => {
     if (esc[0] === 'x') return String.fromCharCode(parseInt(esc.slice(1), 16));
     if (/^[0-7]+$/.test(esc)) return String.fromCharCode(parseInt(esc, 8));

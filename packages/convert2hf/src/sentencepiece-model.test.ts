@@ -9,7 +9,7 @@ import { FIXTURES } from './__fixtures__/paths';
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8')).sentencepiece;
 
 describe('parseSentencePieceModel', () => {
-  it("reads pieces, scores, types, special ids and normalizer flags as sentencepiece itself does", () => {
+  it('reads pieces, scores, types, special ids and normalizer flags as sentencepiece itself does', () => {
     const model = parseSentencePieceModel(readFileSync(join(FIXTURES, 'sp-bpe.model')));
     expect(model.pieces.length).toBe(expected.size);
     expect(model.pieces.map((p) => p.piece)).toEqual(expected.pieces);

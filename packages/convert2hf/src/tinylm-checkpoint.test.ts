@@ -15,20 +15,49 @@ import { findLatestCheckpoint, readTrainingCheckpoint } from './tinylm-checkpoin
 import { FIXTURES } from './__fixtures__/paths';
 
 let dir: string;
-const config: LlamaConfig = resolveConfig({ vocabSize: 320, hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 1, intermediateSize: 24 });
+const config: LlamaConfig = resolveConfig({
+  vocabSize: 320,
+  hiddenSize: 16,
+  numLayers: 1,
+  numHeads: 2,
+  numKvHeads: 1,
+  intermediateSize: 24,
+});
 
 async function writeCheckpoint(runDir: string, step: number, seed: number, state: Record<string, unknown> = {}): Promise<string> {
   const ckpt = join(runDir, checkpointDirName(step));
   await mkdir(ckpt, { recursive: true });
   await writeFile(join(ckpt, 'config.json'), JSON.stringify(toHfConfig(config)));
   const params = llamaParams(config);
-  const values = (shape: readonly number[], k: number) => Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 1000 + k * 100 + i));
-  await writeSafetensors(join(ckpt, 'model.safetensors'), params.map((p, k) => ({ name: p.name, dtype: 'F32', shape: p.shape, data: values(p.shape, k) })));
+  const values = (shape: readonly number[], k: number) =>
+    Float32Array.from({ length: shape.reduce((a, b) => a * b, 1) }, (_, i) => Math.sin(seed * 1000 + k * 100 + i));
+  await writeSafetensors(
+    join(ckpt, 'model.safetensors'),
+    params.map((p, k) => ({ name: p.name, dtype: 'F32', shape: p.shape, data: values(p.shape, k) })),
+  );
   await writeSafetensors(
     join(ckpt, 'optimizer.safetensors'),
-    params.flatMap((p) => ['m', 'v'].map((m) => ({ name: `${m}.${p.name}`, dtype: 'F32' as const, shape: p.shape, data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)) })))
+    params.flatMap((p) =>
+      ['m', 'v'].map((m) => ({
+        name: `${m}.${p.name}`,
+        dtype: 'F32' as const,
+        shape: p.shape,
+        data: new Float32Array(p.shape.reduce((a, b) => a * b, 1)),
+      })),
+    ),
   );
-  await writeFile(join(ckpt, 'trainer_state.json'), JSON.stringify({ format: 'tinylm-checkpoint', version: 1, step, round: 0, data_position: { offset: step }, rng_state: [1, 2], ...state }));
+  await writeFile(
+    join(ckpt, 'trainer_state.json'),
+    JSON.stringify({
+      format: 'tinylm-checkpoint',
+      version: 1,
+      step,
+      round: 0,
+      data_position: { offset: step },
+      rng_state: [1, 2],
+      ...state,
+    }),
+  );
   return ckpt;
 }
 
@@ -72,8 +101,18 @@ describe('training checkpoints', () => {
     const result = await convert2hf({ src: run, out, tokenizer: join(FIXTURES, 'sp-bpe.model'), dtype: 'bfloat16' });
     expect(result.source).toBe(join(run, 'step-00000020'));
     expect(result.notes.join('\n')).toMatch(/dropped optimizer state/);
-    expect(readdirSync(out).sort()).toEqual(['config.json', 'generation_config.json', 'model.safetensors', 'tokenizer.model', 'tokenizer_config.json']);
-    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({ torch_dtype: 'bfloat16', bos_token_id: 1, eos_token_id: 2 });
+    expect(readdirSync(out).sort()).toEqual([
+      'config.json',
+      'generation_config.json',
+      'model.safetensors',
+      'tokenizer.model',
+      'tokenizer_config.json',
+    ]);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
+      torch_dtype: 'bfloat16',
+      bos_token_id: 1,
+      eos_token_id: 2,
+    });
     const hf = await openHfCheckpoint(out);
     const q = await hf.readTensorAsFloat32('model.layers.0.self_attn.q_proj.weight');
     expect(hf.info('model.layers.0.self_attn.q_proj.weight').dtype).toBe('BF16');
@@ -84,7 +123,13 @@ describe('training checkpoints', () => {
     expect(written.tokenizerModel).toBe('llama');
     const info = await readGgufFileInfo(gguf);
     const md = info.metadata as unknown as Record<string, Record<string, unknown>>;
-    expect(md.llama).toMatchObject({ block_count: 1, embedding_length: 16, feed_forward_length: 24, vocab_size: 320, attention: { head_count: 2, head_count_kv: 1 } });
+    expect(md.llama).toMatchObject({
+      block_count: 1,
+      embedding_length: 16,
+      feed_forward_length: 24,
+      vocab_size: 320,
+      attention: { head_count: 2, head_count_kv: 1 },
+    });
     const tq = (info.fullTensorInfo ?? []).find((t) => t.name === 'blk.0.attn_q.weight');
     expect(tq?.dimensions.map(Number)).toEqual([16, 16]);
     const bytes = readFileSync(gguf);
@@ -101,7 +146,9 @@ describe('training checkpoints', () => {
     await writeCheckpoint(small, 1, 4);
     const cfg = { ...toHfConfig({ ...config, vocabSize: 100 }) };
     await writeFile(join(small, checkpointDirName(1), 'config.json'), JSON.stringify(cfg));
-    await expect(convert2hf({ src: small, out, tokenizer: join(FIXTURES, 'sp-bpe.model') })).rejects.toThrow(/no complete checkpoint.*model\.embed_tokens\.weight has shape \[320,16\], but config\.json implies \[100,16\]/);
+    await expect(convert2hf({ src: small, out, tokenizer: join(FIXTURES, 'sp-bpe.model') })).rejects.toThrow(
+      /no complete checkpoint.*model\.embed_tokens\.weight has shape \[320,16\], but config\.json implies \[100,16\]/,
+    );
     expect(existsSync(out)).toBe(false);
   });
 });

@@ -77,13 +77,23 @@ export function readLlamaConfig(json: unknown, source: string): { config: LlamaC
  * with the right shape and a floating-point dtype, and nothing else is. Throws `SourceCheckpointError`
  * naming the tensor, what the config implies, and the file.
  */
-export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, attentionBias: boolean, dir: string, requireDtype?: string): string[] {
+export function checkWeights(
+  checkpoint: HfCheckpoint,
+  config: LlamaConfig,
+  attentionBias: boolean,
+  dir: string,
+  requireDtype?: string,
+): string[] {
   const notes: string[] = [];
   const expected = llamaParams(config, attentionBias);
   const names = new Set(expected.map((p) => p.name));
   for (const p of expected) {
     if (!checkpoint.has(p.name)) {
-      throw new SourceCheckpointError({ message: `${dir}: tensor ${p.name} is missing (config.json implies it, shape [${p.shape}])`, file: dir, tensor: p.name });
+      throw new SourceCheckpointError({
+        message: `${dir}: tensor ${p.name} is missing (config.json implies it, shape [${p.shape}])`,
+        file: dir,
+        tensor: p.name,
+      });
     }
     const info = checkpoint.info(p.name);
     if (info.shape.join() !== p.shape.join()) {
@@ -126,7 +136,8 @@ export function checkWeights(checkpoint: HfCheckpoint, config: LlamaConfig, atte
 export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheckpoint> {
   if ((await kind(dir)) !== 'dir') throw new SourceCheckpointError({ message: `${dir}: not a folder`, file: dir });
   const statePath = join(dir, 'trainer_state.json');
-  if ((await kind(statePath)) !== 'file') throw new SourceCheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
+  if ((await kind(statePath)) !== 'file')
+    throw new SourceCheckpointError({ message: `${dir}: no trainer_state.json (incomplete checkpoint?)`, file: dir });
   const state = await readTrainerState(dir);
   const configPath = join(dir, 'config.json');
   if ((await kind(configPath)) !== 'file') throw new SourceCheckpointError({ message: `${dir}: no config.json`, file: dir });
@@ -149,16 +160,28 @@ export async function readTrainingCheckpoint(dir: string): Promise<TrainingCheck
       for (const t of opt.tensors) {
         const shape = wanted.get(t.name);
         if (!shape) {
-          throw new SourceCheckpointError({ message: `${optPath}: ${t.name} is not m.<param> or v.<param> of a model parameter`, file: optPath, tensor: t.name });
+          throw new SourceCheckpointError({
+            message: `${optPath}: ${t.name} is not m.<param> or v.<param> of a model parameter`,
+            file: optPath,
+            tensor: t.name,
+          });
         }
         if (t.shape.join() !== shape.join() || t.dtype !== 'F32') {
-          throw new SourceCheckpointError({ message: `${optPath}: ${t.name} is ${t.dtype} [${t.shape}]; expected F32 [${shape}]`, file: optPath, tensor: t.name });
+          throw new SourceCheckpointError({
+            message: `${optPath}: ${t.name} is ${t.dtype} [${t.shape}]; expected F32 [${shape}]`,
+            file: optPath,
+            tensor: t.name,
+          });
         }
         optimizerTensors.push(t.name);
       }
       const missing = [...wanted.keys()].filter((n) => !opt.has(n));
       if (missing.length > 0) {
-        throw new SourceCheckpointError({ message: `${optPath}: missing optimizer moments ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? `, ... (${missing.length})` : ''}`, file: optPath, tensor: missing[0] });
+        throw new SourceCheckpointError({
+          message: `${optPath}: missing optimizer moments ${missing.slice(0, 4).join(', ')}${missing.length > 4 ? `, ... (${missing.length})` : ''}`,
+          file: optPath,
+          tensor: missing[0],
+        });
       }
     } finally {
       await opt.close();
@@ -183,7 +206,11 @@ export async function findLatestCheckpoint(runDir: string): Promise<{ checkpoint
   try {
     await readdir(runDir);
   } catch (error) {
-    throw new SourceCheckpointError({ message: `${runDir}: cannot read the run folder (${(error as Error).message})`, file: runDir, cause: error });
+    throw new SourceCheckpointError({
+      message: `${runDir}: cannot read the run folder (${(error as Error).message})`,
+      file: runDir,
+      cause: error,
+    });
   }
   const steps = await listCheckpointDirs(runDir);
   const skipped: SkippedCheckpoint[] = [];
@@ -211,7 +238,9 @@ export type TinylmPathKind = 'run' | 'checkpoint' | 'hf-folder';
  * Optimizer and trainer state are dropped (listed in `notes`). Throws `SourceCheckpointError` for a
  * path that is none of these, and for weights that disagree with config.json.
  */
-export async function openTinylmModel(path: string): Promise<ModelSource & { pathKind: TinylmPathKind; skipped: readonly SkippedCheckpoint[] }> {
+export async function openTinylmModel(
+  path: string,
+): Promise<ModelSource & { pathKind: TinylmPathKind; skipped: readonly SkippedCheckpoint[] }> {
   if ((await kind(path)) !== 'dir') throw new SourceCheckpointError({ message: `${path}: not a folder`, file: path });
   const notes: string[] = [];
   let dir = path;
@@ -230,7 +259,8 @@ export async function openTinylmModel(path: string): Promise<ModelSource & { pat
     if (isRun) notes.push(`picked ${dir} (step ${s.step}), the latest complete checkpoint of the run`);
     for (const skip of skipped) notes.push(`skipped ${skip.dir}: ${skip.reason}`);
     notes.push(`dropped trainer state (step ${s.step}, round ${s.round}, data position, rng state)`);
-    if (found.checkpoint.optimizerTensors.length > 0) notes.push(`dropped optimizer state (${found.checkpoint.optimizerTensors.length} AdamW moment tensors)`);
+    if (found.checkpoint.optimizerTensors.length > 0)
+      notes.push(`dropped optimizer state (${found.checkpoint.optimizerTensors.length} AdamW moment tensors)`);
   } else if ((await kind(join(path, 'config.json'))) !== 'file') {
     throw new SourceCheckpointError({
       message: `${path}: not a tinylm model: expected a run folder (step-XXXXXXXX/ inside), a checkpoint folder (trainer_state.json) or a Hugging Face folder (config.json)`,

@@ -8,7 +8,15 @@
 
 import { readFile, stat } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
-import { isFile, parseSentencePieceModel, type SentencePieceModel, sentencePieceKind, TOKENIZER_FILES, type TokenizerKind, tokenizerJsonKind } from '@tinylm/hf-io';
+import {
+  isFile,
+  parseSentencePieceModel,
+  type SentencePieceModel,
+  sentencePieceKind,
+  TOKENIZER_FILES,
+  type TokenizerKind,
+  tokenizerJsonKind,
+} from '@tinylm/hf-io';
 import { SourceCheckpointError } from './errors';
 
 /** What kind of tokenizer it is: hf-io's one TokenizerKind (SentencePiece BPE / Unigram, tokenizer.json byte-level or byte-fallback BPE, Unigram, other). */
@@ -108,7 +116,10 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     } else if (name.endsWith('.model')) sources['tokenizer.model'] = path;
     else if (name.endsWith('.json')) sources['tokenizer.json'] = path;
     else {
-      throw new SourceCheckpointError({ message: `${path}: a tokenizer file must be a tokenizer.json or a SentencePiece .model (or give the folder)`, file: path });
+      throw new SourceCheckpointError({
+        message: `${path}: a tokenizer file must be a tokenizer.json or a SentencePiece .model (or give the folder)`,
+        file: path,
+      });
     }
   }
   const files = Object.keys(sources);
@@ -141,18 +152,30 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     } else if (vocab && typeof vocab === 'object' && !Array.isArray(vocab)) {
       for (const [token, id] of Object.entries(vocab as Record<string, unknown>)) {
         if (!Number.isInteger(id) || (id as number) < 0) {
-          throw new SourceCheckpointError({ message: `${jsonPath}: model.vocab[${JSON.stringify(token)}] = ${String(id)} is not an id`, file: jsonPath, field: 'model.vocab' });
+          throw new SourceCheckpointError({
+            message: `${jsonPath}: model.vocab[${JSON.stringify(token)}] = ${String(id)} is not an id`,
+            file: jsonPath,
+            field: 'model.vocab',
+          });
         }
         add(id as number, token);
       }
     } else {
-      throw new SourceCheckpointError({ message: `${jsonPath}: model.vocab is missing or not a vocabulary`, file: jsonPath, field: 'model.vocab' });
+      throw new SourceCheckpointError({
+        message: `${jsonPath}: model.vocab is missing or not a vocabulary`,
+        file: jsonPath,
+        field: 'model.vocab',
+      });
     }
     kind = tokenizerJsonKind(tokenizerJson);
     const added = Array.isArray(tokenizerJson.added_tokens) ? (tokenizerJson.added_tokens as Record<string, unknown>[]) : [];
     for (const t of added) {
       if (!Number.isInteger(t.id) || typeof t.content !== 'string') {
-        throw new SourceCheckpointError({ message: `${jsonPath}: an added_tokens entry lacks an integer id or a string content`, file: jsonPath, field: 'added_tokens' });
+        throw new SourceCheckpointError({
+          message: `${jsonPath}: an added_tokens entry lacks an integer id or a string content`,
+          file: jsonPath,
+          field: 'added_tokens',
+        });
       }
       byId.set(t.id as number, t.content);
       byToken.set(t.content, t.id as number);
@@ -186,14 +209,23 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
     ['unk', 'unk_token'],
     ['pad', 'pad_token'],
   ] as const) {
-    const source = tokenizerConfig && key in tokenizerConfig ? tokenizerConfig : specialTokensMap && key in specialTokensMap ? specialTokensMap : undefined;
+    const source =
+      tokenizerConfig && key in tokenizerConfig
+        ? tokenizerConfig
+        : specialTokensMap && key in specialTokensMap
+          ? specialTokensMap
+          : undefined;
     if (source) {
       const text = tokenText(source[key]);
       if (text === undefined) continue; // null: the tokenizer has none
       const id = byToken.get(text);
       if (id === undefined) {
         const file = sources[source === tokenizerConfig ? 'tokenizer_config.json' : 'special_tokens_map.json'];
-        throw new SourceCheckpointError({ message: `${file}: ${key} ${JSON.stringify(text)} is not a token of the tokenizer`, file, field: key });
+        throw new SourceCheckpointError({
+          message: `${file}: ${key} ${JSON.stringify(text)} is not a token of the tokenizer`,
+          file,
+          field: key,
+        });
       }
       special[field] = id;
     } else if (sentencePiece) {
@@ -227,10 +259,20 @@ export async function readTokenizer(path: string): Promise<TokenizerInfo> {
 }
 
 /** Whether a TemplateProcessing post-processor puts the given special token at the start (or end) of a single text. */
-function postProcessorAdds(json: Record<string, unknown>, id: number | undefined, byId: Map<number, string>, atEnd = false): boolean | undefined {
+function postProcessorAdds(
+  json: Record<string, unknown>,
+  id: number | undefined,
+  byId: Map<number, string>,
+  atEnd = false,
+): boolean | undefined {
   const pp = json.post_processor as Record<string, unknown> | null | undefined;
   if (!pp || typeof pp !== 'object') return undefined;
-  const templates = pp.type === 'TemplateProcessing' ? [pp] : Array.isArray(pp.processors) ? (pp.processors as Record<string, unknown>[]).filter((p) => p.type === 'TemplateProcessing') : [];
+  const templates =
+    pp.type === 'TemplateProcessing'
+      ? [pp]
+      : Array.isArray(pp.processors)
+        ? (pp.processors as Record<string, unknown>[]).filter((p) => p.type === 'TemplateProcessing')
+        : [];
   if (templates.length === 0) return undefined;
   const single = templates[0].single as Record<string, { id?: string }>[] | undefined;
   if (!Array.isArray(single) || single.length === 0 || id === undefined) return false;

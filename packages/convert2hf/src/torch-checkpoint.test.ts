@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SourceCheckpointError, PickleFormatError, UnsafePickleError, ZipFormatError } from './errors';
 import { INTERNEVO_CONFIG_GLOBALS } from './internevo-config';
 import { PyDict } from './pickle';
-import { loadTorchFile, stateDictOf, toPlain, TorchTensor } from './torch-checkpoint';
+import { loadTorchFile, stateDictOf, toPlain, type TorchTensor } from './torch-checkpoint';
 import { FIXTURES } from './__fixtures__/paths';
 
 const expected = JSON.parse(readFileSync(join(FIXTURES, 'expected.json'), 'utf8'));
@@ -30,7 +30,10 @@ describe('loadTorchFile', () => {
         for (const [name, want] of Object.entries(expected.state_dict) as [string, { shape: number[]; values: number[] }][]) {
           const tensor = sd.get(name) as TorchTensor;
           expect(tensor.shape, name).toEqual(want.shape);
-          const got = name === 'i64' ? [...new BigInt64Array((await tensor.readBytes()).slice().buffer)].map(Number) : [...(await tensor.readFloat32())];
+          const got =
+            name === 'i64'
+              ? [...new BigInt64Array((await tensor.readBytes()).slice().buffer)].map(Number)
+              : [...(await tensor.readFloat32())];
           expect(got, name).toEqual(want.values.map((v) => (name === 'i64' ? v : Math.fround(v))));
         }
         const transposed = sd.get('transposed') as TorchTensor;

@@ -32,18 +32,7 @@ export const TORCH_STORAGE_DTYPES: Readonly<Record<string, Dtype>> = Object.free
 });
 
 /** torch dtypes a pickle may name (e.g. a model config's `dtype=torch.bfloat16`); read as strings. */
-const TORCH_DTYPE_NAMES = [
-  'float32',
-  'float16',
-  'bfloat16',
-  'float64',
-  'int64',
-  'int32',
-  'int16',
-  'int8',
-  'uint8',
-  'bool',
-];
+const TORCH_DTYPE_NAMES = ['float32', 'float16', 'bfloat16', 'float64', 'int64', 'int32', 'int16', 'int8', 'uint8', 'bool'];
 
 /** A storage of a torch checkpoint: one archive entry of raw little-endian elements. */
 export class TorchStorage {
@@ -54,7 +43,7 @@ export class TorchStorage {
     readonly key: string,
     readonly dtype: Dtype,
     /** Number of elements. */
-    readonly numel: number
+    readonly numel: number,
   ) {}
 }
 
@@ -65,7 +54,7 @@ export class TorchTensor {
     /** Offset of the first element, in elements. */
     readonly offset: number,
     readonly shape: readonly number[],
-    readonly stride: readonly number[]
+    readonly stride: readonly number[],
   ) {}
 
   get dtype(): Dtype {
@@ -145,7 +134,9 @@ function rebuildTensor(args: readonly PickleValue[], refuse: (m: string) => neve
     let last = offset as number;
     for (let d = 0; d < shape.length; d++) last += (shape[d] - 1) * strides[d];
     if (last >= s.numel) {
-      refuse(`a tensor of size [${shape}] stride [${strides}] at offset ${offset} reaches element ${last} of storage ${s.key}, which has ${s.numel}`);
+      refuse(
+        `a tensor of size [${shape}] stride [${strides}] at offset ${offset} reaches element ${last} of storage ${s.key}, which has ${s.numel}`,
+      );
     }
   }
   return new TorchTensor(s, offset as number, shape, strides);
@@ -176,7 +167,7 @@ export const TORCH_GLOBALS: Readonly<Record<string, GlobalHandler>> = Object.fre
       if (args.length === 1 && Array.isArray(args[0])) {
         for (const pair of args[0] as PickleValue[]) {
           const kv = pair instanceof PyTuple ? pair.items : Array.isArray(pair) ? pair : undefined;
-          if (!kv || kv.length !== 2) return refuse('expects a list of (key, value) pairs');
+          if (kv?.length !== 2) return refuse('expects a list of (key, value) pairs');
           d.map.set(kv[0], kv[1]);
         }
         return d;
@@ -214,7 +205,8 @@ export const TORCH_GLOBALS: Readonly<Record<string, GlobalHandler>> = Object.fre
         refuse(`only torch.Tensor and torch.nn.parameter.Parameter are allowed as the type, found ${describe(type)}`);
       }
       const call = f.handler.call;
-      if (!f.qualifiedName.startsWith('torch._utils._rebuild_') || !call) return refuse(`${f.qualifiedName} is not a tensor rebuild function`);
+      if (!f.qualifiedName.startsWith('torch._utils._rebuild_') || !call)
+        return refuse(`${f.qualifiedName} is not a tensor rebuild function`);
       return call((inner as PyTuple).items, { refuse });
     },
   },
@@ -299,7 +291,10 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
     if (archive.entries.has(`${prefix}byteorder`)) {
       const order = new TextDecoder().decode(await archive.read(`${prefix}byteorder`)).trim();
       if (order !== 'little') {
-        throw new SourceCheckpointError({ message: `${path}: byteorder is ${JSON.stringify(order)}; only little-endian checkpoints are supported`, file: path });
+        throw new SourceCheckpointError({
+          message: `${path}: byteorder is ${JSON.stringify(order)}; only little-endian checkpoints are supported`,
+          file: path,
+        });
       }
     }
     const storages = new Map<string, TorchStorage>();
@@ -312,10 +307,14 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
         const bad = (why: string): never => {
           throw new SourceCheckpointError({ message: `${source}: persistent id ${describe(pid)}: ${why}`, file: path });
         };
-        if (!items || items.length !== 5 || items[0] !== 'storage') bad("expected ('storage', storage_type, key, location, numel)");
+        if (items?.length !== 5 || items[0] !== 'storage') bad("expected ('storage', storage_type, key, location, numel)");
         const [, type, key, , numel] = items as PickleValue[];
         if (!(type instanceof PyGlobal) || type.module !== 'torch' || !Object.hasOwn(TORCH_STORAGE_DTYPES, type.name)) {
-          bad(`storage type ${describe(type)} is not one of ${Object.keys(TORCH_STORAGE_DTYPES).map((n) => `torch.${n}`).join(', ')}`);
+          bad(
+            `storage type ${describe(type)} is not one of ${Object.keys(TORCH_STORAGE_DTYPES)
+              .map((n) => `torch.${n}`)
+              .join(', ')}`,
+          );
         }
         if (typeof key !== 'string' || !isInt(numel) || numel < 0) bad('storage key must be a string and numel an integer >= 0');
         const cached = storages.get(key as string);
@@ -359,7 +358,10 @@ export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean
   const opts = parseOptions(stateDictOptions, options, 'stateDictOf');
   const obj = file.object;
   if (!(obj instanceof PyDict)) {
-    throw new SourceCheckpointError({ message: `${file.path}: expected a state dict (a dict of tensors), found ${describe(obj)}`, file: file.path });
+    throw new SourceCheckpointError({
+      message: `${file.path}: expected a state dict (a dict of tensors), found ${describe(obj)}`,
+      file: file.path,
+    });
   }
   const out = new Map<string, TorchTensor>();
   for (const [key, value] of obj.map) {
@@ -368,7 +370,11 @@ export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean
     }
     if (value instanceof TorchTensor) out.set(key, value);
     else if (!opts.skipNonTensors) {
-      throw new SourceCheckpointError({ message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`, file: file.path, tensor: key });
+      throw new SourceCheckpointError({
+        message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`,
+        file: file.path,
+        tensor: key,
+      });
     }
   }
   return out;

@@ -98,6 +98,6 @@ describe('openZip', () => {
       } finally {
         await zip.close();
       }
-    }
+    },
   );
 });

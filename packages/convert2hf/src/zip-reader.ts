@@ -91,7 +91,11 @@ export class ZipArchive {
   }
 
   private fail(message: string, entry?: string): never {
-    throw new ZipFormatError({ message: `${this.path}: ${entry ? `entry ${JSON.stringify(entry)}: ` : ''}${message}`, file: this.path, field: entry });
+    throw new ZipFormatError({
+      message: `${this.path}: ${entry ? `entry ${JSON.stringify(entry)}: ` : ''}${message}`,
+      file: this.path,
+      field: entry,
+    });
   }
 
   /** The entry called `name`; throws `ZipFormatError` listing nothing more than the name if absent. */
@@ -110,10 +114,7 @@ export class ZipArchive {
     if (view.getUint32(0, true) !== LOCAL_SIG) this.fail('local header signature not found (corrupt archive)', entry.name);
     const start = entry.localHeaderOffset + 30 + view.getUint16(26, true) + view.getUint16(28, true);
     if (start + entry.compressedSize > this.fileSize) {
-      this.fail(
-        `data ends at byte ${start + entry.compressedSize} but the file has ${this.fileSize} bytes (truncated?)`,
-        entry.name
-      );
+      this.fail(`data ends at byte ${start + entry.compressedSize} but the file has ${this.fileSize} bytes (truncated?)`, entry.name);
     }
     this.dataOffsets.set(entry.name, start);
     return start;
@@ -202,7 +203,8 @@ async function readCentralDirectory(handle: FileHandle, fileSize: number, path: 
   if (tv.getUint16(eocd + 4, true) !== 0 || tv.getUint16(eocd + 6, true) !== 0) fail('multi-disk archives are not supported');
   if (count === 0xffff || cdSize === 0xffffffff || cdOffset === 0xffffffff) {
     const loc = eocd - 20;
-    if (loc < 0 || tv.getUint32(loc, true) !== ZIP64_LOCATOR_SIG) fail('ZIP64 end-of-central-directory locator not found (corrupt archive)');
+    if (loc < 0 || tv.getUint32(loc, true) !== ZIP64_LOCATOR_SIG)
+      fail('ZIP64 end-of-central-directory locator not found (corrupt archive)');
     const recordOffset = u64(tv, loc + 8, path);
     const record = await readAt(handle, 56, recordOffset);
     if (record.length < 56) fail('ZIP64 end-of-central-directory record is past the end of the file (truncated?)');
@@ -212,7 +214,8 @@ async function readCentralDirectory(handle: FileHandle, fileSize: number, path: 
     cdSize = u64(rv, 40, path);
     cdOffset = u64(rv, 48, path);
   }
-  if (cdOffset + cdSize > fileSize) fail(`central directory [${cdOffset}, ${cdOffset + cdSize}) is outside the file's ${fileSize} bytes (truncated?)`);
+  if (cdOffset + cdSize > fileSize)
+    fail(`central directory [${cdOffset}, ${cdOffset + cdSize}) is outside the file's ${fileSize} bytes (truncated?)`);
   const cd = await readAt(handle, cdSize, cdOffset);
   const cv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const decoder = new TextDecoder('utf-8', { fatal: false });
@@ -246,7 +249,8 @@ async function readCentralDirectory(handle: FileHandle, fileSize: number, path: 
       e += 4 + len;
     }
     if (flags & 1) fail(`entry ${JSON.stringify(name)} is encrypted, which is not supported`);
-    if (method !== 0 && method !== 8) fail(`entry ${JSON.stringify(name)} uses compression method ${method}; allowed: 0 (stored), 8 (deflate)`);
+    if (method !== 0 && method !== 8)
+      fail(`entry ${JSON.stringify(name)} uses compression method ${method}; allowed: 0 (stored), 8 (deflate)`);
     if (localHeaderOffset + 30 > fileSize) fail(`entry ${JSON.stringify(name)} starts past the end of the file (truncated?)`);
     entries.set(name, { name, method, compressedSize, size, crc32: crc, localHeaderOffset });
     p += 46 + nameLength + extraLength + commentLength;

@@ -11,7 +11,12 @@ class CheckpointFormatError extends CheckpointError {
 
 describe('TinylmError', () => {
   it('marks every kind up the chain, and names the error after its kind', () => {
-    const e = new CheckpointFormatError('bad step dir', { file: 'run/step-00000004', field: 'state.json: step', value: -1, allowed: 'a whole number >= 0' });
+    const e = new CheckpointFormatError('bad step dir', {
+      file: 'run/step-00000004',
+      field: 'state.json: step',
+      value: -1,
+      allowed: 'a whole number >= 0',
+    });
     expect(e.name).toBe('TestCheckpointFormatError');
     expect(e.kind).toBe('TestCheckpointFormatError');
     expect(CheckpointFormatError.isInstance(e)).toBe(true);
@@ -24,7 +29,10 @@ describe('TinylmError', () => {
 
   it('recognises an error from another copy of a package by its registered markers alone', () => {
     // What a second copy's instance looks like to this copy: a plain Error with the global symbols.
-    const foreign = Object.assign(new Error('x'), { [Symbol.for('tinylm.error')]: true, [Symbol.for('tinylm.error.TestCheckpointError')]: true });
+    const foreign = Object.assign(new Error('x'), {
+      [Symbol.for('tinylm.error')]: true,
+      [Symbol.for('tinylm.error.TestCheckpointError')]: true,
+    });
     expect(CheckpointError.isInstance(foreign)).toBe(true);
     expect(isTinylmError(foreign)).toBe(true);
     expect(isTinylmError(foreign, 'TestCheckpointFormatError')).toBe(false);
@@ -53,7 +61,12 @@ describe('TinylmError', () => {
 
 describe('parseOptions', () => {
   const rounds = z.strictObject({ sampleRate: z.number().gt(0).lt(1), steps: z.number().int().positive().optional() });
-  const schema = z.strictObject({ steps: z.number().int().positive(), vocabSize: z.number().int().optional(), rounds: z.array(rounds).optional(), lr: z.number().default(1e-3) });
+  const schema = z.strictObject({
+    steps: z.number().int().positive(),
+    vocabSize: z.number().int().optional(),
+    rounds: z.array(rounds).optional(),
+    lr: z.number().default(1e-3),
+  });
 
   it('returns the parsed options with defaults', () => {
     expect(parseOptions(schema, { steps: 3 }, 'train')).toEqual({ steps: 3, lr: 1e-3 });
@@ -68,7 +81,9 @@ describe('parseOptions', () => {
     }
     expect(OptionsError.isInstance(error)).toBe(true);
     const e = error as OptionsError;
-    expect(e.issues).toEqual([{ path: 'rounds[0].sample_rate', message: 'unknown option (did you mean sampleRate?); allowed: sampleRate, steps' }]);
+    expect(e.issues).toEqual([
+      { path: 'rounds[0].sample_rate', message: 'unknown option (did you mean sampleRate?); allowed: sampleRate, steps' },
+    ]);
     expect(e.message).toBe('train: rounds[0].sample_rate: unknown option (did you mean sampleRate?); allowed: sampleRate, steps');
   });
 

@@ -12,9 +12,13 @@ import { showValue } from './show-value';
  */
 export function parseOptions<S extends StandardSchemaV1>(schema: S, value: unknown, where: string): StandardSchemaV1.InferOutput<S> {
   const result = schema['~standard'].validate(value);
-  if (result instanceof Promise) throw new TypeError(`parseOptions(${where}): the schema validates asynchronously; options schemas must be synchronous`);
+  if (result instanceof Promise)
+    throw new TypeError(`parseOptions(${where}): the schema validates asynchronously; options schemas must be synchronous`);
   if (result.issues === undefined) return result.value as StandardSchemaV1.InferOutput<S>;
-  throw new OptionsError(where, result.issues.flatMap((issue) => describeIssue(schema, value, issue)));
+  throw new OptionsError(
+    where,
+    result.issues.flatMap((issue) => describeIssue(schema, value, issue)),
+  );
 }
 
 type Path = readonly PropertyKey[];

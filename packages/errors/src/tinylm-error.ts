@@ -67,6 +67,7 @@ export class TinylmError extends Error {
 
   /** True when `error` is of this kind (or a kind below it), from any copy of any tinylm package. */
   static isInstance<T extends TinylmError>(this: ErrorKind<T>, error: unknown): error is T {
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the subclass the check is called on
     return isTinylmError(error, this.kind);
   }
 }

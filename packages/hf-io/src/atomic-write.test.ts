@@ -29,7 +29,7 @@ describe('atomic file writes', () => {
         tempSeen = temp;
         await handle.write('{"step": 2');
         throw boom;
-      })
+      }),
     );
     expect(error).toBe(boom);
     expect(tempSeen).toMatch(/state\.json\.tmp-[0-9a-f]{12}$/);
@@ -43,12 +43,16 @@ describe('atomic file writes', () => {
     const error = await caught(() =>
       withAtomicFile(path, async () => {
         throw enospc;
-      })
+      }),
     );
     expect(error).toBe(enospc);
     expect((error as { path?: string }).path).toBe(path);
     const withPath = Object.assign(new Error('EACCES'), { code: 'EACCES', path: '/elsewhere' });
-    await caught(() => withAtomicFile(join(tmp.dir, 'c.bin'), async () => { throw withPath; }));
+    await caught(() =>
+      withAtomicFile(join(tmp.dir, 'c.bin'), async () => {
+        throw withPath;
+      }),
+    );
     expect(withPath.path).toBe('/elsewhere');
   });
 

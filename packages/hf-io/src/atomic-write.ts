@@ -31,7 +31,7 @@ export function tempSiblingPath(path: string, tag = 'tmp'): string {
 export async function withAtomicFile<T>(
   path: string,
   write: (handle: FileHandle, tempPath: string) => Promise<T>,
-  options: AtomicWriteOptions = {}
+  options: AtomicWriteOptions = {},
 ): Promise<T> {
   options = parseOptions(atomicWriteOptions, options, 'withAtomicFile');
   await mkdir(dirname(path), { recursive: true });
@@ -60,11 +60,7 @@ export async function withAtomicFile<T>(
 }
 
 /** Writes `data` (a UTF-8 string or bytes) to `path` atomically; see `withAtomicFile`. */
-export async function atomicWriteFile(
-  path: string,
-  data: string | Uint8Array,
-  options: AtomicWriteOptions = {}
-): Promise<void> {
+export async function atomicWriteFile(path: string, data: string | Uint8Array, options: AtomicWriteOptions = {}): Promise<void> {
   options = parseOptions(atomicWriteOptions, options, 'atomicWriteFile');
   const bytes = typeof data === 'string' ? new TextEncoder().encode(data) : data;
   await withAtomicFile(path, (handle) => writeAt(handle, bytes, 0), options);

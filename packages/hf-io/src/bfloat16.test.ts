@@ -2,13 +2,7 @@
 // round trip, and a float64 nearest-even reference.
 
 import { describe, expect, it } from 'vitest';
-import {
-  bf16ArrayToFloat32,
-  bf16BitsToFloat32,
-  f32BitsToBf16Bits,
-  float32ArrayToBf16,
-  float32ToBf16Bits,
-} from './bfloat16';
+import { bf16ArrayToFloat32, bf16BitsToFloat32, f32BitsToBf16Bits, float32ArrayToBf16, float32ToBf16Bits } from './bfloat16';
 
 const f32Of = (bits: number) => new Float32Array(new Uint32Array([bits]).buffer)[0];
 
@@ -80,8 +74,7 @@ describe('BF16 -> float32', () => {
       const da = Math.abs(x - a);
       const db = Number.isFinite(b) ? Math.abs(b - x) : Math.abs(2 ** 128 - Math.abs(x));
       const ref = da < db ? lo : db < da ? lo + 1 : lo % 2 === 0 ? lo : lo + 1;
-      if (f32BitsToBf16Bits(bits) !== ref)
-        throw new Error(`0x${bits.toString(16)}: got ${f32BitsToBf16Bits(bits)}, reference ${ref}`);
+      if (f32BitsToBf16Bits(bits) !== ref) throw new Error(`0x${bits.toString(16)}: got ${f32BitsToBf16Bits(bits)}, reference ${ref}`);
     }
   });
 });

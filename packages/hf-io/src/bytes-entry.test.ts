@@ -29,7 +29,8 @@ describe('@tinylm/hf-io/bytes', () => {
       for (const spec of importsOf(file)) {
         if (spec.startsWith('.')) visit(join(dirname(file), `${spec}.ts`));
         else if (NODE_BUILTINS.test(spec)) offending.push(`${file} imports ${spec}`);
-        else if (!BROWSER_SAFE_PACKAGES.has(spec)) offending.push(`${file} imports package ${spec} (not a browser-safe dependency of hf-io)`);
+        else if (!BROWSER_SAFE_PACKAGES.has(spec))
+          offending.push(`${file} imports package ${spec} (not a browser-safe dependency of hf-io)`);
       }
     };
     visit(join(here, 'bytes.ts'));

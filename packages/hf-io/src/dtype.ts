@@ -4,20 +4,7 @@
 // safetensors/src/tensor.rs); the FP8 and sub-byte types are not supported.
 
 /** A safetensors dtype name, as written in a file header. */
-export type Dtype =
-  | 'BOOL'
-  | 'U8'
-  | 'I8'
-  | 'I16'
-  | 'U16'
-  | 'F16'
-  | 'BF16'
-  | 'I32'
-  | 'U32'
-  | 'F32'
-  | 'F64'
-  | 'I64'
-  | 'U64';
+export type Dtype = 'BOOL' | 'U8' | 'I8' | 'I16' | 'U16' | 'F16' | 'BF16' | 'I32' | 'U32' | 'F32' | 'F64' | 'I64' | 'U64';
 
 const BYTE_SIZES: Readonly<Record<Dtype, number>> = Object.freeze({
   BOOL: 1,
@@ -40,7 +27,7 @@ export const DTYPES: readonly Dtype[] = Object.freeze(Object.keys(BYTE_SIZES) as
 
 /** True when `value` is a supported dtype name. */
 export function isDtype(value: unknown): value is Dtype {
-  return typeof value === 'string' && Object.prototype.hasOwnProperty.call(BYTE_SIZES, value);
+  return typeof value === 'string' && Object.hasOwn(BYTE_SIZES, value);
 }
 
 /** Bytes per element of `dtype`. */

@@ -21,7 +21,13 @@ describe('error classes', () => {
     expect(error).toBeInstanceOf(Error);
     expect(error.name).toBe('HfFolderError');
     expect([error.message, error.file, error.tensor, error.field, error.cause]).toEqual(['m', 'f', 't', 'x', cause]);
-    const refused = new errors.SafetensorsWriteError({ message: 'bad dtype', tensor: 'w', field: 'dtype', value: 'F8', allowed: 'F16, BF16, F32' });
+    const refused = new errors.SafetensorsWriteError({
+      message: 'bad dtype',
+      tensor: 'w',
+      field: 'dtype',
+      value: 'F8',
+      allowed: 'F16, BF16, F32',
+    });
     expect([refused.value, refused.allowed]).toEqual(['F8', 'F16, BF16, F32']);
   });
 
@@ -34,11 +40,26 @@ describe('error classes', () => {
   });
 
   it('InvalidArgumentError is the shared one, from its own { message } form or the shared form', () => {
-    const own = new errors.InvalidArgumentError({ message: 'rows [3, 9] out of range; allowed: 0 <= start <= end <= 4', file: 'a.safetensors', tensor: 'w', field: 'rows' });
-    expect([own.message, own.file, own.tensor, own.field]).toEqual(['rows [3, 9] out of range; allowed: 0 <= start <= end <= 4', 'a.safetensors', 'w', 'rows']);
+    const own = new errors.InvalidArgumentError({
+      message: 'rows [3, 9] out of range; allowed: 0 <= start <= end <= 4',
+      file: 'a.safetensors',
+      tensor: 'w',
+      field: 'rows',
+    });
+    expect([own.message, own.file, own.tensor, own.field]).toEqual([
+      'rows [3, 9] out of range; allowed: 0 <= start <= end <= 4',
+      'a.safetensors',
+      'w',
+      'rows',
+    ]);
     expect(String(own)).toBe('InvalidArgumentError: rows [3, 9] out of range; allowed: 0 <= start <= end <= 4');
     expect(SharedInvalidArgumentError.isInstance(own)).toBe(true);
-    const shared = new errors.InvalidArgumentError({ field: 'maxShardSize', value: '5XB', allowed: 'a number of bytes, or 5GB, 500MB, ...', file: 'out' });
+    const shared = new errors.InvalidArgumentError({
+      field: 'maxShardSize',
+      value: '5XB',
+      allowed: 'a number of bytes, or 5GB, 500MB, ...',
+      file: 'out',
+    });
     expect(shared.message).toBe('out: maxShardSize = "5XB" is invalid; allowed: a number of bytes, or 5GB, 500MB, ...');
     expect(errors.InvalidArgumentError.isInstance(new SharedInvalidArgumentError({ field: 'f', value: 1, allowed: '2' }))).toBe(true);
   });
@@ -46,8 +67,7 @@ describe('error classes', () => {
   it('isInstance tells the kinds apart', () => {
     for (const kind of kinds) {
       const error = new errors[kind]({ message: kind });
-      for (const other of kinds)
-        expect(errors[other].isInstance(error), `${other}.isInstance(${kind})`).toBe(other === kind);
+      for (const other of kinds) expect(errors[other].isInstance(error), `${other}.isInstance(${kind})`).toBe(other === kind);
       expect(errors.TinylmError.isInstance(error)).toBe(true);
     }
     expect(errors.TinylmError.isInstance(new Error('plain'))).toBe(false);

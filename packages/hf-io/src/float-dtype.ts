@@ -23,14 +23,21 @@ export const FLOAT_DTYPE_SPELLINGS = Object.freeze({
 export type FloatDtypeName = keyof typeof FLOAT_DTYPE_SPELLINGS;
 
 /** The spellings of the dtypes `D`: `FloatDtypeSpelling<'float16'>` is `'float16' | 'f16'`. */
-export type FloatDtypeSpelling<D extends FloatDtype = FloatDtype> = { [K in FloatDtypeName]: (typeof FLOAT_DTYPE_SPELLINGS)[K] extends D ? K : never }[FloatDtypeName];
+export type FloatDtypeSpelling<D extends FloatDtype = FloatDtype> = {
+  [K in FloatDtypeName]: (typeof FLOAT_DTYPE_SPELLINGS)[K] extends D ? K : never;
+}[FloatDtypeName];
 
 /** The safetensors header name of each canonical dtype. */
-export const SAFETENSORS_FLOAT_DTYPES: Readonly<Record<FloatDtype, Dtype>> = Object.freeze({ float32: 'F32', float16: 'F16', bfloat16: 'BF16' });
+export const SAFETENSORS_FLOAT_DTYPES: Readonly<Record<FloatDtype, Dtype>> = Object.freeze({
+  float32: 'F32',
+  float16: 'F16',
+  bfloat16: 'BF16',
+});
 
 /** The spellings accepted for `dtypes` (default all three dtypes), for messages: `float32 (f32), float16 (f16)`. */
 export function floatDtypeNames(dtypes: readonly FloatDtype[] = ['float32', 'float16', 'bfloat16']): string {
-  const short = (d: FloatDtype) => Object.keys(FLOAT_DTYPE_SPELLINGS).find((s) => s !== d && FLOAT_DTYPE_SPELLINGS[s as FloatDtypeName] === d);
+  const short = (d: FloatDtype) =>
+    Object.keys(FLOAT_DTYPE_SPELLINGS).find((s) => s !== d && FLOAT_DTYPE_SPELLINGS[s as FloatDtypeName] === d);
   return dtypes.map((d) => `${d} (${short(d)})`).join(', ');
 }
 
@@ -39,7 +46,8 @@ export function floatDtypeNames(dtypes: readonly FloatDtype[] = ['float32', 'flo
  * spellings allowed; `dtypes` narrows what the caller supports (GGUF export has no bfloat16).
  */
 export function normalizeFloatDtype<D extends FloatDtype = FloatDtype>(value: unknown, field = 'dtype', dtypes?: readonly D[]): D {
-  const canonical = typeof value === 'string' && Object.hasOwn(FLOAT_DTYPE_SPELLINGS, value) ? FLOAT_DTYPE_SPELLINGS[value as FloatDtypeName] : undefined;
+  const canonical =
+    typeof value === 'string' && Object.hasOwn(FLOAT_DTYPE_SPELLINGS, value) ? FLOAT_DTYPE_SPELLINGS[value as FloatDtypeName] : undefined;
   if (canonical === undefined || (dtypes !== undefined && !dtypes.includes(canonical as D))) {
     throw new InvalidArgumentError({ field, value, allowed: floatDtypeNames(dtypes) });
   }
@@ -51,8 +59,12 @@ export function normalizeFloatDtype<D extends FloatDtype = FloatDtype>(value: un
  * canonical name, e.g. `dtype: floatDtypeOption().optional()`.
  */
 export function floatDtypeOption<D extends FloatDtype = FloatDtype>(dtypes?: readonly D[]) {
-  const spellings = Object.keys(FLOAT_DTYPE_SPELLINGS).filter((s) => !dtypes || dtypes.includes(FLOAT_DTYPE_SPELLINGS[s as FloatDtypeName] as D));
+  const spellings = Object.keys(FLOAT_DTYPE_SPELLINGS).filter(
+    (s) => !dtypes || dtypes.includes(FLOAT_DTYPE_SPELLINGS[s as FloatDtypeName] as D),
+  );
   return z
-    .enum(spellings as [FloatDtypeSpelling<D>, ...FloatDtypeSpelling<D>[]], { error: (issue) => `expected a dtype, one of ${floatDtypeNames(dtypes)} (got ${JSON.stringify(issue.input)})` })
+    .enum(spellings as [FloatDtypeSpelling<D>, ...FloatDtypeSpelling<D>[]], {
+      error: (issue) => `expected a dtype, one of ${floatDtypeNames(dtypes)} (got ${JSON.stringify(issue.input)})`,
+    })
     .transform((name) => FLOAT_DTYPE_SPELLINGS[name] as unknown as D);
 }

@@ -117,8 +117,7 @@ describe('float32 -> F16 against a search-based reference', () => {
     const ours = float32ArrayToF16(new Float32Array(values.buffer));
     for (let i = 0; i < values.length; i++) {
       const ref = referenceF16(f32Of(values[i]));
-      if (ours[i] !== ref)
-        throw new Error(`0x${values[i].toString(16)}: got 0x${ours[i].toString(16)}, reference 0x${ref.toString(16)}`);
+      if (ours[i] !== ref) throw new Error(`0x${values[i].toString(16)}: got 0x${ours[i].toString(16)}, reference 0x${ref.toString(16)}`);
     }
   });
 });

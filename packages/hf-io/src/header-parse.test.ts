@@ -24,7 +24,7 @@ describe('parseSafetensorsHeader: valid headers', () => {
         __metadata__: { format: 'pt' },
         a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] },
       },
-      24
+      24,
     );
     const header = parse(bytes);
     expect(header.metadata).toEqual({ format: 'pt' });
@@ -109,9 +109,7 @@ describe('parseSafetensorsHeader: every error names the file, and the tensor whe
   });
 
   it('unknown dtype, listing the allowed ones', async () => {
-    const error = await formatError(
-      rawSafetensors({ 'lm_head.weight': { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2)
-    );
+    const error = await formatError(rawSafetensors({ 'lm_head.weight': { dtype: 'F8_E4M3', shape: [2], data_offsets: [0, 2] } }, 2));
     expect(error.tensor).toBe('lm_head.weight');
     expect(error.message).toContain('tensor "lm_head.weight": dtype "F8_E4M3" is not supported; allowed: BOOL, U8, I8');
   });
@@ -132,13 +130,11 @@ describe('parseSafetensorsHeader: every error names the file, and the tensor whe
   it('offsets out of bounds (file truncated in the data)', async () => {
     const full = rawSafetensors(
       { a: { dtype: 'F32', shape: [2], data_offsets: [0, 8] }, b: { dtype: 'F32', shape: [4], data_offsets: [8, 24] } },
-      24
+      24,
     );
     const error = await formatError(full.subarray(0, full.length - 5));
     expect(error.tensor).toBe('b');
-    expect(error.message).toContain(
-      'tensor "b": data_offsets [8, 24] run past the end of the data (19 bytes after the header'
-    );
+    expect(error.message).toContain('tensor "b": data_offsets [8, 24] run past the end of the data (19 bytes after the header');
   });
 
   it('overlapping offsets, naming both tensors', async () => {
@@ -148,8 +144,8 @@ describe('parseSafetensorsHeader: every error names the file, and the tensor whe
           a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] },
           b: { dtype: 'F32', shape: [2], data_offsets: [8, 16] },
         },
-        16
-      )
+        16,
+      ),
     );
     expect(error.tensor).toBe('b');
     expect(error.message).toContain('tensor "b": data_offsets [8, 16] overlap tensor "a" [0, 16]');
@@ -162,8 +158,8 @@ describe('parseSafetensorsHeader: every error names the file, and the tensor whe
           a: { dtype: 'F32', shape: [4], data_offsets: [0, 16] },
           e: { dtype: 'F32', shape: [0], data_offsets: [4, 4] },
         },
-        16
-      )
+        16,
+      ),
     );
     expect(error.message).toContain('tensor "e": data_offsets [4, 4] overlap tensor "a" [0, 16]');
   });
@@ -175,8 +171,8 @@ describe('parseSafetensorsHeader: every error names the file, and the tensor whe
           a: { dtype: 'F32', shape: [1], data_offsets: [0, 4] },
           b: { dtype: 'F32', shape: [1], data_offsets: [8, 12] },
         },
-        12
-      )
+        12,
+      ),
     );
     expect(error.message).toContain('tensor "b": data_offsets [8, 12] leave a gap (tensor "a" ends at 4)');
   });
@@ -200,10 +196,7 @@ describe('readHeaderSize', () => {
 
 describe('hostile names', () => {
   it('keeps "__proto__" as a plain tensor and metadata key', () => {
-    const bytes = rawSafetensors(
-      '{"__metadata__":{"__proto__":"x"},"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}',
-      1
-    );
+    const bytes = rawSafetensors('{"__metadata__":{"__proto__":"x"},"__proto__":{"dtype":"U8","shape":[1],"data_offsets":[0,1]}}', 1);
     const header = parseSafetensorsHeader(bytes, { fileSize: bytes.length });
     expect(Object.keys(header.metadata ?? {})).toEqual(['__proto__']);
     expect(Object.getPrototypeOf(header.metadata)).toBe(Object.prototype);

@@ -77,7 +77,7 @@ export function readHeaderSize(prefix: Uint8Array, options: ParseHeaderOptions =
     fail(
       file,
       `header size field says ${size} bytes, above the ${SAFETENSORS_MAX_HEADER_SIZE}-byte limit ` +
-        '(not a safetensors file, or a corrupt one)'
+        '(not a safetensors file, or a corrupt one)',
     );
   }
   const n = Number(size);
@@ -106,7 +106,7 @@ function parseMetadata(file: string, value: unknown): Record<string, string> {
         file,
         `"__metadata__" field ${JSON.stringify(key)} is ${JSON.stringify(v)}; metadata values must be strings`,
         undefined,
-        `__metadata__.${key}`
+        `__metadata__.${key}`,
       );
     }
   }
@@ -126,12 +126,7 @@ function parseTensor(file: string, name: string, value: unknown): TensorInfo {
     fail(file, `shape ${JSON.stringify(shape)} must be an array of non-negative integers`, name, 'shape');
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    fail(
-      file,
-      `data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`,
-      name,
-      'data_offsets'
-    );
+    fail(file, `data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`, name, 'data_offsets');
   }
   let expected = dtypeByteSize(dtype);
   for (const d of shape as number[]) {
@@ -145,7 +140,7 @@ function parseTensor(file: string, name: string, value: unknown): TensorInfo {
       `data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${JSON.stringify(shape)} needs ` +
         `${expected} (${dtypeByteSize(dtype)} bytes × ${expected / dtypeByteSize(dtype)} elements)`,
       name,
-      'data_offsets'
+      'data_offsets',
     );
   }
   return { name, dtype, shape: [...(shape as number[])], dataOffsets: [begin, end], byteLength: end - begin };
@@ -161,10 +156,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOp
   const file = options.file ?? '<buffer>';
   const headerSize = readHeaderSize(bytes, options);
   if (bytes.length < 8 + headerSize) {
-    fail(
-      file,
-      `header size field says ${headerSize} bytes but only ${bytes.length - 8} bytes follow it (truncated file?)`
-    );
+    fail(file, `header size field says ${headerSize} bytes but only ${bytes.length - 8} bytes follow it (truncated file?)`);
   }
   const jsonBytes = bytes.subarray(8, 8 + headerSize);
   let text: string;
@@ -201,7 +193,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOp
           `data_offsets [${t.dataOffsets[0]}, ${t.dataOffsets[1]}] run past the end of the data ` +
             `(${available} bytes after the header; truncated file?)`,
           t.name,
-          'data_offsets'
+          'data_offsets',
         );
       }
     }
@@ -217,21 +209,15 @@ export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOp
       const p = previous as TensorInfo;
       fail(
         file,
-        `data_offsets [${b}, ${e}] overlap tensor ${JSON.stringify(p.name)} [${p.dataOffsets[0]}, ${
-          p.dataOffsets[1]
-        }]; ` + 'tensors must not overlap',
+        `data_offsets [${b}, ${e}] overlap tensor ${JSON.stringify(p.name)} [${p.dataOffsets[0]}, ${p.dataOffsets[1]}]; ` +
+          'tensors must not overlap',
         t.name,
-        'data_offsets'
+        'data_offsets',
       );
     }
     if (b > end) {
       const after = previous ? `tensor ${JSON.stringify(previous.name)} ends at ${end}` : 'the data starts at 0';
-      fail(
-        file,
-        `data_offsets [${b}, ${e}] leave a gap (${after}); tensors must be contiguous`,
-        t.name,
-        'data_offsets'
-      );
+      fail(file, `data_offsets [${b}, ${e}] leave a gap (${after}); tensors must be contiguous`, t.name, 'data_offsets');
     }
     end = e;
     previous = t;

@@ -54,8 +54,7 @@ function checkSpec(file: string, spec: TensorSpec, seen: Set<string>): number {
   if (name === '__metadata__') fail(file, '"__metadata__" is reserved by the format and cannot name a tensor', name);
   if (seen.has(name)) fail(file, 'appears twice; tensor names must be unique', name);
   seen.add(name);
-  if (!isDtype(dtype))
-    fail(file, `dtype ${JSON.stringify(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name);
+  if (!isDtype(dtype)) fail(file, `dtype ${JSON.stringify(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
     fail(file, `shape ${JSON.stringify(shape)} must be an array of non-negative integers`, name);
   }
@@ -84,9 +83,7 @@ export function layoutSafetensors(specs: readonly TensorSpec[], options: LayoutO
     const entries = Object.entries(metadata).map(([key, value]) => {
       if (typeof value !== 'string') {
         throw new SafetensorsWriteError({
-          message: `${file}: metadata field ${JSON.stringify(key)} is ${JSON.stringify(
-            value
-          )}; metadata values must be strings`,
+          message: `${file}: metadata field ${JSON.stringify(key)} is ${JSON.stringify(value)}; metadata values must be strings`,
           file,
           field: key,
         });
@@ -108,7 +105,7 @@ export function layoutSafetensors(specs: readonly TensorSpec[], options: LayoutO
     tensors.push(info);
     parts.push(
       `${JSON.stringify(spec.name)}:{"dtype":"${spec.dtype}","shape":[${spec.shape.join(',')}],` +
-        `"data_offsets":[${offset},${offset + bytes}]}`
+        `"data_offsets":[${offset},${offset + bytes}]}`,
     );
     offset += bytes;
   }

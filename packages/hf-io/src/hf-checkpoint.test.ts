@@ -50,9 +50,7 @@ describe('sharded write + read', () => {
         file: 'model-00002-of-00003.safetensors',
       });
       for (const source of tinyLlama()) {
-        expect([...(await ckpt.readTensorAsFloat32(source.name))], source.name).toEqual([
-          ...(source.data as Float32Array),
-        ]);
+        expect([...(await ckpt.readTensorAsFloat32(source.name))], source.name).toEqual([...(source.data as Float32Array)]);
       }
       expect([...(await ckpt.readTensorAsFloat32('lm_head.weight', { rows: [9, 10] }))]).toEqual([
         ...(tinyLlama()[5].data as Float32Array).subarray(90),
@@ -68,7 +66,7 @@ describe('sharded write + read', () => {
       const one = await openHfCheckpoint(single);
       expect(one.sharded).toBe(false);
       expect(await one.readTensor('model.layers.0.self_attn.q_proj.weight')).toEqual(
-        await ckpt.readTensor('model.layers.0.self_attn.q_proj.weight')
+        await ckpt.readTensor('model.layers.0.self_attn.q_proj.weight'),
       );
       await one.close();
     } finally {
@@ -99,8 +97,8 @@ describe('broken folders: errors name the file and tensors', () => {
     expect(error.message).toBe(
       `${join(
         dir,
-        'model.safetensors.index.json'
-      )}: "weight_map" names shard files that do not exist in ${dir}: model-00002-of-00003.safetensors`
+        'model.safetensors.index.json',
+      )}: "weight_map" names shard files that do not exist in ${dir}: model-00002-of-00003.safetensors`,
     );
   });
 
@@ -114,7 +112,7 @@ describe('broken folders: errors name the file and tensors', () => {
     expect(HfFolderError.isInstance(error)).toBe(true);
     expect(error.tensor).toBe('model.layers.1.mlp.down_proj.weight');
     expect(error.message).toBe(
-      `${indexPath}: tensors named in "weight_map" are absent from their shard: "model.layers.1.mlp.down_proj.weight" (in model-00001-of-00003.safetensors)`
+      `${indexPath}: tensors named in "weight_map" are absent from their shard: "model.layers.1.mlp.down_proj.weight" (in model-00001-of-00003.safetensors)`,
     );
   });
 
@@ -131,12 +129,10 @@ describe('broken folders: errors name the file and tensors', () => {
   it('no weights at all, listing the safetensors files that are there', async () => {
     const dir = join(tmp.dir, 'adapter');
     await mkdir(dir);
-    await writeSafetensors(join(dir, 'adapter_model.safetensors'), [
-      { name: 'a', dtype: 'F32', shape: [1], data: new Float32Array(1) },
-    ]);
+    await writeSafetensors(join(dir, 'adapter_model.safetensors'), [{ name: 'a', dtype: 'F32', shape: [1], data: new Float32Array(1) }]);
     const error = await caught(() => openHfCheckpoint(dir));
     expect(error.message).toBe(
-      `${dir}: no model.safetensors or model.safetensors.index.json; safetensors files present: adapter_model.safetensors (pass weightsName?)`
+      `${dir}: no model.safetensors or model.safetensors.index.json; safetensors files present: adapter_model.safetensors (pass weightsName?)`,
     );
     const ckpt = await openHfCheckpoint(dir, { weightsName: 'adapter_model.safetensors' });
     expect(ckpt.tensors.map((t) => t.name)).toEqual(['a']);

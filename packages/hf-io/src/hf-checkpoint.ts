@@ -112,9 +112,7 @@ export class HfCheckpoint {
     try {
       for (const name of names) files.set(name, await openSafetensors(join(dir, name)));
       if (index) {
-        const absent = Object.entries(index.weight_map).filter(
-          ([tensor, shard]) => !(files.get(shard) as SafetensorsFile).has(tensor)
-        );
+        const absent = Object.entries(index.weight_map).filter(([tensor, shard]) => !(files.get(shard) as SafetensorsFile).has(tensor));
         if (absent.length > 0) {
           const list = absent.map(([tensor, shard]) => `${JSON.stringify(tensor)} (in ${shard})`);
           throw new HfFolderError({

@@ -59,11 +59,7 @@ export async function readJsonFile(path: string): Promise<JsonValue> {
 }
 
 /** Writes `value` as JSON (2-space indent, trailing newline) atomically. */
-export async function writeJsonFile(
-  path: string,
-  value: unknown,
-  options: StringifyJsonOptions & AtomicWriteOptions = {}
-): Promise<void> {
+export async function writeJsonFile(path: string, value: unknown, options: StringifyJsonOptions & AtomicWriteOptions = {}): Promise<void> {
   options = parseOptions(writeJsonFileOptions, options, 'writeJsonFile');
   await atomicWriteFile(path, stringifyJson(value, { sortKeys: options.sortKeys, indent: options.indent }), atomicOptionsOf(options));
 }

@@ -44,7 +44,7 @@ describe('writeHfFolder / readHfFolder', () => {
     ]);
     // transformers' formatting: sorted keys, 2-space indent, newline; tokenizer.json keeps order.
     expect(await readFile(join(dir, 'config.json'), 'utf8')).toBe(
-      '{\n  "architectures": [\n    "LlamaForCausalLM"\n  ],\n  "hidden_size": 8,\n  "model_type": "llama",\n  "vocab_size": 10\n}\n'
+      '{\n  "architectures": [\n    "LlamaForCausalLM"\n  ],\n  "hidden_size": 8,\n  "model_type": "llama",\n  "vocab_size": 10\n}\n',
     );
     expect(await readFile(join(dir, 'tokenizer.json'), 'utf8')).toBe(`${JSON.stringify(tokenizer, null, 2)}\n`);
 
@@ -75,19 +75,10 @@ describe('writeHfFolder / readHfFolder', () => {
     await writeFile(join(src, 'unrelated.txt'), 'x');
     const dir = join(tmp.dir, 'student');
     await writeHfFolder(dir, { tensors: weights(), copyTokenizerFrom: src, tokenizerConfig: { legacy: true } });
-    expect(await readdir(dir)).toEqual([
-      'model.safetensors',
-      'tokenizer.json',
-      'tokenizer.model',
-      'tokenizer_config.json',
-    ]);
+    expect(await readdir(dir)).toEqual(['model.safetensors', 'tokenizer.json', 'tokenizer.model', 'tokenizer_config.json']);
     expect([...(await readFile(join(dir, 'tokenizer.model')))]).toEqual([1, 2, 3, 4]);
     expect(await readHfJson(dir, 'tokenizerConfig')).toEqual({ legacy: true }); // explicit option wins
-    expect(await copyTokenizerFiles(src, join(tmp.dir, 'copy'))).toEqual([
-      'tokenizer.json',
-      'tokenizer_config.json',
-      'tokenizer.model',
-    ]);
+    expect(await copyTokenizerFiles(src, join(tmp.dir, 'copy'))).toEqual(['tokenizer.json', 'tokenizer_config.json', 'tokenizer.model']);
   });
 
   it('is atomic: a failing producer in a later shard leaves no folder and no temporary folder', async () => {
@@ -109,7 +100,7 @@ describe('writeHfFolder / readHfFolder', () => {
             },
           },
         ],
-      })
+      }),
     );
     expect(error).toBe(boom);
     expect(await readdir(tmp.dir)).toEqual([]);

@@ -50,7 +50,7 @@ export async function readHfFolder(dir: string, options?: OpenHfCheckpointOption
     const modelPath = join(dir, 'tokenizer.model');
     const hasModel = await stat(modelPath).then(
       (s) => s.isFile(),
-      () => false
+      () => false,
     );
     return {
       dir,
@@ -141,7 +141,7 @@ export async function writeHfFolder(dir: string, options: WriteHfFolderOptions):
       const { maxShardSize, metadata, weightsName, indexMetadata, fsync, mode } = options;
       return writeSafetensorsShards(temp, options.tensors, { maxShardSize, metadata, weightsName, indexMetadata, fsync, mode });
     },
-    { force: options.force }
+    { force: options.force },
   );
   return { dir, files: (await readdir(dir)).sort(), weights };
 }

@@ -14,7 +14,7 @@ describe('safetensors index', () => {
         { name: 'model.norm.weight', dtype: 'F32', shape: [2] },
         { name: 'lm_head.weight', dtype: 'F32', shape: [4] },
       ],
-      16
+      16,
     );
     expect(serializeSafetensorsIndex(indexForPlan(plan))).toBe(
       [
@@ -28,13 +28,13 @@ describe('safetensors index', () => {
         '  }',
         '}',
         '',
-      ].join('\n')
+      ].join('\n'),
     );
   });
 
   it('sorts integer-like keys as strings, like Python', () => {
     expect(stringifyJson({ b: 1, 10: 2, 9: [true, null], a: {} }, { sortKeys: true })).toBe(
-      '{\n  "10": 2,\n  "9": [\n    true,\n    null\n  ],\n  "a": {},\n  "b": 1\n}\n'
+      '{\n  "10": 2,\n  "9": [\n    true,\n    null\n  ],\n  "a": {},\n  "b": 1\n}\n',
     );
   });
 

@@ -48,7 +48,7 @@ export function parseSafetensorsIndex(json: unknown, file: string): SafetensorsI
     if (typeof shard !== 'string' || !isBareFileName(shard)) {
       throw new HfFolderError({
         message: `${file}: "weight_map" maps tensor ${JSON.stringify(tensor)} to ${JSON.stringify(
-          shard
+          shard,
         )}; allowed: a file name in the same folder`,
         file,
         tensor,
@@ -64,10 +64,7 @@ export function parseSafetensorsIndex(json: unknown, file: string): SafetensorsI
 }
 
 /** The index for a shard plan: `metadata.total_size` plus `extraMetadata`. */
-export function indexForPlan(
-  plan: ShardPlan,
-  extraMetadata: Readonly<Record<string, JsonValue>> = {}
-): SafetensorsIndex {
+export function indexForPlan(plan: ShardPlan, extraMetadata: Readonly<Record<string, JsonValue>> = {}): SafetensorsIndex {
   return { metadata: { ...extraMetadata, total_size: plan.totalSize }, weight_map: plan.weightMap };
 }
 

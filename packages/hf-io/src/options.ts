@@ -17,7 +17,13 @@ import type { WriteSafetensorsOptions } from './write-safetensors';
 import type { WriteShardsOptions } from './write-shards';
 
 // The writers check each metadata value themselves (naming the field), so only the shape is checked here.
-const metadata = z.custom<Readonly<Record<string, string>>>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected an object of strings').nullable().optional();
+const metadata = z
+  .custom<Readonly<Record<string, string>>>(
+    (v) => typeof v === 'object' && v !== null && !Array.isArray(v),
+    'expected an object of strings',
+  )
+  .nullable()
+  .optional();
 
 export const atomicWriteOptions = z.strictObject({ fsync: z.boolean().optional(), mode: z.number().int().nonnegative().optional() });
 true satisfies SameShape<z.input<typeof atomicWriteOptions>, AtomicWriteOptions>;
@@ -61,7 +67,10 @@ export const bytes = z.custom<Uint8Array>((v) => v instanceof Uint8Array, 'expec
 const fileData = z.union([z.string(), bytes]);
 
 /** The tensors to write: an array, its entries checked by the writers themselves (no deep parse of the data). */
-export const tensorSources = z.custom<readonly TensorSource[]>((v) => Array.isArray(v), 'expected an array of tensors ({ name, dtype, shape, data })');
+export const tensorSources = z.custom<readonly TensorSource[]>(
+  (v) => Array.isArray(v),
+  'expected an array of tensors ({ name, dtype, shape, data })',
+);
 
 export const writeHfFolderOptions = z.strictObject({
   ...writeShardsOptions.shape,

@@ -6,7 +6,11 @@ import { ProtoWriter, readFields, WIRE_LEN, WIRE_VARINT } from './protobuf';
 
 describe('protobuf wire codec', () => {
   it('writes and reads varints, negative int32 (ten bytes, as protobuf does) and length-delimited fields', () => {
-    const w = new ProtoWriter().int32Field(4, 300).int32Field(43, -1).int32Field(7, -123456).bytesField(9, new Uint8Array([1, 2, 3]));
+    const w = new ProtoWriter()
+      .int32Field(4, 300)
+      .int32Field(43, -1)
+      .int32Field(7, -123456)
+      .bytesField(9, new Uint8Array([1, 2, 3]));
     const bytes = w.finish();
     const fields = readFields(bytes);
     expect(fields.map((f) => [f.field, f.wire])).toEqual([

@@ -36,7 +36,7 @@ export interface RawField {
 export class ProtobufDecodeError extends Error {
   constructor(
     message: string,
-    readonly offset: number
+    readonly offset: number,
   ) {
     super(message);
     this.name = 'ProtobufDecodeError';

@@ -154,9 +154,7 @@ describe.skipIf(!probe.numpy)('python (numpy + torch) interop', () => {
       const isNaNBf = (h: number) => (h & 0x7f80) === 0x7f80 && (h & 0x7f) !== 0;
       (parsed.tensors.as_bf16.bits16 as number[]).forEach((h, i) => {
         if (!(isNaNBf(h) && isNaNBf(ref[i])) && h !== ref[i]) {
-          throw new Error(
-            `BF16 of 0x${bits[i].toString(16)}: ours 0x${h.toString(16)}, torch 0x${ref[i].toString(16)}`
-          );
+          throw new Error(`BF16 of 0x${bits[i].toString(16)}: ours 0x${h.toString(16)}, torch 0x${ref[i].toString(16)}`);
         }
       });
     }

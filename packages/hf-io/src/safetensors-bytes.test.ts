@@ -9,8 +9,7 @@ import { caught } from './__fixtures__/raw-safetensors';
 import { sampleFloats, sampleTensors } from './__fixtures__/samples';
 
 const samples = sampleTensors();
-const allSources = (): TensorSource[] =>
-  DTYPES.map((dtype) => ({ name: `t.${dtype}`, dtype, shape: [2, 3], data: samples[dtype] }));
+const allSources = (): TensorSource[] => DTYPES.map((dtype) => ({ name: `t.${dtype}`, dtype, shape: [2, 3], data: samples[dtype] }));
 
 describe('in-memory round trip, every dtype', () => {
   it('reads back each tensor bit for bit, as its typed array', async () => {
@@ -41,7 +40,7 @@ describe('in-memory round trip, every dtype', () => {
         { name: 'h', dtype: 'F16', shape: [4], data: x },
         { name: 'b', dtype: 'BF16', shape: [4], data: x },
         { name: 'd', dtype: 'F64', shape: [4], data: x },
-      ])
+      ]),
     );
     expect([...(file.readTensor('h') as Uint16Array)]).toEqual([0x3c00, 0x3c0c, 0x2e66, 0xfc00]);
     expect([...(file.readTensor('b') as Uint16Array)]).toEqual([0x3f80, 0x3f82, 0x3dcd, 0xc780]);
@@ -56,7 +55,7 @@ describe('in-memory round trip, every dtype', () => {
         { name: 'w', dtype: 'F32', shape: [5, 4], data: w },
         { name: 'ids', dtype: 'I64', shape: [3, 2], data: ids },
         { name: 'v', dtype: 'BF16', shape: [5], data: new Float32Array([1, 2, 3, 4, 5]) },
-      ])
+      ]),
     );
     expect([...file.readTensorAsFloat32('w', { rows: [1, 3] })]).toEqual([4, 5, 6, 7, 8, 9, 10, 11]);
     expect(file.readTensor('ids', { rows: [2, 3] })).toEqual(new BigInt64Array([14n, 15n]));
@@ -64,15 +63,11 @@ describe('in-memory round trip, every dtype', () => {
     expect(file.readTensor('w', { rows: [2, 2] })).toEqual(new Float32Array(0));
     const error = await caught(() => file.readTensor('w', { rows: [3, 6] }));
     expect(InvalidArgumentError.isInstance(error)).toBe(true);
-    expect(error.message).toBe(
-      '<buffer>: tensor "w": rows [3, 6] out of range; allowed: integers 0 <= start <= end <= 5'
-    );
+    expect(error.message).toBe('<buffer>: tensor "w": rows [3, 6] out of range; allowed: integers 0 <= start <= end <= 5');
   });
 
   it('parses tensors that are not aligned in the buffer (copies them)', async () => {
-    const bytes = await serializeSafetensors([
-      { name: 'w', dtype: 'F32', shape: [2], data: new Float32Array([1.5, -2]) },
-    ]);
+    const bytes = await serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Float32Array([1.5, -2]) }]);
     const shifted = new Uint8Array(bytes.length + 1);
     shifted.set(bytes, 1);
     const file = parseSafetensors(shifted.subarray(1), { file: 'shifted' });
@@ -89,16 +84,10 @@ describe('in-memory round trip, every dtype', () => {
 
 describe('serializeSafetensors input checks', () => {
   it('rejects data of the wrong length, naming the tensor and the sizes', async () => {
-    const error = await caught(() =>
-      serializeSafetensors([{ name: 'w', dtype: 'F16', shape: [2, 3], data: new Float32Array(5) }])
-    );
+    const error = await caught(() => serializeSafetensors([{ name: 'w', dtype: 'F16', shape: [2, 3], data: new Float32Array(5) }]));
     expect(SafetensorsWriteError.isInstance(error)).toBe(true);
-    expect(error.message).toBe(
-      '<buffer>: tensor "w": data has 5 elements (Float32Array) but F16 [2,3] needs 6 elements'
-    );
-    const raw = await caught(() =>
-      serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Uint8Array(7) }])
-    );
+    expect(error.message).toBe('<buffer>: tensor "w": data has 5 elements (Float32Array) but F16 [2,3] needs 6 elements');
+    const raw = await caught(() => serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Uint8Array(7) }]));
     expect(raw.message).toBe('<buffer>: tensor "w": data has 7 bytes (raw Uint8Array) but F32 [2] needs 8 bytes');
   });
 
@@ -106,10 +95,10 @@ describe('serializeSafetensors input checks', () => {
     const error = await caught(() =>
       serializeSafetensors([{ name: 'w', dtype: 'F32', shape: [2], data: new Int32Array(2) }], {
         file: 'x.safetensors',
-      })
+      }),
     );
     expect(error.message).toBe(
-      'x.safetensors: tensor "w": cannot write Int32Array data as F32; allowed for F32: Uint8Array (raw little-endian bytes), Float32Array'
+      'x.safetensors: tensor "w": cannot write Int32Array data as F32; allowed for F32: Uint8Array (raw little-endian bytes), Float32Array',
     );
   });
 

@@ -22,7 +22,7 @@ export type SerializeSafetensorsOptions = LayoutOptions;
  */
 export async function serializeSafetensors(
   tensors: readonly TensorSource[],
-  options: SerializeSafetensorsOptions = {}
+  options: SerializeSafetensorsOptions = {},
 ): Promise<Uint8Array> {
   options = parseOptions(layoutOptions, options, 'serializeSafetensors');
   const file = options.file ?? '<buffer>';

@@ -22,7 +22,7 @@ describe('file round trip, every dtype', () => {
     await writeSafetensors(
       path,
       DTYPES.map((dtype) => ({ name: `t.${dtype}`, dtype, shape: [2, 3], data: samples[dtype] })),
-      { metadata: { format: 'pt', note: 'round trip' } }
+      { metadata: { format: 'pt', note: 'round trip' } },
     );
     await withSafetensors(path, async (file) => {
       expect(file.metadata).toEqual({ format: 'pt', note: 'round trip' });
@@ -106,7 +106,7 @@ describe('bad files: errors name the file and the tensor', () => {
     const path = join(tmp.dir, 'head.safetensors');
     await writeFile(path, rawSafetensors({ a: { dtype: 'U8', shape: [1], data_offsets: [0, 1] } }, 1).subarray(0, 30));
     expect((await caught(() => openSafetensors(path))).message).toMatch(
-      /head\.safetensors: header size field says \d+ bytes but only 22 bytes follow/
+      /head\.safetensors: header size field says \d+ bytes but only 22 bytes follow/,
     );
     await writeFile(path, new Uint8Array(0));
     expect((await caught(() => openSafetensors(path))).message).toContain(`${path}: is 0 bytes long`);
@@ -126,10 +126,7 @@ describe('bad files: errors name the file and the tensor', () => {
     expect(error.message).toContain(`${path}: tensor "x": dtype "Q4" is not supported`);
     await writeFile(
       path,
-      rawSafetensors(
-        { x: { dtype: 'U8', shape: [4], data_offsets: [0, 4] }, y: { dtype: 'U8', shape: [2], data_offsets: [3, 5] } },
-        5
-      )
+      rawSafetensors({ x: { dtype: 'U8', shape: [4], data_offsets: [0, 4] }, y: { dtype: 'U8', shape: [2], data_offsets: [3, 5] } }, 5),
     );
     error = await caught(() => openSafetensors(path));
     expect(error.message).toContain(`${path}: tensor "y": data_offsets [3, 5] overlap tensor "x" [0, 4]`);

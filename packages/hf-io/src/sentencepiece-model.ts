@@ -304,13 +304,7 @@ const ID_FIELDS: ReadonlyArray<[number, keyof TrainerSpec]> = [
   [43, 'padId'],
 ];
 
-function rewriteTrainerSpec(
-  bytes: Uint8Array,
-  outer: RawField,
-  spec: TrainerSpec,
-  newId: Map<number, number>,
-  size: number
-): Uint8Array {
+function rewriteTrainerSpec(bytes: Uint8Array, outer: RawField, spec: TrainerSpec, newId: Map<number, number>, size: number): Uint8Array {
   const w = new ProtoWriter();
   const mapped = new Map<number, number>();
   for (const [field, key] of ID_FIELDS) {

@@ -41,7 +41,7 @@ describe('planShards (huggingface_hub split_state_dict_into_shards_factory)', ()
         { name: 'w', dtype: 'BF16', shape: [10, 5] },
         { name: 'v', dtype: 'F32', shape: [26] },
       ],
-      100
+      100,
     );
     // v (104 bytes) is over the maximum, so it gets a shard at once, before w's shard closes.
     expect(plan.shards.map((s) => [s.tensors[0], s.byteLength])).toEqual([

@@ -42,11 +42,7 @@ export function shardFileName(weightsName: string, index: number, count: number)
  * `maxShardSize` bytes of tensor data. `weightsName` (default `model.safetensors`) is the single
  * file's name and the pattern of shard names.
  */
-export function planShards(
-  tensors: readonly TensorSpec[],
-  maxShardSize: number,
-  weightsName = 'model.safetensors'
-): ShardPlan {
+export function planShards(tensors: readonly TensorSpec[], maxShardSize: number, weightsName = 'model.safetensors'): ShardPlan {
   const groups: { tensors: string[]; byteLength: number }[] = [];
   let current: { tensors: string[]; byteLength: number } = { tensors: [], byteLength: 0 };
   let totalSize = 0;
@@ -74,8 +70,6 @@ export function planShards(
     byteLength: g.byteLength,
   }));
   // fromEntries defines own properties, so a tensor named "__proto__" stays a plain key.
-  const weightMap: Record<string, string> = Object.fromEntries(
-    shards.flatMap((s) => s.tensors.map((name) => [name, s.file]))
-  );
+  const weightMap: Record<string, string> = Object.fromEntries(shards.flatMap((s) => s.tensors.map((name) => [name, s.file])));
   return { sharded, shards, weightMap, totalSize };
 }

@@ -33,7 +33,7 @@ describe('parseShardSize (huggingface_hub parse_size_to_int semantics)', () => {
       const error = await caught(() => parseShardSize(bad as string));
       expect(InvalidArgumentError.isInstance(error)).toBe(true);
       expect(error.message).toMatch(
-        /^max shard size .* is not valid; allowed: a positive number of bytes, or a number followed by KB, MB, GB, TB/
+        /^max shard size .* is not valid; allowed: a positive number of bytes, or a number followed by KB, MB, GB, TB/,
       );
     }
   });

@@ -33,7 +33,7 @@ describe('withTempDir / commitDir', () => {
       withTempDir(target, async (dir) => {
         await writeFile(join(dir, 'half.bin'), 'partial');
         throw boom;
-      })
+      }),
     );
     expect(error).toBe(boom);
     expect(await readdir(tmp.dir)).toEqual([]);
@@ -47,7 +47,7 @@ describe('withTempDir / commitDir', () => {
     const error = await caught(() =>
       withTempDir(target, async () => {
         called = true;
-      })
+      }),
     );
     expect(OutputExistsError.isInstance(error)).toBe(true);
     expect(error.message).toBe(`${target} already exists; pass force: true to replace it`);

@@ -53,11 +53,7 @@ export async function commitDir(tempDir: string, target: string, options: Commit
  * unless `force` is set. If `fill` or the commit throws, the temporary folder is deleted and the
  * error rethrown, so no partial folder is ever left behind.
  */
-export async function withTempDir<T>(
-  target: string,
-  fill: (tempDir: string) => Promise<T>,
-  options: CommitDirOptions = {}
-): Promise<T> {
+export async function withTempDir<T>(target: string, fill: (tempDir: string) => Promise<T>, options: CommitDirOptions = {}): Promise<T> {
   options = parseOptions(commitDirOptions, options, 'withTempDir');
   if (!options.force && (await pathExists(target))) throw existsError(target);
   await mkdir(dirname(target), { recursive: true });

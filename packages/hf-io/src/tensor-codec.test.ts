@@ -31,13 +31,13 @@ describe('encodeTensor / decodeTensor', () => {
     const error = await caught(() => encodeTensor(new Float64Array(1), 'F32', { file: 'f', tensor: 'w' }));
     expect(SafetensorsWriteError.isInstance(error)).toBe(true);
     expect(error.message).toBe(
-      'f: tensor "w": cannot write Float64Array data as F32; allowed for F32: Uint8Array (raw little-endian bytes), Float32Array'
+      'f: tensor "w": cannot write Float64Array data as F32; allowed for F32: Uint8Array (raw little-endian bytes), Float32Array',
     );
     const plain = await caught(() => encodeTensor([1, 2] as unknown as Float32Array, 'F32', { tensor: 'w' }));
     expect(plain.message).toMatch(/cannot write a plain Array data as F32/);
     const big = await caught(() => encodeTensor(new BigUint64Array(1), 'I64', { tensor: 'ids' }));
     expect(big.message).toMatch(
-      /tensor "ids": cannot write BigUint64Array data as I64; allowed for I64: Uint8Array \(raw little-endian bytes\), BigInt64Array/
+      /tensor "ids": cannot write BigUint64Array data as I64; allowed for I64: Uint8Array \(raw little-endian bytes\), BigInt64Array/,
     );
   });
 

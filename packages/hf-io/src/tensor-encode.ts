@@ -33,7 +33,7 @@ function kindOf(data: unknown): string {
   if (ArrayBuffer.isView(data)) return Object.prototype.toString.call(data).slice(8, -1);
   if (data === null) return 'null';
   if (Array.isArray(data)) return 'a plain Array';
-  return typeof data === 'object' ? data.constructor?.name ?? 'object' : typeof data;
+  return typeof data === 'object' ? (data.constructor?.name ?? 'object') : typeof data;
 }
 
 function bytesOf(data: ArrayBufferView): Uint8Array {
@@ -45,11 +45,7 @@ function bytesOf(data: ArrayBufferView): Uint8Array {
  * Shares memory with `data` when no conversion is needed. Throws `SafetensorsWriteError` naming
  * `location.tensor` and `location.file` when the array type does not fit the dtype.
  */
-export function encodeTensor(
-  data: TensorData,
-  dtype: Dtype,
-  location: { file?: string; tensor?: string } = {}
-): Uint8Array {
+export function encodeTensor(data: TensorData, dtype: Dtype, location: { file?: string; tensor?: string } = {}): Uint8Array {
   const kind = kindOf(data);
   let bytes: Uint8Array;
   if (kind === 'Uint8Array') {
@@ -92,13 +88,11 @@ export async function resolveTensorBytes(source: TensorSource, info: TensorInfo,
     const kind = kindOf(data);
     const size = dtypeByteSize(info.dtype);
     const got =
-      kind === 'Uint8Array'
-        ? `${bytes.length} bytes (raw Uint8Array)`
-        : `${(data as ArrayLike<unknown>).length} elements (${kind})`;
+      kind === 'Uint8Array' ? `${bytes.length} bytes (raw Uint8Array)` : `${(data as ArrayLike<unknown>).length} elements (${kind})`;
     const needed = kind === 'Uint8Array' ? `${info.byteLength} bytes` : `${info.byteLength / size} elements`;
     throw new SafetensorsWriteError({
       message: `${file}: tensor ${JSON.stringify(info.name)}: data has ${got} but ${info.dtype} ${JSON.stringify(
-        info.shape
+        info.shape,
       )} needs ${needed}`,
       file,
       tensor: info.name,

@@ -13,9 +13,7 @@ export function lookupTensor<T>(tensors: ReadonlyMap<string, T>, name: string, f
     .join(', ');
   const more = names.length > 5 ? `, ... (${names.length} in all)` : '';
   throw new TensorNotFoundError({
-    message: `${file}: no tensor ${JSON.stringify(name)}; it holds ${
-      names.length === 0 ? 'no tensors' : `${sample}${more}`
-    }`,
+    message: `${file}: no tensor ${JSON.stringify(name)}; it holds ${names.length === 0 ? 'no tensors' : `${sample}${more}`}`,
     file,
     tensor: name,
   });

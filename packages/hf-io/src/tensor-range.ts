@@ -24,11 +24,7 @@ export interface TensorByteRange {
 }
 
 /** The byte range holding `info` (or the requested rows of it). */
-export function tensorByteRange(
-  info: TensorInfo,
-  options: ReadTensorOptions | undefined,
-  file: string
-): TensorByteRange {
+export function tensorByteRange(info: TensorInfo, options: ReadTensorOptions | undefined, file: string): TensorByteRange {
   options = parseOptions(readTensorOptions.optional(), options, 'readTensor');
   const [begin, end] = info.dataOffsets;
   if (options?.rows === undefined) return { begin, end, shape: info.shape };

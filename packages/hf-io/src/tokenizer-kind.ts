@@ -14,7 +14,9 @@ export function hasByteLevelStep(section: unknown): boolean {
   if (!section || typeof section !== 'object') return false;
   const node = section as Record<string, unknown>;
   if (node.type === 'ByteLevel') return true;
-  return ['pretokenizers', 'decoders', 'processors'].some((key) => Array.isArray(node[key]) && (node[key] as unknown[]).some(hasByteLevelStep));
+  return ['pretokenizers', 'decoders', 'processors'].some(
+    (key) => Array.isArray(node[key]) && (node[key] as unknown[]).some(hasByteLevelStep),
+  );
 }
 
 /** The kind of a parsed tokenizer.json (by its `model.type`, `model.byte_fallback` and ByteLevel steps). */

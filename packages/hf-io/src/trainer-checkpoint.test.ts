@@ -15,7 +15,14 @@ import {
 } from './trainer-checkpoint';
 import { listCheckpointDirs, readTrainerState } from './trainer-checkpoint-files';
 
-const good = { format: TRAINER_STATE_FORMAT, version: 1, step: 12, round: 1, data_position: { micro_batch: 3 }, rng_state: { seed: 1, scheme: 'counter' } };
+const good = {
+  format: TRAINER_STATE_FORMAT,
+  version: 1,
+  step: 12,
+  round: 1,
+  data_position: { micro_batch: 3 },
+  rng_state: { seed: 1, scheme: 'counter' },
+};
 
 describe('checkpoint folder names', () => {
   it('pads to 8 digits and keeps every digit past 99,999,999, both ways', () => {
@@ -34,7 +41,9 @@ describe('checkpoint folder names', () => {
 describe('validateTrainerState', () => {
   it('accepts version 1 and names the field, its value and what is allowed', () => {
     expect(validateTrainerState(good)).toEqual(good);
-    expect(validateTrainerState({ ...good, settings: { lr: 1 }, optimizerStep: 12, elapsed: 3.5, extra: true }, 'x.json', 12).step).toBe(12);
+    expect(validateTrainerState({ ...good, settings: { lr: 1 }, optimizerStep: 12, elapsed: 3.5, extra: true }, 'x.json', 12).step).toBe(
+      12,
+    );
     expect(() => validateTrainerState({ ...good, format: 'hf' })).toThrow(/format is "hf"; expected "tinylm-checkpoint"/);
     expect(() => validateTrainerState({ ...good, version: 2 })).toThrow(/newer tinylm/);
     expect(() => validateTrainerState({ ...good, round: 1.5 })).toThrow(/round is 1.5; expected an integer >= 0/);
@@ -42,7 +51,9 @@ describe('validateTrainerState', () => {
     expect(() => validateTrainerState({ ...good, settings: [] })).toThrow(/settings is \[\]; expected a JSON object/);
     expect(() => validateTrainerState({ ...good, elapsed: 'soon' })).toThrow(/elapsed is "soon"/);
     const { rng_state: _, ...noRng } = good;
-    expect(() => validateTrainerState(noRng, 'run/step-00000012/trainer_state.json')).toThrow(/^run\/step-00000012\/trainer_state.json: rng_state is missing$/);
+    expect(() => validateTrainerState(noRng, 'run/step-00000012/trainer_state.json')).toThrow(
+      /^run\/step-00000012\/trainer_state.json: rng_state is missing$/,
+    );
     expect(() => validateTrainerState(good, 'f', 13)).toThrow(/step is 12 but the folder is named for step 13/);
     try {
       validateTrainerState([], 'f.json');

@@ -82,7 +82,8 @@ export function validateTrainerState(value: unknown, file = TRAINER_STATE_FILE, 
   }
   const counts = ['step', 'round', ...('optimizerStep' in state ? ['optimizerStep'] : [])];
   for (const field of counts) {
-    if (!Number.isSafeInteger(state[field]) || (state[field] as number) < 0) bad(field, `is ${JSON.stringify(state[field])}; expected an integer >= 0`);
+    if (!Number.isSafeInteger(state[field]) || (state[field] as number) < 0)
+      bad(field, `is ${JSON.stringify(state[field])}; expected an integer >= 0`);
   }
   for (const field of ['data_position', 'rng_state']) if (!(field in state)) bad(field, 'is missing');
   if ('settings' in state && (state.settings == null || typeof state.settings !== 'object' || Array.isArray(state.settings))) {
@@ -91,6 +92,7 @@ export function validateTrainerState(value: unknown, file = TRAINER_STATE_FILE, 
   if ('elapsed' in state && !(typeof state.elapsed === 'number' && Number.isFinite(state.elapsed) && state.elapsed >= 0)) {
     bad('elapsed', `is ${JSON.stringify(state.elapsed)}; expected seconds >= 0`);
   }
-  if (expectedStep !== undefined && state.step !== expectedStep) bad('step', `is ${state.step} but the folder is named for step ${expectedStep}`);
+  if (expectedStep !== undefined && state.step !== expectedStep)
+    bad('step', `is ${state.step} but the folder is named for step ${expectedStep}`);
   return state as TrainerState;
 }

@@ -51,7 +51,7 @@ describe('writeSafetensors', () => {
             throw boom;
           },
         },
-      ])
+      ]),
     );
     expect(error).toBe(boom);
     expect(await readdir(tmp.dir)).toEqual([]);
@@ -61,7 +61,7 @@ describe('writeSafetensors', () => {
     const path = join(tmp.dir, 'model.safetensors');
     await writeFile(path, 'previous contents');
     const error = await caught(() =>
-      writeSafetensors(path, [{ name: 'a', dtype: 'BF16', shape: [3], data: async () => new Float32Array(2) }])
+      writeSafetensors(path, [{ name: 'a', dtype: 'BF16', shape: [3], data: async () => new Float32Array(2) }]),
     );
     expect(SafetensorsWriteError.isInstance(error)).toBe(true);
     expect(error.message).toBe(`${path}: tensor "a": data has 2 elements (Float32Array) but BF16 [3] needs 3 elements`);
@@ -84,7 +84,7 @@ describe('writeSafetensors', () => {
       writeSafetensors(path, [
         { name: 'a', dtype: 'U8', shape: [1], data: new Uint8Array(1) },
         { name: 'a', dtype: 'U8', shape: [1], data: new Uint8Array(1) },
-      ])
+      ]),
     );
     expect(error.message).toBe(`${path}: tensor "a": appears twice; tensor names must be unique`);
     expect(await readdir(tmp.dir)).toEqual([]);

@@ -40,7 +40,7 @@ export interface WrittenSafetensors {
 export async function writeSafetensors(
   path: string,
   tensors: readonly TensorSource[],
-  options: WriteSafetensorsOptions = {}
+  options: WriteSafetensorsOptions = {},
 ): Promise<WrittenSafetensors> {
   options = parseOptions(writeSafetensorsOptions, options, 'writeSafetensors');
   const layout = layoutSafetensors(tensors, { metadata: options.metadata, file: path });
@@ -54,7 +54,7 @@ export async function writeSafetensors(
         await writeAt(handle, bytes, layout.header.length + info.dataOffsets[0]);
       }
     },
-    atomicOptionsOf(options)
+    atomicOptionsOf(options),
   );
   return { path, tensors: layout.tensors, fileSize: layout.fileSize };
 }

@@ -45,7 +45,7 @@ export interface WrittenShards {
 export async function writeSafetensorsShards(
   dir: string,
   tensors: readonly TensorSource[],
-  options: WriteShardsOptions = {}
+  options: WriteShardsOptions = {},
 ): Promise<WrittenShards> {
   options = parseOptions(writeShardsOptions, options, 'writeSafetensorsShards');
   const weightsName = options.weightsName ?? 'model.safetensors';

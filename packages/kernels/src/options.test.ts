@@ -12,9 +12,27 @@ beforeAll(async () => {
 const qkv = () => tf.zeros([1, 2, 4, 8]);
 
 const entries: OptionsEntry[] = [
-  { name: 'initBackend', call: (o) => initBackend(o), valid: { backend: 'cpu' }, nearMiss: ['backnd', 'backend'], wrongType: ['threads', '4'] },
-  { name: 'applyRotary', call: (o) => tf.tidy(() => applyRotary(qkv(), rotaryTables(4, 8), o)), valid: { layout: 'bhtd' }, nearMiss: ['layot', 'layout'], wrongType: ['layout', 'bhdt'] },
-  { name: 'causalSelfAttention', call: (o) => tf.tidy(() => causalSelfAttention(qkv(), qkv(), qkv(), o)), valid: { offset: 0 }, nearMiss: ['ofset', 'offset'], wrongType: ['offset', '0'] },
+  {
+    name: 'initBackend',
+    call: (o) => initBackend(o),
+    valid: { backend: 'cpu' },
+    nearMiss: ['backnd', 'backend'],
+    wrongType: ['threads', '4'],
+  },
+  {
+    name: 'applyRotary',
+    call: (o) => tf.tidy(() => applyRotary(qkv(), rotaryTables(4, 8), o)),
+    valid: { layout: 'bhtd' },
+    nearMiss: ['layot', 'layout'],
+    wrongType: ['layout', 'bhdt'],
+  },
+  {
+    name: 'causalSelfAttention',
+    call: (o) => tf.tidy(() => causalSelfAttention(qkv(), qkv(), qkv(), o)),
+    valid: { offset: 0 },
+    nearMiss: ['ofset', 'offset'],
+    wrongType: ['offset', '0'],
+  },
   {
     name: 'crossEntropy',
     call: (o) => tf.tidy(() => crossEntropy(tf.zeros([2, 3]), tf.tensor1d([0, 1], 'int32'), o)),
@@ -22,7 +40,13 @@ const entries: OptionsEntry[] = [
     nearMiss: ['ignore_index', 'ignoreIndex'],
     wrongType: ['ignoreIndex', '-100'],
   },
-  { name: 'AdamW', call: (o) => new AdamW(o), valid: { lr: 1e-3, weightDecay: 0.1 }, nearMiss: ['weight_decay', 'weightDecay'], wrongType: ['noDecay', ['norm']] },
+  {
+    name: 'AdamW',
+    call: (o) => new AdamW(o),
+    valid: { lr: 1e-3, weightDecay: 0.1 },
+    nearMiss: ['weight_decay', 'weightDecay'],
+    wrongType: ['noDecay', ['norm']],
+  },
 ];
 
 describeOptionsContract(entries);

@@ -15,7 +15,11 @@ import type { AdamWOptions } from './optim/adamw';
 
 const layout = z.enum(['bhtd', 'bthd']).optional();
 
-export const initBackendOptions = z.strictObject({ backend: z.string().optional(), wasmThreads: z.number().optional(), threads: z.number().optional() });
+export const initBackendOptions = z.strictObject({
+  backend: z.string().optional(),
+  wasmThreads: z.number().optional(),
+  threads: z.number().optional(),
+});
 true satisfies SameShape<z.input<typeof initBackendOptions>, InitBackendOptions>;
 
 export const rotaryOptions = z.strictObject({ layout });

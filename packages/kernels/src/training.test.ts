@@ -54,8 +54,16 @@ describe.each(backends)('training on %s', (backend) => {
     const params = makeParams();
     const rope = rotaryTables(T, D);
     const opt = new AdamW({ lr: 3e-2 });
-    const ids = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7) % V), [B, T], 'int32');
-    const targets = tf.tensor2d(Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V), [B, T], 'int32');
+    const ids = tf.tensor2d(
+      Array.from({ length: B * T }, (_, i) => (i * 7) % V),
+      [B, T],
+      'int32',
+    );
+    const targets = tf.tensor2d(
+      Array.from({ length: B * T }, (_, i) => (i * 7 + 3) % V),
+      [B, T],
+      'int32',
+    );
     const losses: number[] = [];
     const counts: number[] = [];
     for (let step = 0; step < 8; step++) {

@@ -6,7 +6,15 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { backendsUnderTest } from '../../../tooling/backends-under-test';
 import { benchTrain } from './bench';
 
-const config = resolveConfig({ vocabSize: 64, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 48, maxPositionEmbeddings: 16 });
+const config = resolveConfig({
+  vocabSize: 64,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 48,
+  maxPositionEmbeddings: 16,
+});
 const backends = (await backendsUnderTest(probeBackends)).filter((b) => b !== 'tensorflow');
 
 describe.each(backends)('benchTrain on %s', (backend) => {

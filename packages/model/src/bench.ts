@@ -53,7 +53,11 @@ async function countStep(step: () => Promise<unknown>): Promise<Pick<BenchTrainR
     return { kernel_calls_per_step: calls };
   }
   const { counts } = await countWebGpuCommands(tf.backend(), profiled);
-  const gpu = (c: GpuCommandCounts) => ({ submits_per_step: c.submits, compute_passes_per_step: c.computePasses, dispatches_per_step: c.dispatches });
+  const gpu = (c: GpuCommandCounts) => ({
+    submits_per_step: c.submits,
+    compute_passes_per_step: c.computePasses,
+    dispatches_per_step: c.dispatches,
+  });
   return { kernel_calls_per_step: calls, gpu: gpu(counts) };
 }
 
@@ -76,9 +80,7 @@ export async function benchTrain(config: LlamaConfig, options: BenchTrainOptions
   const idsHost = compiled ? ((await ids.data()) as Int32Array) : undefined;
   const targetsHost = compiled ? ((await targets.data()) as Int32Array) : undefined;
   // the compiled step is submitted one step ahead of the readback, as the trainer runs it
-  const step = compiled
-    ? () => compiled.run([{ ids: idsHost!, targets: targetsHost! }])
-    : () => trainStep(model, opt, ids, targets);
+  const step = compiled ? () => compiled.run([{ ids: idsHost!, targets: targetsHost! }]) : () => trainStep(model, opt, ids, targets);
   const runSteps = async (n: number, budgetMs = Infinity) => {
     const t0 = performance.now();
     let pending: Promise<{ loss: number }> | undefined;

@@ -46,7 +46,10 @@ describe('Hugging Face folders', () => {
   it('bfloat16 and float16 round trips are within their precision', async () => {
     const m = LlamaModel.create(config, { seed: 3 });
     const ref = await logitsOf(m);
-    for (const [dtype, tol] of [['bfloat16', 2e-2], ['float16', 2e-3]] as const) {
+    for (const [dtype, tol] of [
+      ['bfloat16', 2e-2],
+      ['float16', 2e-3],
+    ] as const) {
       const out = join(dir, dtype);
       await saveHfModel(m, out, { dtype });
       expect(JSON.parse(await readFile(join(out, 'config.json'), 'utf8')).torch_dtype).toBe(dtype);
@@ -93,7 +96,9 @@ describe('Hugging Face folders', () => {
     const cfg = JSON.parse(await readFile(cfgPath, 'utf8'));
     cfg.intermediate_size = 32;
     await writeFile(cfgPath, JSON.stringify(cfg));
-    await expect(loadHfModel(out)).rejects.toThrow(/model\.layers\.0\.mlp\.gate_proj\.weight has shape \[24,16\], config\.json implies \[32,16\]/);
+    await expect(loadHfModel(out)).rejects.toThrow(
+      /model\.layers\.0\.mlp\.gate_proj\.weight has shape \[24,16\], config\.json implies \[32,16\]/,
+    );
     m.dispose();
   });
 

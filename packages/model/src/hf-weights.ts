@@ -4,8 +4,15 @@
 // read as F32, F16 or BF16 and held as float32.
 import * as tf from '@tensorflow/tfjs-core';
 import { fromHfConfig, type LlamaConfig, toHfConfig } from '@tinylm/arch-config';
-import { type FloatDtypeName, HfFolderError, readHfFolder, SAFETENSORS_FLOAT_DTYPES, type TensorSource, writeHfFolder, type WrittenHfFolder } from '@tinylm/hf-io';
-import { ArgumentError } from '@tinylm/kernels';
+import {
+  type FloatDtypeName,
+  HfFolderError,
+  readHfFolder,
+  SAFETENSORS_FLOAT_DTYPES,
+  type TensorSource,
+  writeHfFolder,
+  type WrittenHfFolder,
+} from '@tinylm/hf-io';
 import { LlamaModel } from './model';
 import { EMBED, LM_HEAD, paramSpecs } from './param-names';
 import { parseOptions } from '@tinylm/errors';

@@ -37,8 +37,8 @@ export function initParams(c: LlamaConfig, options: InitOptions = {}): Map<strin
     const value =
       spec.kind === 'norm'
         ? tf.ones(spec.shape)
-        // +1: tfjs treats a seed of 0 as 'no seed' and draws from Math.random
-        : tf.randomNormal(spec.shape, 0, stdFor(spec, c, scheme, std), 'float32', seed * 1009 + i + 1);
+        : // +1: tfjs treats a seed of 0 as 'no seed' and draws from Math.random
+          tf.randomNormal(spec.shape, 0, stdFor(spec, c, scheme, std), 'float32', seed * 1009 + i + 1);
     params.set(spec.name, tf.variable(value, true, `${spec.name}#${nextId()}`));
     value.dispose();
   });

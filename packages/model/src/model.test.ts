@@ -9,7 +9,15 @@ import { generate } from './generate';
 import { KvCache } from './kv-cache';
 import { LlamaModel } from './model';
 
-const gqa = resolveConfig({ vocabSize: 64, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 48, maxPositionEmbeddings: 64 });
+const gqa = resolveConfig({
+  vocabSize: 64,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 48,
+  maxPositionEmbeddings: 64,
+});
 const tied = resolveConfig({ ...gqa, numKvHeads: 4, tieWordEmbeddings: true });
 
 beforeAll(async () => {
@@ -39,7 +47,15 @@ describe('LlamaModel', () => {
   });
 
   it('the same seed gives the same first loss on every backend present (float32 tolerance)', async () => {
-    const ids = () => tf.tensor2d([[1, 2, 3, 4, 5, 6], [7, 8, 9, 10, 11, 12]], [2, 6], 'int32');
+    const ids = () =>
+      tf.tensor2d(
+        [
+          [1, 2, 3, 4, 5, 6],
+          [7, 8, 9, 10, 11, 12],
+        ],
+        [2, 6],
+        'int32',
+      );
     const losses: Record<string, number> = {};
     for (const backend of await backendsUnderTest(probeBackends)) {
       await initBackend({ backend });
@@ -54,7 +70,14 @@ describe('LlamaModel', () => {
   it('forward gives (B, T, V) logits; the same seed gives the same weights', async () => {
     const a = LlamaModel.create(gqa, { seed: 7 });
     const b = LlamaModel.create(gqa, { seed: 7 });
-    const ids = tf.tensor2d([[1, 2, 3, 4], [5, 6, 7, 8]], [2, 4], 'int32');
+    const ids = tf.tensor2d(
+      [
+        [1, 2, 3, 4],
+        [5, 6, 7, 8],
+      ],
+      [2, 4],
+      'int32',
+    );
     const la = a.forward(ids);
     expect(la.shape).toEqual([2, 4, 64]);
     expect(Array.from(await la.data())).toEqual(Array.from(await b.forward(ids).data()));
@@ -74,7 +97,10 @@ describe('LlamaModel', () => {
     m.dispose();
   });
 
-  for (const [name, config] of [['GQA untied', gqa], ['MHA tied', tied]] as const) {
+  for (const [name, config] of [
+    ['GQA untied', gqa],
+    ['MHA tied', tied],
+  ] as const) {
     it(`${name}: feeding tokens through a KV cache gives the logits of the full sequence`, async () => {
       const m = LlamaModel.create(config, { seed: 11 });
       const seq = [3, 14, 15, 9, 26, 5, 35, 8];

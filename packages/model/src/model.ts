@@ -68,9 +68,7 @@ export class LlamaModel {
     const [b, t] = ids.shape as [number, number];
     const offset = cache?.length ?? 0;
     if (offset + t > c.maxPositionEmbeddings) {
-      throw new ArgumentError(
-        `LlamaModel.forward: ${offset + t} positions exceed maxPositionEmbeddings (${c.maxPositionEmbeddings})`,
-      );
+      throw new ArgumentError(`LlamaModel.forward: ${offset + t} positions exceed maxPositionEmbeddings (${c.maxPositionEmbeddings})`);
     }
     const [h, kvh, d] = [c.numHeads, c.numKvHeads, c.hiddenSize / c.numHeads];
     return tf.tidy(() => {

@@ -12,7 +12,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { benchTrain, CompiledTrainStep, generate, initParams, LlamaModel, loadHfModel, sampleToken, saveHfModel, trainStep } from './index';
 import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
-const config = resolveConfig({ vocabSize: 32, hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
+const config = resolveConfig({
+  vocabSize: 32,
+  hiddenSize: 16,
+  numLayers: 1,
+  numHeads: 2,
+  numKvHeads: 2,
+  intermediateSize: 32,
+  maxPositionEmbeddings: 16,
+});
 let dir = '';
 let model: LlamaModel;
 beforeAll(async () => {
@@ -25,10 +33,29 @@ afterAll(() => rm(dir, { recursive: true, force: true }));
 const batch = () => ({ ids: tf.tensor2d([[1, 2, 3, 4]], [1, 4], 'int32'), targets: tf.tensor2d([[2, 3, 4, 5]], [1, 4], 'int32') });
 
 const entries: OptionsEntry[] = [
-  { name: 'LlamaModel.create', call: (o) => LlamaModel.create(config, o), valid: { seed: 2, scheme: 'scaled' }, nearMiss: ['sead', 'seed'], wrongType: ['scheme', 'xavier'] },
+  {
+    name: 'LlamaModel.create',
+    call: (o) => LlamaModel.create(config, o),
+    valid: { seed: 2, scheme: 'scaled' },
+    nearMiss: ['sead', 'seed'],
+    wrongType: ['scheme', 'xavier'],
+  },
   { name: 'initParams', call: (o) => initParams(config, o), valid: { std: 0.02 }, nearMiss: ['Std', 'std'], wrongType: ['std', '0.02'] },
-  { name: 'generate', call: (o) => generate(model, [1, 2], o), valid: { maxNewTokens: 2, temperature: 0.8, topK: 4 }, nearMiss: ['top_k', 'topK'], wrongType: ['stopIds', 2], required: 'maxNewTokens' },
-  { name: 'sampleToken', call: (o) => sampleToken([0.1, 0.5, 0.2], o, () => 0.5), valid: { greedy: true }, nearMiss: ['topp', 'topP'], wrongType: ['greedy', 'yes'] },
+  {
+    name: 'generate',
+    call: (o) => generate(model, [1, 2], o),
+    valid: { maxNewTokens: 2, temperature: 0.8, topK: 4 },
+    nearMiss: ['top_k', 'topK'],
+    wrongType: ['stopIds', 2],
+    required: 'maxNewTokens',
+  },
+  {
+    name: 'sampleToken',
+    call: (o) => sampleToken([0.1, 0.5, 0.2], o, () => 0.5),
+    valid: { greedy: true },
+    nearMiss: ['topp', 'topP'],
+    wrongType: ['greedy', 'yes'],
+  },
   {
     name: 'trainStep',
     call: (o) => {
@@ -39,8 +66,21 @@ const entries: OptionsEntry[] = [
     nearMiss: ['clipp', 'clip'],
     wrongType: ['lr', '1e-3'],
   },
-  { name: 'benchTrain', call: (o) => benchTrain(config, o), valid: { batch: 1, seq: 4, steps: 1, warmup: 0 }, nearMiss: ['warmpu', 'warmup'], wrongType: ['steps', '1'], required: 'seq' },
-  { name: 'saveHfModel', call: (o) => saveHfModel(model, join(dir, `m-${Math.random()}`), o), valid: { dtype: 'f16' }, nearMiss: ['max_shard_size', 'maxShardSize'], wrongType: ['dtype', 'half'] },
+  {
+    name: 'benchTrain',
+    call: (o) => benchTrain(config, o),
+    valid: { batch: 1, seq: 4, steps: 1, warmup: 0 },
+    nearMiss: ['warmpu', 'warmup'],
+    wrongType: ['steps', '1'],
+    required: 'seq',
+  },
+  {
+    name: 'saveHfModel',
+    call: (o) => saveHfModel(model, join(dir, `m-${Math.random()}`), o),
+    valid: { dtype: 'f16' },
+    nearMiss: ['max_shard_size', 'maxShardSize'],
+    wrongType: ['dtype', 'half'],
+  },
   {
     name: 'CompiledTrainStep.create',
     call: (o) => CompiledTrainStep.create(model, new AdamW(), o),

@@ -16,7 +16,11 @@ import type { SamplingOptions } from './sampling';
 import type { TrainStepOptions } from './train-step';
 import type { CompiledStepOptions } from './webgpu-step/compiled-step';
 
-export const initOptions = z.strictObject({ seed: z.number().optional(), scheme: z.enum(['normal', 'scaled']).optional(), std: z.number().optional() });
+export const initOptions = z.strictObject({
+  seed: z.number().optional(),
+  scheme: z.enum(['normal', 'scaled']).optional(),
+  std: z.number().optional(),
+});
 true satisfies SameShape<z.input<typeof initOptions>, InitOptions>;
 
 export const samplingOptions = z.strictObject({
@@ -60,5 +64,10 @@ export const saveOptions = z.strictObject({
 });
 true satisfies SameShape<z.input<typeof saveOptions>, SaveOptions>;
 
-export const compiledStepOptions = z.strictObject({ batch: z.number(), seq: z.number(), microBatches: z.number().optional(), clip: z.number().optional() });
+export const compiledStepOptions = z.strictObject({
+  batch: z.number(),
+  seq: z.number(),
+  microBatches: z.number().optional(),
+  clip: z.number().optional(),
+});
 true satisfies SameShape<z.input<typeof compiledStepOptions>, CompiledStepOptions>;

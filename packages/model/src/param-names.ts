@@ -19,5 +19,9 @@ export const LAYER_LEAVES = LLAMA_LAYER_LEAVES;
 
 /** Every parameter of `config` (no lm_head when embeddings are tied, as in HF). */
 export function paramSpecs(config: LlamaConfig): ParamSpec[] {
-  return llamaTensors(config).map((t) => ({ ...t, shape: [...t.shape] as ParamSpec['shape'], kind: t.kind === 'norm' ? 'norm' : 'matrix' }));
+  return llamaTensors(config).map((t) => ({
+    ...t,
+    shape: [...t.shape] as ParamSpec['shape'],
+    kind: t.kind === 'norm' ? 'norm' : 'matrix',
+  }));
 }

@@ -87,7 +87,10 @@ export async function saveCheckpoint(
         }));
         await writeSafetensors(join(tmp, 'model.safetensors'), params);
         const moments: TensorSource[] = [];
-        for (const [prefix, map] of [['m', opt.m], ['v', opt.v]] as const) {
+        for (const [prefix, map] of [
+          ['m', opt.m],
+          ['v', opt.v],
+        ] as const) {
           for (const [name, t] of Object.entries(map)) {
             moments.push({ name: `${prefix}.${name}`, dtype: 'F32', shape: t.shape, data: async () => (await t.data()) as Float32Array });
           }
@@ -120,13 +123,17 @@ export interface LoadedCheckpoint {
 /** Whether a valid trainer_state.json has the fields this trainer writes and resumes from. */
 function isTrainerState(state: CheckpointState): state is TrainerState {
   const position = state.data_position as Partial<TrainerDataPosition> | null;
-  return state.settings !== undefined && state.optimizerStep !== undefined && position != null && Number.isSafeInteger(position.micro_batch);
+  return (
+    state.settings !== undefined && state.optimizerStep !== undefined && position != null && Number.isSafeInteger(position.micro_batch)
+  );
 }
 
 async function loadOne(dir: string): Promise<LoadedCheckpoint> {
   const state = await readTrainerState(dir);
   if (!isTrainerState(state)) {
-    throw new TrainerCheckpointError(`${join(dir, TRAINER_STATE_FILE)}: not written by this trainer (needs settings, optimizerStep and data_position.micro_batch)`);
+    throw new TrainerCheckpointError(
+      `${join(dir, TRAINER_STATE_FILE)}: not written by this trainer (needs settings, optimizerStep and data_position.micro_batch)`,
+    );
   }
   const model = await loadHfModel(dir);
   const m: Record<string, tf.Tensor> = {};

@@ -20,7 +20,10 @@ describe('trainer error classes', () => {
   it('CheckpointError is the deprecated name of TrainerCheckpointError, not convert2hf kind', () => {
     expect(CheckpointError).toBe(TrainerCheckpointError);
     expect(new CheckpointError('run/step-00000008: corrupt').kind).toBe('TrainerCheckpointError');
-    const sourceKind = Object.assign(new Error('x'), { [Symbol.for('tinylm.error')]: true, [Symbol.for('tinylm.error.SourceCheckpointError')]: true });
+    const sourceKind = Object.assign(new Error('x'), {
+      [Symbol.for('tinylm.error')]: true,
+      [Symbol.for('tinylm.error.SourceCheckpointError')]: true,
+    });
     expect(TrainerCheckpointError.isInstance(sourceKind)).toBe(false);
   });
 });

@@ -44,11 +44,7 @@ export function bytesPerTokenOf(data: PackedData, sequences: number, tokenizer?:
   return data.bytesPerToken ?? null;
 }
 
-export async function evaluate(
-  model: LlamaModel,
-  data: PackedData,
-  options: EvaluateOptions = {},
-): Promise<EvalResult> {
+export async function evaluate(model: LlamaModel, data: PackedData, options: EvaluateOptions = {}): Promise<EvalResult> {
   options = parseOptions(evaluateOptions, options, 'evaluate');
   const n = Math.min(data.sequences, options.maxSequences ?? data.sequences);
   const seqs = Uint32Array.from({ length: n }, (_, i) => i);

@@ -11,7 +11,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluate, loadPacked, lrAt, type PackedData, readTokenFile, train } from './index';
 import { describeOptionsContract, type OptionsEntry } from '../../../tooling/options-contract';
 
-const config = resolveConfig({ vocabSize: 256, hiddenSize: 16, numLayers: 1, numHeads: 2, numKvHeads: 2, intermediateSize: 32, maxPositionEmbeddings: 16 });
+const config = resolveConfig({
+  vocabSize: 256,
+  hiddenSize: 16,
+  numLayers: 1,
+  numHeads: 2,
+  numKvHeads: 2,
+  intermediateSize: 32,
+  maxPositionEmbeddings: 16,
+});
 let dir = '';
 let file = '';
 let data: PackedData;
@@ -24,13 +32,55 @@ beforeAll(async () => {
 });
 afterAll(() => rm(dir, { recursive: true, force: true }));
 
-const trainValid = () => ({ model: LlamaModel.create(config, { seed: 1 }), train: data, val: data, outDir: join(dir, `run-${Math.random()}`), batchSize: 2, steps: 1, rounds: 1, evalSequences: 2 });
+const trainValid = () => ({
+  model: LlamaModel.create(config, { seed: 1 }),
+  train: data,
+  val: data,
+  outDir: join(dir, `run-${Math.random()}`),
+  batchSize: 2,
+  steps: 1,
+  rounds: 1,
+  evalSequences: 2,
+});
 const entries: OptionsEntry[] = [
-  { name: 'train', call: (o) => train(o), valid: trainValid, nearMiss: ['sample_rate', 'sampleRate'], wrongType: ['batchSize', '2'], required: 'outDir' },
-  { name: 'loadPacked', call: (o) => loadPacked([file], o), valid: () => ({ seqLen: 8, vocabSize: 256, binDtype: 'uint16' }), nearMiss: ['seqlen', 'seqLen'], wrongType: ['binDtype', 'u16'], required: 'vocabSize' },
-  { name: 'evaluate', call: (o) => evaluate(LlamaModel.create(config, { seed: 1 }), data, o), valid: () => ({ maxSequences: 2, chunk: 2 }), nearMiss: ['max_sequences', 'maxSequences'], wrongType: ['chunk', '2'] },
-  { name: 'lrAt', call: async (o) => lrAt(3, o), valid: () => ({ lr: 1e-3, minLr: 1e-5, warmupRatio: 0.1, totalSteps: 10 }), nearMiss: ['warmup_ratio', 'warmupRatio'], wrongType: ['lr', '1e-3'], required: 'totalSteps' },
-  { name: 'readTokenFile', call: (o) => readTokenFile(file, o), valid: () => ({ binDtype: 'uint16' }), nearMiss: ['bin_dtype', 'binDtype'], wrongType: ['tokenizer', 'qwen3'] },
+  {
+    name: 'train',
+    call: (o) => train(o),
+    valid: trainValid,
+    nearMiss: ['sample_rate', 'sampleRate'],
+    wrongType: ['batchSize', '2'],
+    required: 'outDir',
+  },
+  {
+    name: 'loadPacked',
+    call: (o) => loadPacked([file], o),
+    valid: () => ({ seqLen: 8, vocabSize: 256, binDtype: 'uint16' }),
+    nearMiss: ['seqlen', 'seqLen'],
+    wrongType: ['binDtype', 'u16'],
+    required: 'vocabSize',
+  },
+  {
+    name: 'evaluate',
+    call: (o) => evaluate(LlamaModel.create(config, { seed: 1 }), data, o),
+    valid: () => ({ maxSequences: 2, chunk: 2 }),
+    nearMiss: ['max_sequences', 'maxSequences'],
+    wrongType: ['chunk', '2'],
+  },
+  {
+    name: 'lrAt',
+    call: async (o) => lrAt(3, o),
+    valid: () => ({ lr: 1e-3, minLr: 1e-5, warmupRatio: 0.1, totalSteps: 10 }),
+    nearMiss: ['warmup_ratio', 'warmupRatio'],
+    wrongType: ['lr', '1e-3'],
+    required: 'totalSteps',
+  },
+  {
+    name: 'readTokenFile',
+    call: (o) => readTokenFile(file, o),
+    valid: () => ({ binDtype: 'uint16' }),
+    nearMiss: ['bin_dtype', 'binDtype'],
+    wrongType: ['tokenizer', 'qwen3'],
+  },
 ];
 
 describeOptionsContract(entries);

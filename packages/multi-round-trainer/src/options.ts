@@ -19,7 +19,10 @@ const packedData = z.custom<PackedData>(
   (v) => objectWith(['ids', 'seqLen', 'sequences'])(v) && (v as PackedData).ids instanceof Uint32Array,
   'expected packed data ({ ids: Uint32Array, seqLen, sequences }) from loadPacked or splitHeldOut',
 );
-const tokenizer = z.custom<Tokenizer>((v) => objectWith(['encode', 'decode'])(v), 'expected a Tokenizer (loadTokenizer from @tinylm/tokenizer-prune)');
+const tokenizer = z.custom<Tokenizer>(
+  (v) => objectWith(['encode', 'decode'])(v),
+  'expected a Tokenizer (loadTokenizer from @tinylm/tokenizer-prune)',
+);
 
 export const readTokensOptions = z.strictObject({ tokenizer: tokenizer.optional(), binDtype: z.enum(['uint16', 'uint32']).optional() });
 true satisfies SameShape<z.input<typeof readTokensOptions>, ReadTokensOptions>;

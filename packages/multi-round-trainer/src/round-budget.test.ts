@@ -19,12 +19,22 @@ describe('planRounds', () => {
   });
 
   it('refinedSteps sets the refined rounds; past the N0 drawn batches they repeat them', () => {
-    expect(planRounds({ ...base, firstRoundSteps: 10, refinedSteps: 100, rounds: 2 })).toMatchObject({ roundSteps: [10, 100], refined: { drawn: 80, microBatches: 80 } });
+    expect(planRounds({ ...base, firstRoundSteps: 10, refinedSteps: 100, rounds: 2 })).toMatchObject({
+      roundSteps: [10, 100],
+      refined: { drawn: 80, microBatches: 80 },
+    });
     expect(planRounds({ ...base, firstRoundSteps: 10, rounds: 1 })).toMatchObject({ roundSteps: [10], totalSteps: 10 });
   });
 
   it('sample granularity counts sequences; fewer drawn than one batch is refused', () => {
-    expect(refinedRoundSize({ ...base, granularity: 'sample', firstRoundSteps: 12 })).toEqual({ units: 640, drawn: 24, microBatches: 6, steps: 6 });
-    expect(() => refinedRoundSize({ ...base, batches: 1, batchSize: 8, sampleRate: 0.1, granularity: 'sample' })).toThrow(TrainingDataError);
+    expect(refinedRoundSize({ ...base, granularity: 'sample', firstRoundSteps: 12 })).toEqual({
+      units: 640,
+      drawn: 24,
+      microBatches: 6,
+      steps: 6,
+    });
+    expect(() => refinedRoundSize({ ...base, batches: 1, batchSize: 8, sampleRate: 0.1, granularity: 'sample' })).toThrow(
+      TrainingDataError,
+    );
   });
 });

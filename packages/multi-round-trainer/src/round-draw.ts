@@ -54,11 +54,21 @@ export async function drawNextRound(
 }
 
 /** Scores every unit after the last round; writes rounds/final-scores.json and returns its path. */
-export async function writeFinalScores(model: LlamaModel, data: PackedData, run: RunSettings, outDir: string, step: number, onScore: ScoreProgress): Promise<string> {
+export async function writeFinalScores(
+  model: LlamaModel,
+  data: PackedData,
+  run: RunSettings,
+  outDir: string,
+  step: number,
+  onScore: ScoreProgress,
+): Promise<string> {
   const scores = await scoreUnits(model, data, run.partition, run.granularity, run.scoreChunk, onScore);
   const perRound = [];
   for (let round = 2; round <= run.rounds; round++) {
-    const drawn = JSON.parse(await readFile(join(outDir, 'rounds', `round-${round}.json`), 'utf8')) as { selected_units: number[]; selected_losses: number[] };
+    const drawn = JSON.parse(await readFile(join(outDir, 'rounds', `round-${round}.json`), 'utf8')) as {
+      selected_units: number[];
+      selected_losses: number[];
+    };
     perRound.push({
       round,
       selected_loss_when_drawn: lossStats(drawn.selected_losses),

@@ -51,7 +51,9 @@ export function resolveRunSettings(options: TrainOptions): RunSettings {
 
   const partition = partitionBatches(options.train, batchSize, seed);
   if (partition.count < 1) {
-    throw new TrainingDataError(`${options.train.sequences} training sequence(s) of ${seqLen} tokens are fewer than one batch of ${batchSize}`);
+    throw new TrainingDataError(
+      `${options.train.sequences} training sequence(s) of ${seqLen} tokens are fewer than one batch of ${batchSize}`,
+    );
   }
   const budget = planRounds({
     batches: partition.count,
@@ -63,7 +65,12 @@ export function resolveRunSettings(options: TrainOptions): RunSettings {
     refinedSteps: options.refinedSteps,
     rounds,
   });
-  const schedule: LrSchedule = { lr: options.lr ?? 1e-4, minLr: options.minLr ?? 1e-5, warmupRatio: options.warmupRatio ?? 0.03, totalSteps: budget.totalSteps };
+  const schedule: LrSchedule = {
+    lr: options.lr ?? 1e-4,
+    minLr: options.minLr ?? 1e-5,
+    warmupRatio: options.warmupRatio ?? 0.03,
+    totalSteps: budget.totalSteps,
+  };
   const record = {
     ...dataRecord(options),
     batchSize,

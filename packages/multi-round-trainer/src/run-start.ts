@@ -42,16 +42,26 @@ export async function startRun(
     const checkpoint = await loadLatestCheckpoint(outDir, warn);
     if (checkpoint) return resumeFrom(checkpoint, model, optimizer, run, metrics);
   } else if (existing.length > 0) {
-    throw new TrainerCheckpointError(`${outDir} already holds checkpoints (${existing[0].dir}); pass resume to continue it, or choose another folder`);
+    throw new TrainerCheckpointError(
+      `${outDir} already holds checkpoints (${existing[0].dir}); pass resume to continue it, or choose another folder`,
+    );
   }
   await writeFile(metrics.path, '');
   const { partition, batchSize, seqLen } = run;
-  const batches = Array.from({ length: partition.count }, (_, k) => Array.from(partition.order.subarray(k * batchSize, (k + 1) * batchSize)));
+  const batches = Array.from({ length: partition.count }, (_, k) =>
+    Array.from(partition.order.subarray(k * batchSize, (k + 1) * batchSize)),
+  );
   await writeFile(join(outDir, 'rounds', 'batches.json'), `${JSON.stringify({ batch_size: batchSize, seq_len: seqLen, batches })}\n`);
   return { step: 0, round: 1, position: 0, selection: undefined, elapsed: 0, resumedFrom: undefined, metrics };
 }
 
-async function resumeFrom(checkpoint: LoadedCheckpoint, model: LlamaModel, optimizer: AdamW, run: RunSettings, metrics: MetricsLog): Promise<RunStart> {
+async function resumeFrom(
+  checkpoint: LoadedCheckpoint,
+  model: LlamaModel,
+  optimizer: AdamW,
+  run: RunSettings,
+  metrics: MetricsLog,
+): Promise<RunStart> {
   const moments = [...Object.values(checkpoint.m), ...Object.values(checkpoint.v)];
   const diff = firstDifference(run.record, checkpoint.state.settings);
   if (diff) {

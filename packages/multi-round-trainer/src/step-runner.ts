@@ -4,7 +4,15 @@
 // leave the weights alone on a step whose loss is not finite.
 import * as tf from '@tensorflow/tfjs-core';
 import type { AdamW } from '@tinylm/kernels';
-import { applyGradients, CompiledTrainStep, computeGradients, type LlamaModel, type MicroBatch, type WebGpuStepChoice, webgpuStepChoice } from '@tinylm/model';
+import {
+  applyGradients,
+  CompiledTrainStep,
+  computeGradients,
+  type LlamaModel,
+  type MicroBatch,
+  type WebGpuStepChoice,
+  webgpuStepChoice,
+} from '@tinylm/model';
 
 export interface StepOutcome {
   /** Mean loss over the micro-batches. */
@@ -39,7 +47,12 @@ export interface StepRunnerOptions {
 export async function createStepRunner(model: LlamaModel, optimizer: AdamW, o: StepRunnerOptions): Promise<StepRunner> {
   if (tf.getBackend() === 'webgpu' && webgpuStepChoice(o.webgpuStep) === 'compiled') {
     try {
-      const step = await CompiledTrainStep.create(model, optimizer, { batch: o.batch, seq: o.seq, microBatches: o.microBatches, clip: o.clip });
+      const step = await CompiledTrainStep.create(model, optimizer, {
+        batch: o.batch,
+        seq: o.seq,
+        microBatches: o.microBatches,
+        clip: o.clip,
+      });
       return {
         kind: 'compiled webgpu step',
         pipelined: true,
@@ -48,7 +61,9 @@ export async function createStepRunner(model: LlamaModel, optimizer: AdamW, o: S
         dispose: () => step.dispose(),
       };
     } catch (e) {
-      o.warn?.(`the compiled webgpu step cannot run here (${e instanceof Error ? e.message : String(e)}); training on the per-op tfjs path`);
+      o.warn?.(
+        `the compiled webgpu step cannot run here (${e instanceof Error ? e.message : String(e)}); training on the per-op tfjs path`,
+      );
     }
   }
   return tfjsRunner(model, optimizer, o);
@@ -81,7 +96,8 @@ function tfjsRunner(model: LlamaModel, optimizer: AdamW, o: StepRunnerOptions): 
         tf.dispose(Object.values(summed!));
         return { loss, gradNorm: NaN, skipped: true };
       }
-      const grads = micro.length === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([k, g]) => [k, tf.div(g, micro.length)]));
+      const grads =
+        micro.length === 1 ? summed! : Object.fromEntries(Object.entries(summed!).map(([k, g]) => [k, tf.div(g, micro.length)]));
       if (micro.length > 1) tf.dispose(Object.values(summed!));
       const gradNorm = await applyGradients(model, optimizer, grads, { clip: o.clip, lr });
       return { loss, gradNorm, skipped: false };

@@ -66,7 +66,12 @@ export interface RoundRun extends RoundPosition {
 }
 
 /** Trains round `plan.round` from `start` to its end (`plan.microBatches`); `selection` goes into its checkpoints. */
-export async function trainRound(loop: StepLoop, plan: RoundPlan, selection: Uint32Array | undefined, start: RoundPosition): Promise<RoundRun> {
+export async function trainRound(
+  loop: StepLoop,
+  plan: RoundPlan,
+  selection: Uint32Array | undefined,
+  start: RoundPosition,
+): Promise<RoundRun> {
   const { run, runner } = loop;
   const accum = run.gradAccum;
   const end = plan.microBatches;

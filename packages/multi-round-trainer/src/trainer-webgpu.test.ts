@@ -17,14 +17,35 @@ import { readMetrics } from './metrics';
 import { type TrainEvent, type TrainOptions, train } from './trainer';
 
 const webgpu = await probeBackend('webgpu');
-const config = resolveConfig({ vocabSize: 256, hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 96, maxPositionEmbeddings: 32 });
+const config = resolveConfig({
+  vocabSize: 256,
+  hiddenSize: 64,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 96,
+  maxPositionEmbeddings: 32,
+});
 let dir: string;
 let dataFile: string;
 
 async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<TrainOptions> {
   const all = await loadPacked([dataFile], { seqLen: 16, vocabSize: 256 });
   const { train: t, val } = splitHeldOut(all, 0.1);
-  return { model: LlamaModel.create(config, { seed: 1 }), train: t, val, outDir: join(dir, out), batchSize: 2, lr: 1e-2, steps: 6, rounds: 2, sampleRate: 0.5, seed: 3, evalSequences: 4, ...extra };
+  return {
+    model: LlamaModel.create(config, { seed: 1 }),
+    train: t,
+    val,
+    outDir: join(dir, out),
+    batchSize: 2,
+    lr: 1e-2,
+    steps: 6,
+    rounds: 2,
+    sampleRate: 0.5,
+    seed: 3,
+    evalSequences: 4,
+    ...extra,
+  };
 }
 
 const losses = async (o: TrainOptions) => (await readMetrics(join(o.outDir, 'metrics.jsonl'))).filter((l) => 'loss' in l);
@@ -50,7 +71,8 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('train on webgpu
     await train(reference);
     const [got, want] = [await losses(compiled), await losses(reference)];
     expect(got.map((l) => l.step)).toEqual(want.map((l) => l.step));
-    for (let i = 0; i < got.length; i++) expect(Math.abs((got[i].loss as number) / (want[i].loss as number) - 1), `step ${got[i].step}`).toBeLessThan(1e-4);
+    for (let i = 0; i < got.length; i++)
+      expect(Math.abs((got[i].loss as number) / (want[i].loss as number) - 1), `step ${got[i].step}`).toBeLessThan(1e-4);
     // the model holds the trained weights when train returns (export, generate)
     const a = await compiled.model.params.get('model.norm.weight')!.data();
     const b = await reference.model.params.get('model.norm.weight')!.data();
@@ -64,7 +86,14 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('train on webgpu
     await train(full);
     const first = await options('resumed', { checkpointEvery: 4 });
     const crash = new Error('simulated crash');
-    await expect(train({ ...first, onEvent: (e) => { if (e.kind === 'step' && e.step === 6) throw crash; } })).rejects.toBe(crash);
+    await expect(
+      train({
+        ...first,
+        onEvent: (e) => {
+          if (e.kind === 'step' && e.step === 6) throw crash;
+        },
+      }),
+    ).rejects.toBe(crash);
     first.model.dispose();
     const again = await options('resumed', { checkpointEvery: 4, resume: true });
     await train(again);

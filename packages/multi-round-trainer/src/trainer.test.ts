@@ -15,7 +15,15 @@ import { TrainerCheckpointError, TrainingDataError, TrainingDivergedError } from
 import { readMetrics } from './metrics';
 import { type TrainEvent, type TrainOptions, train } from './trainer';
 
-const config = resolveConfig({ vocabSize: 256, hiddenSize: 32, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 64, maxPositionEmbeddings: 64 });
+const config = resolveConfig({
+  vocabSize: 256,
+  hiddenSize: 32,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 64,
+  maxPositionEmbeddings: 64,
+});
 let dir: string;
 let dataFile: string;
 
@@ -37,7 +45,19 @@ afterAll(async () => {
 async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<TrainOptions> {
   const all = await loadPacked([dataFile], { seqLen: 32, vocabSize: 256 });
   const { train: t, val } = splitHeldOut(all, 0.1);
-  return { model: LlamaModel.create(config, { seed: 1 }), train: t, val, outDir: join(dir, out), batchSize: 4, lr: 1e-2, steps: 12, rounds: 2, sampleRate: 0.5, seed: 3, ...extra };
+  return {
+    model: LlamaModel.create(config, { seed: 1 }),
+    train: t,
+    val,
+    outDir: join(dir, out),
+    batchSize: 4,
+    lr: 1e-2,
+    steps: 12,
+    rounds: 2,
+    sampleRate: 0.5,
+    seed: 3,
+    ...extra,
+  };
 }
 
 describe('train', () => {
@@ -77,7 +97,12 @@ describe('train', () => {
     const ckpts = await listCheckpoints(o.outDir);
     expect(ckpts.length).toBe(2);
     expect(ckpts[0].step).toBe(r.steps);
-    expect((await readdir(ckpts[0].dir)).sort()).toEqual(['config.json', 'model.safetensors', 'optimizer.safetensors', 'trainer_state.json']);
+    expect((await readdir(ckpts[0].dir)).sort()).toEqual([
+      'config.json',
+      'model.safetensors',
+      'optimizer.safetensors',
+      'trainer_state.json',
+    ]);
     o.model.dispose();
   });
 
@@ -146,7 +171,9 @@ describe('train', () => {
         if (e.kind === 'start') resumedFrom = e.resumedFrom;
       },
     });
-    expect(warnings[0]).toMatch(new RegExp(`checkpoint .*${newest.dir.split('/').pop()} is unreadable .*falling back to .*${previous.dir.split('/').pop()}`));
+    expect(warnings[0]).toMatch(
+      new RegExp(`checkpoint .*${newest.dir.split('/').pop()} is unreadable .*falling back to .*${previous.dir.split('/').pop()}`),
+    );
     expect(resumedFrom).toBe(previous.dir);
     o.model.dispose();
     again.model.dispose();
@@ -160,7 +187,16 @@ describe('train', () => {
     const model = LlamaModel.create(config, { seed: 1 });
     let roundSteps: number[] = [];
     const r = await train({
-      model, train: small, val, outDir: join(dir, 'refined-steps'), batchSize: 4, lr: 1e-2, steps: 4, refinedSteps: 5, rounds: 3, finalScores: false,
+      model,
+      train: small,
+      val,
+      outDir: join(dir, 'refined-steps'),
+      batchSize: 4,
+      lr: 1e-2,
+      steps: 4,
+      refinedSteps: 5,
+      rounds: 3,
+      finalScores: false,
       onEvent: (e) => void (e.kind === 'start' && (roundSteps = e.roundSteps)),
     });
     expect(roundSteps).toEqual([4, 5, 5]);
@@ -176,7 +212,16 @@ describe('train', () => {
     const { train: t } = await options('unused');
     const model = LlamaModel.create(config, { seed: 1 });
     const kinds = new Set<string>();
-    const r = await train({ model, train: t, outDir: join(dir, 'no-val'), batchSize: 4, steps: 3, rounds: 2, evalEvery: 1, onEvent: (e) => void kinds.add(e.kind) });
+    const r = await train({
+      model,
+      train: t,
+      outDir: join(dir, 'no-val'),
+      batchSize: 4,
+      steps: 3,
+      rounds: 2,
+      evalEvery: 1,
+      onEvent: (e) => void kinds.add(e.kind),
+    });
     expect(r.steps).toBe(5); // 3 + round(0.5 × 3)
     expect(r.finalEval).toBeNull();
     expect(kinds.has('eval')).toBe(false);
@@ -193,7 +238,9 @@ describe('train', () => {
     await expect(train({ model, train: tiny, val: tiny, outDir: join(dir, 'short'), batchSize: 4 })).rejects.toThrow(
       /2 training sequence\(s\) of 32 tokens are fewer than one batch of 4/,
     );
-    await expect(loadPacked([dataFile], { seqLen: 32, vocabSize: 100 })).rejects.toThrow(/token id \d+ is outside the model's vocabulary \(100\)/);
+    await expect(loadPacked([dataFile], { seqLen: 32, vocabSize: 100 })).rejects.toThrow(
+      /token id \d+ is outside the model's vocabulary \(100\)/,
+    );
     await expect(loadPacked([dataFile], { seqLen: 100000, vocabSize: 256 })).rejects.toThrow(TrainingDataError);
     model.dispose();
   });

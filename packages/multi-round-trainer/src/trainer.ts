@@ -145,7 +145,13 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
   const warn = (message: string) => emit({ kind: 'warn', message });
   const run = resolveRunSettings(options);
   const { model, outDir } = options;
-  const optimizer = new AdamW({ lr: run.schedule.lr, beta1: options.beta1, beta2: options.beta2, eps: options.eps, weightDecay: options.weightDecay });
+  const optimizer = new AdamW({
+    lr: run.schedule.lr,
+    beta1: options.beta1,
+    beta2: options.beta2,
+    eps: options.eps,
+    weightDecay: options.weightDecay,
+  });
   const start = await startRun(outDir, Boolean(options.resume), model, optimizer, run, warn);
   const runner = await createStepRunner(model, optimizer, {
     batch: run.batchSize,
@@ -186,7 +192,11 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
     let lastEval: EvalResult | undefined;
     for (let round = start.round; round <= run.rounds; round++) {
       const at = round === start.round ? start.position : 0;
-      const done = await trainRound(loop, roundPlan(run, round, selection), round === 1 ? undefined : selection, { step, position: at, elapsed });
+      const done = await trainRound(loop, roundPlan(run, round, selection), round === 1 ? undefined : selection, {
+        step,
+        position: at,
+        elapsed,
+      });
       ({ step, elapsed } = done);
       lastEval = done.lastEval ?? lastEval;
       if (round < run.rounds) {
@@ -216,7 +226,9 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
 /** Round 1 visits the batches epoch after epoch; a refined round its drawn sequences. */
 function roundPlan(run: RunSettings, round: number, selection: Uint32Array | undefined): RoundPlan {
   const microBatches = run.budget.roundSteps[round - 1] * run.gradAccum;
-  return round === 1 ? firstRoundPlan(run.partition, microBatches, run.seed) : refinedRoundPlan(round, selection!, run.batchSize, microBatches);
+  return round === 1
+    ? firstRoundPlan(run.partition, microBatches, run.seed)
+    : refinedRoundPlan(round, selection!, run.batchSize, microBatches);
 }
 
 /** Evaluates the held-out data and logs it; resolves undefined when the run has no `val`. */

@@ -154,7 +154,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const log = o.log ?? (() => undefined);
   await initBackend({ backend: o.backend ?? 'wasm' });
   const text = await corpus(new URL('../../..', import.meta.url).pathname);
-  log(`corpus: ${text.trainFiles.length} training files (${text.train.length} bytes), held out ${text.heldOutFile} (${text.heldOut.length} bytes)`);
+  log(
+    `corpus: ${text.trainFiles.length} training files (${text.train.length} bytes), held out ${text.heldOutFile} (${text.heldOut.length} bytes)`,
+  );
 
   const t0 = performance.now();
   const teacher = LlamaModel.create(o.teacher, { seed: 0 });
@@ -164,7 +166,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
   const teacherDir = join(o.workDir, 'teacher');
   await saveHfModel(teacher, teacherDir, { force: true });
   const teacherSeconds = (performance.now() - t0) / 1000;
-  log(`teacher: ${teacher.numParams()} params, held-out loss ${teacherInit.toFixed(4)} -> ${teacherLoss.toFixed(4)} after ${o.teacherSteps} steps (${teacherSeconds.toFixed(1)} s)`);
+  log(
+    `teacher: ${teacher.numParams()} params, held-out loss ${teacherInit.toFixed(4)} -> ${teacherLoss.toFixed(4)} after ${o.teacherSteps} steps (${teacherSeconds.toFixed(1)} s)`,
+  );
   const teacherParams = teacher.numParams();
   teacher.dispose();
 
@@ -215,7 +219,9 @@ export async function runExperiment(o: ExperimentOptions): Promise<ExperimentRes
     results.push({ name: spec.name, initLoss, finalLoss, finalLosses, curve, initSeconds, keptLayers });
     const layers = keptLayers ? `, layers ${JSON.stringify(keptLayers)}` : '';
     const spread = seeds.length > 1 ? ` [${finalLosses.map((l) => l.toFixed(4)).join(', ')}]` : '';
-    log(`${spec.name.padEnd(30)} init ${initLoss.toFixed(4)}  after ${o.studentSteps} steps ${finalLoss.toFixed(4)}${spread}  (init ${initSeconds.toFixed(1)} s${layers})`);
+    log(
+      `${spec.name.padEnd(30)} init ${initLoss.toFixed(4)}  after ${o.studentSteps} steps ${finalLoss.toFixed(4)}${spread}  (init ${initSeconds.toFixed(1)} s${layers})`,
+    );
   }
   return {
     corpus: { train: text.trainFiles, heldOut: text.heldOutFile, trainBytes: text.train.length, heldOutBytes: text.heldOut.length },

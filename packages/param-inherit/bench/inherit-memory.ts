@@ -23,7 +23,14 @@ const { values } = parseArgs({
 const ROOT = new URL('../../..', import.meta.url).pathname;
 const BIN = join(ROOT, 'packages/cli/dist/bin.js');
 const source = resolveConfig({ ...getPreset('llama2-7b').config, numLayers: Number(values.layers) });
-const target = { ...source, numLayers: Math.max(1, Math.floor(source.numLayers / 2)), hiddenSize: 2048, numHeads: 16, numKvHeads: 16, intermediateSize: 5504 };
+const target = {
+  ...source,
+  numLayers: Math.max(1, Math.floor(source.numLayers / 2)),
+  hiddenSize: 2048,
+  numHeads: 16,
+  numKvHeads: 16,
+  intermediateSize: 5504,
+};
 
 function df(path: string): string {
   return execFileSync('df', ['-h', path], { encoding: 'utf8' }).trim().split('\n').pop()!;
@@ -89,7 +96,13 @@ try {
       name: spec.name,
       dtype: 'BF16' as const,
       shape: spec.shape,
-      data: () => (spec.kind === 'norm' ? new Uint16Array(spec.shape[0]).fill(0x3f80) : randomBf16(spec.shape.reduce((a, b) => a * b, 1), i + 1)),
+      data: () =>
+        spec.kind === 'norm'
+          ? new Uint16Array(spec.shape[0]).fill(0x3f80)
+          : randomBf16(
+              spec.shape.reduce((a, b) => a * b, 1),
+              i + 1,
+            ),
     })),
     config: toHfConfig(source, { torchDtype: 'bfloat16' }),
     maxShardSize: '2GB',
@@ -98,7 +111,9 @@ try {
   let bytes = 0;
   for (const f of shards) bytes += (await stat(f)).size;
   const largest = Math.max(...specs.map((s) => s.shape.reduce((a, b) => a * b, 1) * 2));
-  console.log(`wrote ${(bytes / 1e9).toFixed(2)} GB in ${shards.length} shards (${((performance.now() - t0) / 1000).toFixed(0)} s); largest tensor ${(largest / 2 ** 20).toFixed(0)} MiB`);
+  console.log(
+    `wrote ${(bytes / 1e9).toFixed(2)} GB in ${shards.length} shards (${((performance.now() - t0) / 1000).toFixed(0)} s); largest tensor ${(largest / 2 ** 20).toFixed(0)} MiB`,
+  );
   console.log(`disk with the checkpoint: ${df(values.dir!)}`);
   const targetFile = join(work, 'target.json');
   await writeFile(targetFile, JSON.stringify(target));
@@ -117,9 +132,31 @@ try {
     const cat = best(['sh', '-c', `cat ${shards.join(' ')} > /dev/null`], prepare);
     const catMbs = bytes / 1e6 / cat.seconds;
     rows.push(`cat (all shards) | ${cache} | ${cat.seconds.toFixed(1)} | ${catMbs.toFixed(0)} | — | ${cat.maxRssMb.toFixed(0)}`);
-    for (const [layers, width] of [['first-last', 'l2'], ['uniform', 'l1']] as const) {
+    for (const [layers, width] of [
+      ['first-last', 'l2'],
+      ['uniform', 'l1'],
+    ] as const) {
       const out = join(work, `out-${layers}-${width}`);
-      const r = best(['node', BIN, 'inherit', '--from', src, '--to', targetFile, '--out', out, '--layers', layers, '--width', width, '--json', '--force'], prepare);
+      const r = best(
+        [
+          'node',
+          BIN,
+          'inherit',
+          '--from',
+          src,
+          '--to',
+          targetFile,
+          '--out',
+          out,
+          '--layers',
+          layers,
+          '--width',
+          width,
+          '--json',
+          '--force',
+        ],
+        prepare,
+      );
       if (r.status !== 0) throw new Error(`inherit failed: ${r.stderr}`);
       const report = JSON.parse(await (await import('node:fs/promises')).readFile(join(out, 'inherit-report.json'), 'utf8'));
       const read = report.timing.bytesRead as number;
@@ -132,7 +169,9 @@ try {
     }
   }
   console.log(`load average after: ${load()}`);
-  console.log(`\nsource: LLaMA-2-7B shapes, ${source.numLayers} layers, BF16, ${(bytes / 1e9).toFixed(2)} GB; target: ${JSON.stringify(target)}`);
+  console.log(
+    `\nsource: LLaMA-2-7B shapes, ${source.numLayers} layers, BF16, ${(bytes / 1e9).toFixed(2)} GB; target: ${JSON.stringify(target)}`,
+  );
   console.log('| what | page cache | seconds | MB/s of the source (bytes actually read: MB/s) | time vs cat | peak RSS MB |');
   console.log('|---|---|---|---|---|---|');
   for (const r of rows) console.log(`| ${r} |`);

@@ -39,8 +39,24 @@ const t0 = performance.now();
 try {
   const result = await runExperiment({
     backend: values.backend,
-    teacher: { vocabSize: 256, hiddenSize: 128, numLayers: 4, numHeads: 8, numKvHeads: 4, intermediateSize: 352, maxPositionEmbeddings: 256 },
-    student: { vocabSize: 256, hiddenSize: 96, numLayers: 2, numHeads: 6, numKvHeads: 3, intermediateSize: 256, maxPositionEmbeddings: 256 },
+    teacher: {
+      vocabSize: 256,
+      hiddenSize: 128,
+      numLayers: 4,
+      numHeads: 8,
+      numKvHeads: 4,
+      intermediateSize: 352,
+      maxPositionEmbeddings: 256,
+    },
+    student: {
+      vocabSize: 256,
+      hiddenSize: 96,
+      numLayers: 2,
+      numHeads: 6,
+      numKvHeads: 3,
+      intermediateSize: 256,
+      maxPositionEmbeddings: 256,
+    },
     teacherSteps: Number(values['teacher-steps']),
     studentSteps: Number(values['student-steps']),
     batch: 8,
@@ -56,12 +72,16 @@ try {
   });
   const random = result.students.find((s) => s.name === 'random');
   const steps = result.students[0].curve.map((c) => c.step);
-  console.log(`\n| student init | layers kept | held-out loss at init | ${steps.map((s) => `after ${s} steps`).join(' | ')} | min..max over seeds | vs random |`);
+  console.log(
+    `\n| student init | layers kept | held-out loss at init | ${steps.map((s) => `after ${s} steps`).join(' | ')} | min..max over seeds | vs random |`,
+  );
   console.log(`|---|---|---|${steps.map(() => '---|').join('')}---|---|`);
   for (const s of result.students) {
     const delta = random ? (s.finalLoss - random.finalLoss).toFixed(3) : '';
     const range = `${Math.min(...s.finalLosses).toFixed(3)}..${Math.max(...s.finalLosses).toFixed(3)}`;
-    console.log(`| ${s.name} | ${s.keptLayers ? s.keptLayers.join(', ') : '—'} | ${s.initLoss.toFixed(3)} | ${s.curve.map((c) => c.loss.toFixed(3)).join(' | ')} | ${range} | ${delta} |`);
+    console.log(
+      `| ${s.name} | ${s.keptLayers ? s.keptLayers.join(', ') : '—'} | ${s.initLoss.toFixed(3)} | ${s.curve.map((c) => c.loss.toFixed(3)).join(' | ')} | ${range} | ${delta} |`,
+    );
   }
   console.log(`\ntotal ${((performance.now() - t0) / 1000).toFixed(0)} s`);
   if (values.out) await writeFile(values.out, JSON.stringify(result, null, 2));

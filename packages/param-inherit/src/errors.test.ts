@@ -72,9 +72,19 @@ describe('error classes', () => {
 });
 
 describe('target shape', () => {
-  for (const [field, value] of [['numLayers', 5], ['hiddenSize', 40], ['intermediateSize', 64], ['numKvHeads', 8]] as const) {
+  for (const [field, value] of [
+    ['numLayers', 5],
+    ['hiddenSize', 40],
+    ['intermediateSize', 64],
+    ['numKvHeads', 8],
+  ] as const) {
     it(`larger ${field}`, async () => {
-      const to = { ...SRC, [field]: value, ...(field === 'hiddenSize' ? { numHeads: 10, numKvHeads: 5 } : {}), ...(field === 'numKvHeads' ? { numHeads: 8 } : {}) };
+      const to = {
+        ...SRC,
+        [field]: value,
+        ...(field === 'hiddenSize' ? { numHeads: 10, numKvHeads: 5 } : {}),
+        ...(field === 'numKvHeads' ? { numHeads: 8 } : {}),
+      };
       const e = await fails({ to }, TargetShapeError.isInstance, new RegExp(`target ${field} = ${value} is larger than the source's`));
       expect((e as TargetShapeError).field).toBe(field);
     });
@@ -93,14 +103,26 @@ describe('target shape', () => {
     );
   });
   it('more query heads per KV head than the source has', async () => {
-    const e = await fails({ to: { ...SRC, hiddenSize: 24, numHeads: 6, numKvHeads: 2 } }, TargetShapeError.isInstance, /6 \/ 2 = 3 query heads per KV head, but the source's KV groups have 2/);
+    const e = await fails(
+      { to: { ...SRC, hiddenSize: 24, numHeads: 6, numKvHeads: 2 } },
+      TargetShapeError.isInstance,
+      /6 \/ 2 = 3 query heads per KV head, but the source's KV groups have 2/,
+    );
     expect((e as TargetShapeError).field).toBe('numKvHeads');
   });
   it('KV heads that do not divide heads (arch-config names the field)', async () => {
-    await fails({ to: { ...SRC, hiddenSize: 24, numHeads: 6, numKvHeads: 4 } }, ConfigValueError.isInstance, /numKvHeads = 4 is invalid: numHeads 6 is not divisible by it/);
+    await fails(
+      { to: { ...SRC, hiddenSize: 24, numHeads: 6, numKvHeads: 4 } },
+      ConfigValueError.isInstance,
+      /numKvHeads = 4 is invalid: numHeads 6 is not divisible by it/,
+    );
   });
   it('a tied target from an untied source', async () => {
-    await fails({ to: { ...SRC, tieWordEmbeddings: true } }, TargetShapeError.isInstance, /tieWordEmbeddings = true but the source has a separate LM head/);
+    await fails(
+      { to: { ...SRC, tieWordEmbeddings: true } },
+      TargetShapeError.isInstance,
+      /tieWordEmbeddings = true but the source has a separate LM head/,
+    );
   });
 });
 
@@ -112,18 +134,42 @@ describe('vocabulary map', () => {
   };
   it('ids beyond the source vocabulary', async () => {
     const vocabMap = await map({ 0: 0, 5: 1, 64: 2 });
-    const e = await fails({ vocabMap, to: { ...SRC, vocabSize: 3 } }, VocabMapError.isInstance, /old id 64 \(entry "64"\) is outside the source vocabulary: vocab_size is 64/);
+    const e = await fails(
+      { vocabMap, to: { ...SRC, vocabSize: 3 } },
+      VocabMapError.isInstance,
+      /old id 64 \(entry "64"\) is outside the source vocabulary: vocab_size is 64/,
+    );
     expect((e as VocabMapError).file).toBe(vocabMap);
   });
   it('not monotone, not dense, not integers, not an object', async () => {
-    await fails({ vocabMap: await map({ 0: 1, 5: 0 }), to: { ...SRC, vocabSize: 2 } }, VocabMapError.isInstance, /not monotone: new id 0 <- old 5 but new id 1 <- old 0/);
-    await fails({ vocabMap: await map({ 0: 0, 5: 2 }), to: { ...SRC, vocabSize: 2 } }, VocabMapError.isInstance, /entry "5" maps to 2; new ids must be integers 0..1/);
-    await fails({ vocabMap: await map({ x: 0 }), to: { ...SRC, vocabSize: 1 } }, VocabMapError.isInstance, /key "x" is not an old token id/);
+    await fails(
+      { vocabMap: await map({ 0: 1, 5: 0 }), to: { ...SRC, vocabSize: 2 } },
+      VocabMapError.isInstance,
+      /not monotone: new id 0 <- old 5 but new id 1 <- old 0/,
+    );
+    await fails(
+      { vocabMap: await map({ 0: 0, 5: 2 }), to: { ...SRC, vocabSize: 2 } },
+      VocabMapError.isInstance,
+      /entry "5" maps to 2; new ids must be integers 0..1/,
+    );
+    await fails(
+      { vocabMap: await map({ x: 0 }), to: { ...SRC, vocabSize: 1 } },
+      VocabMapError.isInstance,
+      /key "x" is not an old token id/,
+    );
     await fails({ vocabMap: await map([1, 2]), to: { ...SRC, vocabSize: 2 } }, VocabMapError.isInstance, /expected a JSON object/);
-    await fails({ vocabMap: join(tmp.dir, 'nope.json'), to: { ...SRC, vocabSize: 2 } }, VocabMapError.isInstance, /nope\.json: cannot read the vocabulary map/);
+    await fails(
+      { vocabMap: join(tmp.dir, 'nope.json'), to: { ...SRC, vocabSize: 2 } },
+      VocabMapError.isInstance,
+      /nope\.json: cannot read the vocabulary map/,
+    );
   });
   it('a map whose size disagrees with the target vocabulary', async () => {
-    await fails({ vocabMap: await map({ 0: 0, 5: 1 }), to: { ...SRC, vocabSize: 3 } }, TargetShapeError.isInstance, /target vocabSize = 3 but the vocabulary map .* keeps 2 tokens/);
+    await fails(
+      { vocabMap: await map({ 0: 0, 5: 1 }), to: { ...SRC, vocabSize: 3 } },
+      TargetShapeError.isInstance,
+      /target vocabSize = 3 but the vocabulary map .* keeps 2 tokens/,
+    );
   });
 });
 
@@ -132,7 +178,11 @@ describe('source folder', () => {
     const dir = join(tmp.dir, 'gpt2');
     await writeSource(dir, SRC);
     await writeFile(join(dir, 'config.json'), JSON.stringify({ model_type: 'gpt2', architectures: ['GPT2LMHeadModel'], n_embd: 32 }));
-    await fails({ from: dir }, SourceModelError.isInstance, /is not a LLaMA-family model: found model_type "gpt2", architectures \["GPT2LMHeadModel"\]/);
+    await fails(
+      { from: dir },
+      SourceModelError.isInstance,
+      /is not a LLaMA-family model: found model_type "gpt2", architectures \["GPT2LMHeadModel"\]/,
+    );
   });
   it('a missing tensor is named', async () => {
     const dir = join(tmp.dir, 'missing');
@@ -146,7 +196,11 @@ describe('source folder', () => {
     expect((e as SourceModelError).tensor).toBe('model.layers.2.mlp.up_proj.weight');
   });
   it('no folder at all', async () => {
-    await fails({ from: join(tmp.dir, 'nothing-here') }, SourceModelError.isInstance, /nothing-here: cannot open as a Hugging Face model folder: .*folder does not exist/);
+    await fails(
+      { from: join(tmp.dir, 'nothing-here') },
+      SourceModelError.isInstance,
+      /nothing-here: cannot open as a Hugging Face model folder: .*folder does not exist/,
+    );
   });
   it('a source that breaks while being written leaves nothing behind', async () => {
     const dir = join(tmp.dir, 'truncated');
@@ -168,25 +222,57 @@ describe('source folder', () => {
 
 describe('options and calibration', () => {
   it('data-driven criteria need calibration data', async () => {
-    await fails({ to: { ...SRC, intermediateSize: 40 }, width: 'activation' }, CalibrationError.isInstance, /width = activation needs calibration data/);
-    await fails({ to: { ...SRC, numLayers: 2 }, layers: 'block-influence' }, CalibrationError.isInstance, /layers = block-influence needs calibration data/);
+    await fails(
+      { to: { ...SRC, intermediateSize: 40 }, width: 'activation' },
+      CalibrationError.isInstance,
+      /width = activation needs calibration data/,
+    );
+    await fails(
+      { to: { ...SRC, numLayers: 2 }, layers: 'block-influence' },
+      CalibrationError.isInstance,
+      /layers = block-influence needs calibration data/,
+    );
   });
   it('calibration ids outside the source vocabulary, and too little data', async () => {
     const f = join(tmp.dir, 'calib.jsonl');
     await writeFile(f, `${JSON.stringify({ tokens: [1, 2, 64] })}\n`);
-    await fails({ to: { ...SRC, intermediateSize: 40 }, width: 'taylor', calibration: { files: [f] } }, CalibrationError.isInstance, /calib\.jsonl: token 2 is 64, outside the source vocabulary \[0, 64\)/);
-    await fails({ to: { ...SRC, intermediateSize: 40 }, width: 'taylor', calibration: { tokens: [[1, 2, 3]], seqLen: 8 } }, CalibrationError.isInstance, /3 tokens, fewer than one window of seqLen \+ 1 = 9/);
+    await fails(
+      { to: { ...SRC, intermediateSize: 40 }, width: 'taylor', calibration: { files: [f] } },
+      CalibrationError.isInstance,
+      /calib\.jsonl: token 2 is 64, outside the source vocabulary \[0, 64\)/,
+    );
+    await fails(
+      { to: { ...SRC, intermediateSize: 40 }, width: 'taylor', calibration: { tokens: [[1, 2, 3]], seqLen: 8 } },
+      CalibrationError.isInstance,
+      /3 tokens, fewer than one window of seqLen \+ 1 = 9/,
+    );
   });
   it('text without a tokenizer', async () => {
     const f = join(tmp.dir, 'calib.txt');
     await writeFile(f, 'some text');
-    await fails({ to: { ...SRC, intermediateSize: 40 }, width: 'activation', calibration: { files: [f] } }, CalibrationError.isInstance, /calib\.txt is text but .* has no tokenizer files/);
+    await fails(
+      { to: { ...SRC, intermediateSize: 40 }, width: 'activation', calibration: { files: [f] } },
+      CalibrationError.isInstance,
+      /calib\.txt is text but .* has no tokenizer files/,
+    );
   });
   it('unknown criteria and misplaced options', async () => {
-    await fails({ layers: 'middle' as never }, InheritOptionError.isInstance, /layers = "middle" is not a depth criterion; allowed: uniform, first-last, block-influence, learned/);
-    await fails({ width: 'l3' as never }, InheritOptionError.isInstance, /width = "l3" is not a width criterion; allowed: l1, l2, activation, taylor, learned/);
+    await fails(
+      { layers: 'middle' as never },
+      InheritOptionError.isInstance,
+      /layers = "middle" is not a depth criterion; allowed: uniform, first-last, block-influence, learned/,
+    );
+    await fails(
+      { width: 'l3' as never },
+      InheritOptionError.isInstance,
+      /width = "l3" is not a width criterion; allowed: l1, l2, activation, taylor, learned/,
+    );
     await fails({ layers: 'uniform', keepFirst: 1 }, InheritOptionError.isInstance, /keepFirst applies to layers = "first-last"/);
-    await fails({ to: { ...SRC, numLayers: 2 }, keepFirst: 3 }, InheritOptionError.isInstance, /keepFirst = 3 is invalid: allowed integers 0..2/);
+    await fails(
+      { to: { ...SRC, numLayers: 2 }, keepFirst: 3 },
+      InheritOptionError.isInstance,
+      /keepFirst = 3 is invalid: allowed integers 0..2/,
+    );
   });
   it('an existing output folder is refused unless forced', async () => {
     const out = join(tmp.dir, 'exists');

@@ -20,7 +20,14 @@ describe('forwardLogits', () => {
     it(`${name}: equals LlamaModel.forward exactly; masks of ones change nothing`, async () => {
       const c = resolveConfig(input);
       const m = LlamaModel.create(c, { seed: 4, std: 0.2 });
-      const ids = tf.tensor2d([[1, 5, 9, 2, 33, 7], [0, 39, 4, 4, 8, 1]], [2, 6], 'int32');
+      const ids = tf.tensor2d(
+        [
+          [1, 5, 9, 2, 33, 7],
+          [0, 39, 4, 4, 8, 1],
+        ],
+        [2, 6],
+        'int32',
+      );
       const want = await m.forward(ids).data();
       const layers = Array.from({ length: c.numLayers }, (_, i) => i);
       expect(Array.from(await forwardLogits(c, m.params, layers, ids).data())).toEqual(Array.from(want));
@@ -36,12 +43,19 @@ describe('forwardLogits', () => {
       const masked = await forwardLogits(c, m.params, layers, ids, { layer: tf.tensor1d(layers.map((l) => (l === 0 ? 0 : 1))) }).data();
       expect(Array.from(masked)).toEqual(Array.from(skip));
       const seen: string[] = [];
-      forwardLogits(c, m.params, layers, ids, {}, {
-        layerIO: (i, a, b) => seen.push(`io${i}:${a.shape}:${b.shape}`),
-        heads: (i, att) => seen.push(`heads${i}:${att.shape}`),
-        ffn: (i, h) => seen.push(`ffn${i}:${h.shape}`),
-        normed: (i, x) => seen.push(`norm${i}:${x.shape}`),
-      }).dispose();
+      forwardLogits(
+        c,
+        m.params,
+        layers,
+        ids,
+        {},
+        {
+          layerIO: (i, a, b) => seen.push(`io${i}:${a.shape}:${b.shape}`),
+          heads: (i, att) => seen.push(`heads${i}:${att.shape}`),
+          ffn: (i, h) => seen.push(`ffn${i}:${h.shape}`),
+          normed: (i, x) => seen.push(`norm${i}:${x.shape}`),
+        },
+      ).dispose();
       expect(seen).toContain(`heads0:2,${c.numHeads},6,${c.hiddenSize / c.numHeads}`);
       expect(seen).toContain(`ffn1:12,${c.intermediateSize}`);
       expect(seen).toContain(`io1:2,6,${c.hiddenSize}:2,6,${c.hiddenSize}`);

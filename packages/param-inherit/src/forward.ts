@@ -74,8 +74,7 @@ export function forwardLogits(
       // attention
       const hn = tf.reshape(rmsNorm(x, w('input_layernorm.weight'), c.rmsNormEps), [b * t, c.hiddenSize]); // (B*T, C)
       probe.normed?.(i, hn);
-      const heads = (proj: string, n: number) =>
-        tf.transpose(tf.reshape(tf.matMul(hn, w(proj), false, true), [b, t, n, d]), [0, 2, 1, 3]); // (B, n, T, D)
+      const heads = (proj: string, n: number) => tf.transpose(tf.reshape(tf.matMul(hn, w(proj), false, true), [b, t, n, d]), [0, 2, 1, 3]); // (B, n, T, D)
       const q = applyRotary(heads('self_attn.q_proj.weight', h), rope); // (B, H, T, D)
       const k = applyRotary(heads('self_attn.k_proj.weight', kvh), rope); // (B, KV, T, D)
       const v = heads('self_attn.v_proj.weight', kvh); // (B, KV, T, D)

@@ -10,7 +10,7 @@
 // - a vocabulary map keeps the kept tokens' logits exactly.
 import { readdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type LlamaConfigInput } from '@tinylm/arch-config';
+import type { LlamaConfigInput } from '@tinylm/arch-config';
 import { initBackend } from '@tinylm/kernels';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expand, logitsOf, maxDiff, pseudoTokens, slice, tempDir, tensorsOf, writeSource } from './__fixtures__/models';
@@ -54,7 +54,13 @@ describe('no-op inheritance (target = source shape) is exact', () => {
           expect([...got.keys()].sort()).toEqual([...refTensors.keys()].sort());
           const report = await readReport(out);
           expect(report.layers.kept).toEqual([0, 1, 2, 3]);
-          expect(report.criteria.scoredBy).toEqual({ layers: 'identity', heads: 'identity', kvHeads: 'identity', ffn: 'identity', hidden: 'identity' });
+          expect(report.criteria.scoredBy).toEqual({
+            layers: 'identity',
+            heads: 'identity',
+            kvHeads: 'identity',
+            ffn: 'identity',
+            hidden: 'identity',
+          });
           expect(report.learned).toBeNull(); // nothing to mask: no mask is trained, nothing folded
           expect(report.target.dtype).toBe(dtype === 'float32' ? 'F32' : 'BF16');
         }
@@ -139,7 +145,8 @@ describe('removing units that contribute nothing keeps the logits', () => {
     const src = join(tmp.dir, 'dead-layers');
     await writeSource(src, GQA, {
       edit: (w) => {
-        for (const l of [1, 2]) for (const leaf of ['self_attn.o_proj', 'mlp.down_proj']) w.get(`model.layers.${l}.${leaf}.weight`)!.data.fill(0);
+        for (const l of [1, 2])
+          for (const leaf of ['self_attn.o_proj', 'mlp.down_proj']) w.get(`model.layers.${l}.${leaf}.weight`)!.data.fill(0);
       },
     });
     const ref = await logitsOf(src, IDS);
@@ -200,7 +207,8 @@ describe('every target tensor is the source cut by the kept lists', () => {
     report.attention.forEach((a, i) => {
       const l = a.sourceLayer;
       const g = (leaf: string) => s.get(`model.layers.${l}.${leaf}.weight`)!;
-      for (const leaf of ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'mlp.gate_proj', 'mlp.up_proj']) addCols(g(leaf), null);
+      for (const leaf of ['self_attn.q_proj', 'self_attn.k_proj', 'self_attn.v_proj', 'mlp.gate_proj', 'mlp.up_proj'])
+        addCols(g(leaf), null);
       for (const leaf of ['self_attn.o_proj', 'mlp.down_proj']) addRows(g(leaf));
       for (const leaf of ['input_layernorm', 'post_attention_layernorm']) g(leaf).data.forEach((v, c) => (sq[c] += v * v));
       // the cuts
@@ -222,14 +230,24 @@ describe('every target tensor is the source cut by the kept lists', () => {
       // FFN l2 scores: gate row, up row, down column
       const f2 = new Float64Array(48);
       for (let j = 0; j < 48; j++) {
-        for (let c = 0; c < 32; c++) f2[j] += g('mlp.gate_proj').data[j * 32 + c] ** 2 + g('mlp.up_proj').data[j * 32 + c] ** 2 + g('mlp.down_proj').data[c * 48 + j] ** 2;
+        for (let c = 0; c < 32; c++)
+          f2[j] +=
+            g('mlp.gate_proj').data[j * 32 + c] ** 2 + g('mlp.up_proj').data[j * 32 + c] ** 2 + g('mlp.down_proj').data[c * 48 + j] ** 2;
       }
       f2.forEach((v, j) => expect(report.ffn[i].neurons.scores![j]).toBeCloseTo(Math.sqrt(v), 3));
-      const top = Array.from(f2.keys()).sort((x, y) => f2[y] - f2[x]).slice(0, 30).sort((x, y) => x - y);
+      const top = Array.from(f2.keys())
+        .sort((x, y) => f2[y] - f2[x])
+        .slice(0, 30)
+        .sort((x, y) => x - y);
       expect(ffn).toEqual(top);
     });
     sq.forEach((v, c) => expect(report.hidden.scores![c]).toBeCloseTo(Math.sqrt(v), 3));
-    expect(hid).toEqual(Array.from(sq.keys()).sort((x, y) => sq[y] - sq[x]).slice(0, 24).sort((x, y) => x - y));
+    expect(hid).toEqual(
+      Array.from(sq.keys())
+        .sort((x, y) => sq[y] - sq[x])
+        .slice(0, 24)
+        .sort((x, y) => x - y),
+    );
   });
 });
 
@@ -254,7 +272,9 @@ describe('16-bit sources', () => {
         });
         const t = await tensorsOf(out);
         const kept = report.ffn[0].neurons.kept;
-        expect(t.get('model.layers.0.mlp.up_proj.weight')!.data).toEqual(slice(s.get(`model.layers.${report.ffn[0].sourceLayer}.mlp.up_proj.weight`)!, kept, null));
+        expect(t.get('model.layers.0.mlp.up_proj.weight')!.data).toEqual(
+          slice(s.get(`model.layers.${report.ffn[0].sourceLayer}.mlp.up_proj.weight`)!, kept, null),
+        );
         expect(report.target.dtype).toBe(dtype === 'bfloat16' ? 'BF16' : 'F16');
       }
     }
@@ -275,7 +295,7 @@ describe('tied source, untied target', () => {
 });
 
 describe('vocabulary map', () => {
-  it('keeps the kept tokens\' logits exactly, rows in new-id order (tied, BF16)', async () => {
+  it("keeps the kept tokens' logits exactly, rows in new-id order (tied, BF16)", async () => {
     const config = { ...GQA, tieWordEmbeddings: true };
     const src = join(tmp.dir, 'vocab');
     await writeSource(src, config, { dtype: 'bfloat16' });
@@ -285,7 +305,10 @@ describe('vocabulary map', () => {
     await inheritParams({ from: src, to: { ...config, vocabSize: keptIds.length }, out, vocabMap: map });
     const ids = [3, 60, 12, 12, 41, 5];
     const ref = await logitsOf(src, ids);
-    const got = await logitsOf(out, ids.map((id) => keptIds.indexOf(id)));
+    const got = await logitsOf(
+      out,
+      ids.map((id) => keptIds.indexOf(id)),
+    );
     for (let p = 0; p < ids.length; p++) {
       expect(Array.from(got.subarray(p * keptIds.length, (p + 1) * keptIds.length))).toEqual(keptIds.map((id) => ref[p * 64 + id]));
     }

@@ -91,15 +91,18 @@ export interface InheritResult {
   readonly written: WrittenInherited;
 }
 
-
 function checkOptions(options: InheritOptions): { layers: LayerCriterion; width: WidthCriterion } {
   const layers = options.layers ?? 'first-last';
   const width = options.width ?? 'l2';
   if (!LAYER_CRITERIA.includes(layers)) {
-    throw new InheritOptionError(`layers = ${JSON.stringify(layers)} is not a depth criterion; allowed: ${LAYER_CRITERIA.join(', ')}`, { field: 'layers' });
+    throw new InheritOptionError(`layers = ${JSON.stringify(layers)} is not a depth criterion; allowed: ${LAYER_CRITERIA.join(', ')}`, {
+      field: 'layers',
+    });
   }
   if (!WIDTH_CRITERIA.includes(width)) {
-    throw new InheritOptionError(`width = ${JSON.stringify(width)} is not a width criterion; allowed: ${WIDTH_CRITERIA.join(', ')}`, { field: 'width' });
+    throw new InheritOptionError(`width = ${JSON.stringify(width)} is not a width criterion; allowed: ${WIDTH_CRITERIA.join(', ')}`, {
+      field: 'width',
+    });
   }
   if (options.keepFirst !== undefined && layers !== 'first-last') {
     throw new InheritOptionError(`keepFirst applies to layers = "first-last", not ${JSON.stringify(layers)}`, { field: 'keepFirst' });
@@ -145,7 +148,9 @@ export async function inheritParams(options: InheritOptions): Promise<InheritRes
       scales: folded?.scales,
     };
     const tokenizer = await chooseTokenizer(ctx);
-    const outDtype: 'F32' | 'F16' | 'BF16' | undefined = options.dtype ? (SAFETENSORS_FLOAT_DTYPES[normalizeFloatDtype(options.dtype)] as 'F32' | 'F16' | 'BF16') : undefined;
+    const outDtype: 'F32' | 'F16' | 'BF16' | undefined = options.dtype
+      ? (SAFETENSORS_FLOAT_DTYPES[normalizeFloatDtype(options.dtype)] as 'F32' | 'F16' | 'BF16')
+      : undefined;
     const report = buildReport(ctx, {
       calibration: calibration.data,
       layers,

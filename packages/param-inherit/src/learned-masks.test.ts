@@ -48,7 +48,15 @@ describe('hard-concrete', () => {
 describe('learned masks', () => {
   it('layers + width learned jointly: target shape exactly, pruned model = deterministic masked source', async () => {
     const out = join(tmp.dir, 'joint');
-    const { report } = await inheritParams({ from: src, to: TARGET, out, layers: 'learned', width: 'learned', calibration, learned: { steps: 30 } });
+    const { report } = await inheritParams({
+      from: src,
+      to: TARGET,
+      out,
+      layers: 'learned',
+      width: 'learned',
+      calibration,
+      learned: { steps: 30 },
+    });
     const learned = report.learned!;
     expect(learned.steps).toBe(30);
     expect(Object.keys(learned.lambdas).sort()).toEqual(['ffn', 'heads', 'hidden', 'kvHeads', 'layer']);
@@ -95,14 +103,16 @@ describe('learned masks', () => {
     const trained = join(tmp.dir, 'trained');
     const base = { from: bf, to: TARGET, layers: 'first-last' as const, width: 'learned' as const, calibration };
     const a = await inheritParams({ ...base, out: frozen, learned: { steps: 6 } });
-    const b = await inheritParams({ ...base, out: trained, learned: { steps: 6, trainWeights: true, weightLr: 1e-2 } });
+    const _b = await inheritParams({ ...base, out: trained, learned: { steps: 6, trainWeights: true, weightLr: 1e-2 } });
     expect(a.report.layers.kept).toEqual([0, 2]);
     expect(a.report.learned!.targets).toEqual({ headsPerGroup: 3, kvHeads: 2, ffn: 40, hidden: 24 });
     expect(JSON.parse(await readFile(join(trained, 'config.json'), 'utf8')).torch_dtype).toBe('bfloat16');
     expect((await readReport(trained)).target.dtype).toBe('BF16');
     const ta = await tensorsOf(frozen);
     const tb = await tensorsOf(trained);
-    expect(maxDiff(ta.get('model.layers.0.mlp.up_proj.weight')!.data, tb.get('model.layers.0.mlp.up_proj.weight')!.data)).toBeGreaterThan(1e-3);
+    expect(maxDiff(ta.get('model.layers.0.mlp.up_proj.weight')!.data, tb.get('model.layers.0.mlp.up_proj.weight')!.data)).toBeGreaterThan(
+      1e-3,
+    );
     expect(resolveConfig(TARGET).numHeads).toBe(6);
   });
 });

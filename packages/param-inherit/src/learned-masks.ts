@@ -108,15 +108,18 @@ export async function trainMasks(
   o: LearnedMaskOptions = {},
 ): Promise<MaskTrainingResult> {
   const steps = o.steps ?? 50;
-  if (!Number.isInteger(steps) || steps < 0) throw new InheritOptionError(`steps = ${steps} is invalid: allowed integers >= 0`, { field: 'steps' });
+  if (!Number.isInteger(steps) || steps < 0)
+    throw new InheritOptionError(`steps = ${steps} is invalid: allowed integers >= 0`, { field: 'steps' });
   const droprate = o.droprateInit ?? 0.1;
-  if (!(droprate > 0 && droprate < 1)) throw new InheritOptionError(`droprateInit = ${droprate} is invalid: allowed (0, 1)`, { field: 'droprateInit' });
+  if (!(droprate > 0 && droprate < 1))
+    throw new InheritOptionError(`droprateInit = ${droprate} is invalid: allowed (0, 1)`, { field: 'droprateInit' });
   const [lw, h, kv, f, ch] = [layers.length, c.numHeads, c.numKvHeads, c.intermediateSize, c.hiddenSize];
   const g = h / kv;
   const seed = o.seed ?? 0;
   const init = logAlphaFor(droprate);
   // small noise breaks ties between units, as CoFi's normal_(init, 1e-2)
-  const alpha = (shape: number[], k: number) => tf.variable(tf.randomNormal(shape, init, 1e-2, 'float32', seed * 7919 + k + 1), true, `inherit-mask#${seed}#${k}#${Math.random()}`);
+  const alpha = (shape: number[], k: number) =>
+    tf.variable(tf.randomNormal(shape, init, 1e-2, 'float32', seed * 7919 + k + 1), true, `inherit-mask#${seed}#${k}#${Math.random()}`);
   const la = {
     layer: targets.layers !== undefined ? alpha([lw], 1) : undefined,
     kvHeads: targets.kvHeads !== undefined ? alpha([lw, kv], 2) : undefined,
@@ -217,7 +220,8 @@ export async function trainMasks(
       tf.dispose([value, ids, next, lm!, lag!, ...Object.values(grads), ...Object.values(ascent), ...Object.values(e)]);
     }
     const read = async (v: tf.Variable | undefined) => (v ? ((await v.data()) as Float32Array).slice() : undefined);
-    const rows = (a: Float32Array | undefined, n: number) => (a ? Array.from({ length: a.length / n }, (_, i) => a.slice(i * n, (i + 1) * n)) : undefined);
+    const rows = (a: Float32Array | undefined, n: number) =>
+      a ? Array.from({ length: a.length / n }, (_, i) => a.slice(i * n, (i + 1) * n)) : undefined;
     const l1 = await lambda1.data();
     const l2 = await lambda2.data();
     const result: MaskTrainingResult = {

@@ -51,7 +51,14 @@ function accumulate(w: Float32Array, count: number, k: number, sq: boolean, rowS
 }
 
 /** As `accumulate`, for 16-bit dtypes: `table[bits]` is |w| or w^2 of each of the 65,536 bit patterns. */
-function accumulateBits(bits: Uint16Array, count: number, k: number, table: Float64Array, rowSums: Float64Array, colAcc: Float64Array | undefined): void {
+function accumulateBits(
+  bits: Uint16Array,
+  count: number,
+  k: number,
+  table: Float64Array,
+  rowSums: Float64Array,
+  colAcc: Float64Array | undefined,
+): void {
   for (let r = 0; r < count; r++) {
     const base = r * k;
     let s = 0;
@@ -80,7 +87,12 @@ function valueTable(dtype: 'F16' | 'BF16', sq: boolean): Float64Array {
  * per-unit l1 or l2 norms. Memory: two 16 MiB chunks of rows, one float32 scratch chunk, and the
  * score vectors.
  */
-export async function magnitudeScores(ck: HfCheckpoint, c: LlamaConfig, metric: MagnitudeMetric, o: MagnitudeScoreOptions): Promise<UnitScores> {
+export async function magnitudeScores(
+  ck: HfCheckpoint,
+  c: LlamaConfig,
+  metric: MagnitudeMetric,
+  o: MagnitudeScoreOptions,
+): Promise<UnitScores> {
   const d = c.hiddenSize / c.numHeads;
   const { needs } = o;
   const s = emptyScores(needs, o.layers.length, c.numHeads, c.numKvHeads, c.intermediateSize, c.hiddenSize);
@@ -99,7 +111,14 @@ export async function magnitudeScores(ck: HfCheckpoint, c: LlamaConfig, metric: 
    * Reduces tensor `name` (R, K): `rowAcc[floor(r / rowDiv)] += f(w)` over each row and
    * `colAcc[floor(k / colDiv)] += f(w)` over each column (either accumulator may be absent).
    */
-  const reduce = async (name: string, rowAcc: Float64Array | undefined, rowDiv: number, colAcc: Float64Array | undefined, colDiv: number, rows: readonly number[] | null = null) => {
+  const reduce = async (
+    name: string,
+    rowAcc: Float64Array | undefined,
+    rowDiv: number,
+    colAcc: Float64Array | undefined,
+    colDiv: number,
+    rows: readonly number[] | null = null,
+  ) => {
     if (!rowAcc && !colAcc) return;
     const info = ck.info(name);
     const k = info.shape[1];

@@ -18,7 +18,14 @@ const entries: OptionsEntry[] = [
     wrongType: ['keepFirst', '2'],
     required: 'to',
   },
-  { name: 'loadCalibration', validCall: 'checked', call: (o) => loadCalibration(o, source), valid: { tokens: [[1, 2, 3, 4]], seqLen: 2 }, nearMiss: ['sample', 'samples'], wrongType: ['tokenDtype', 'u16'] },
+  {
+    name: 'loadCalibration',
+    validCall: 'checked',
+    call: (o) => loadCalibration(o, source),
+    valid: { tokens: [[1, 2, 3, 4]], seqLen: 2 },
+    nearMiss: ['sample', 'samples'],
+    wrongType: ['tokenDtype', 'u16'],
+  },
 ];
 
 describeOptionsContract(entries);

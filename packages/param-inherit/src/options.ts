@@ -45,7 +45,9 @@ export const inheritOptions = z.strictObject({
   from: z.string(),
   to: z.custom<LlamaConfig | LlamaConfigInput>(isObject, 'expected a target config object (LlamaConfigInput)'),
   out: z.string(),
-  vocabMap: z.union([z.string(), z.custom<VocabMap>(isObject, 'expected a vocab map (parseVocabMap) or the path of vocab-map.json')]).optional(),
+  vocabMap: z
+    .union([z.string(), z.custom<VocabMap>(isObject, 'expected a vocab map (parseVocabMap) or the path of vocab-map.json')])
+    .optional(),
   layers: z.custom<LayerCriterion>((v) => typeof v === 'string', 'expected a depth criterion name').optional(),
   keepFirst: z.number().optional(),
   width: z.custom<WidthCriterion>((v) => typeof v === 'string', 'expected a width criterion name').optional(),

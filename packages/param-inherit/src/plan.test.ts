@@ -32,7 +32,7 @@ describe('selectHeads (GQA: query head q reads KV head floor(q / g))', () => {
 });
 
 describe('depth rules', () => {
-  it('uniform: every (L / L\')-th layer from the first', () => {
+  it("uniform: every (L / L')-th layer from the first", () => {
     expect(uniformLayers(32, 16)).toEqual(Array.from({ length: 16 }, (_, i) => 2 * i));
     expect(uniformLayers(12, 4)).toEqual([0, 3, 6, 9]);
     expect(uniformLayers(4, 4)).toEqual([0, 1, 2, 3]);

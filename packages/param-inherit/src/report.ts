@@ -60,6 +60,9 @@ export function kept(kept: readonly number[], scores: ArrayLike<number> | undefi
 
 /** The report as JSON: 2-space indent, arrays of numbers on one line (FFN lists stay compact). */
 export function stringifyReport(report: InheritReport): string {
-  const text = JSON.stringify(report, null, 2).replace(/\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g, (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`);
+  const text = JSON.stringify(report, null, 2).replace(
+    /\[\s*(-?[\d.e+-]+(?:,\s*-?[\d.e+-]+)*)\s*\]/g,
+    (_, inner: string) => `[${inner.replace(/\s+/g, '')}]`,
+  );
   return `${text}\n`;
 }

@@ -18,7 +18,11 @@ afterAll(async () => tmp.cleanup());
 
 describe('readRowChunks', () => {
   it('runs', () => {
-    expect(runsOf([0, 1, 2, 5, 7, 8])).toEqual([[0, 3], [5, 6], [7, 9]]);
+    expect(runsOf([0, 1, 2, 5, 7, 8])).toEqual([
+      [0, 3],
+      [5, 6],
+      [7, 9],
+    ]);
   });
 
   for (const maxBytes of [400, 4000, 1 << 20, 1 << 24]) {

@@ -24,7 +24,9 @@ export function uniformLayers(l: number, lT: number): number[] {
  */
 export function firstLastLayers(l: number, lT: number, first = Math.ceil(lT / 2)): number[] {
   if (!Number.isInteger(first) || first < 0 || first > lT) {
-    throw new InheritOptionError(`keepFirst = ${first} is invalid: allowed integers 0..${lT} (the target's numLayers)`, { field: 'keepFirst' });
+    throw new InheritOptionError(`keepFirst = ${first} is invalid: allowed integers 0..${lT} (the target's numLayers)`, {
+      field: 'keepFirst',
+    });
   }
   return [...range(first), ...range(lT - first).map((i) => l - (lT - first) + i)];
 }

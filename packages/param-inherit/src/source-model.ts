@@ -4,7 +4,7 @@
 // tensor the config implies is checked for presence and shape up front, so a bad source fails
 // before anything is computed or written.
 import { fromHfConfig, type LlamaConfig, UnsupportedArchitectureError } from '@tinylm/arch-config';
-import { type Dtype, type HfCheckpoint, readHfFolder } from '@tinylm/hf-io';
+import { type Dtype, type HfCheckpoint, type HfFolder, readHfFolder } from '@tinylm/hf-io';
 import { EMBED, LM_HEAD, paramSpecs } from '@tinylm/model';
 import { SourceModelError } from './errors';
 
@@ -30,7 +30,7 @@ const FLOAT_DTYPES: readonly Dtype[] = ['F32', 'F16', 'BF16'];
  * naming the folder and the architecture found, or the tensor that is missing or misshapen.
  */
 export async function openSourceModel(dir: string): Promise<SourceModel> {
-  let folder;
+  let folder: HfFolder;
   try {
     folder = await readHfFolder(dir);
   } catch (e) {

@@ -96,7 +96,10 @@ export function checkTarget(source: LlamaConfig, target: LlamaConfig | LlamaConf
     );
   }
   for (const field of ['ropeTheta', 'rmsNormEps'] as const) {
-    if (t[field] !== source[field]) notes.push(`${field}: the target's ${t[field]} replaced by the source's ${source[field]} (the inherited weights were trained with it)`);
+    if (t[field] !== source[field])
+      notes.push(
+        `${field}: the target's ${t[field]} replaced by the source's ${source[field]} (the inherited weights were trained with it)`,
+      );
   }
   const ids: Partial<Pick<LlamaConfigInput, 'bosTokenId' | 'eosTokenId' | 'padTokenId'>> = {};
   if (t.bosTokenId !== undefined || t.eosTokenId !== undefined || t.padTokenId !== undefined) {
@@ -106,12 +109,14 @@ export function checkTarget(source: LlamaConfig, target: LlamaConfig | LlamaConf
   } else {
     const bos = mapId(source.bosTokenId, vocab);
     const pad = mapId(source.padTokenId, vocab);
-    const eosList = source.eosTokenId === undefined ? [] : Array.isArray(source.eosTokenId) ? source.eosTokenId : [source.eosTokenId as number];
+    const eosList =
+      source.eosTokenId === undefined ? [] : Array.isArray(source.eosTokenId) ? source.eosTokenId : [source.eosTokenId as number];
     const eos = eosList.map((e) => mapId(e, vocab)).filter((e): e is number => e !== undefined);
     if (bos !== undefined) ids.bosTokenId = bos;
     if (pad !== undefined) ids.padTokenId = pad;
     if (eos.length > 0) ids.eosTokenId = Array.isArray(source.eosTokenId) ? eos : eos[0];
-    if (source.bosTokenId !== undefined || eosList.length > 0) notes.push('special token ids taken from the source config' + (vocab ? ', mapped through the vocabulary map' : ''));
+    if (source.bosTokenId !== undefined || eosList.length > 0)
+      notes.push('special token ids taken from the source config' + (vocab ? ', mapped through the vocabulary map' : ''));
   }
   const config = resolveConfig(
     {

@@ -20,9 +20,12 @@ export interface VocabMap {
  */
 export function parseVocabMap(json: unknown, sourceVocab: number, source = '<object>'): VocabMap {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new VocabMapError(`${source}: expected a JSON object { "<old id>": <new id>, ... }, found ${Array.isArray(json) ? 'an array' : String(json)}`, {
-      file: source,
-    });
+    throw new VocabMapError(
+      `${source}: expected a JSON object { "<old id>": <new id>, ... }, found ${Array.isArray(json) ? 'an array' : String(json)}`,
+      {
+        file: source,
+      },
+    );
   }
   const entries = Object.entries(json as Record<string, unknown>);
   if (entries.length === 0) throw new VocabMapError(`${source}: the map is empty (it must keep at least one token)`, { file: source });
@@ -31,7 +34,10 @@ export function parseVocabMap(json: unknown, sourceVocab: number, source = '<obj
   for (const [key, value] of entries) {
     const oldId = Number(key);
     if (!/^\d+$/.test(key) || !Number.isSafeInteger(oldId)) {
-      throw new VocabMapError(`${source}: key ${JSON.stringify(key)} is not an old token id (a non-negative integer)`, { file: source, field: key });
+      throw new VocabMapError(`${source}: key ${JSON.stringify(key)} is not an old token id (a non-negative integer)`, {
+        file: source,
+        field: key,
+      });
     }
     if (oldId >= sourceVocab) {
       throw new VocabMapError(
@@ -46,7 +52,10 @@ export function parseVocabMap(json: unknown, sourceVocab: number, source = '<obj
       );
     }
     if (oldIds[value] !== -1) {
-      throw new VocabMapError(`${source}: new id ${value} is given twice (old ids ${oldIds[value]} and ${oldId})`, { file: source, field: key });
+      throw new VocabMapError(`${source}: new id ${value} is given twice (old ids ${oldIds[value]} and ${oldId})`, {
+        file: source,
+        field: key,
+      });
     }
     oldIds[value] = oldId;
   }

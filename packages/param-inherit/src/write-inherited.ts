@@ -137,7 +137,8 @@ async function produce(w: WeightSource, cut: Cut, outDtype: Dtype): Promise<Uint
   if (!scaled && outDtype === info.dtype) {
     const size = dtypeByteSize(info.dtype);
     const out = new Uint8Array(nRows * kOut * size);
-    const view = (b: Uint8Array) => (size === 2 ? new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2) : new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4));
+    const view = (b: Uint8Array) =>
+      size === 2 ? new Uint16Array(b.buffer, b.byteOffset, b.byteLength / 2) : new Uint32Array(b.buffer, b.byteOffset, b.byteLength / 4);
     const o = view(out);
     for await (const chunk of w.rowChunks(cut.source, cut.rows)) {
       if (!cols) {
@@ -186,7 +187,13 @@ export interface WrittenInherited {
  * everything goes to a temporary sibling renamed at the end, so on any error neither `out` nor a
  * temporary folder is left behind.
  */
-export async function writeInherited(w: WeightSource, plan: InheritPlan, headTensor: string, out: string, o: WriteInheritedOptions = {}): Promise<WrittenInherited> {
+export async function writeInherited(
+  w: WeightSource,
+  plan: InheritPlan,
+  headTensor: string,
+  out: string,
+  o: WriteInheritedOptions = {},
+): Promise<WrittenInherited> {
   const cuts = planCuts(plan, headTensor);
   const specs = paramSpecs(plan.target);
   const tensors: TensorSource[] = specs.map((spec, index) => {
@@ -204,13 +211,20 @@ export async function writeInherited(w: WeightSource, plan: InheritPlan, headTen
     };
   });
   const t = plan.target;
-  const torchDtype = ({ F32: 'float32', F16: 'float16', BF16: 'bfloat16' } as const)[(o.dtype ?? w.info(EMBED).dtype) as 'F32' | 'F16' | 'BF16'];
+  const torchDtype = ({ F32: 'float32', F16: 'float16', BF16: 'bfloat16' } as const)[
+    (o.dtype ?? w.info(EMBED).dtype) as 'F32' | 'F16' | 'BF16'
+  ];
   const weights = await withTempDir(
     out,
     async (temp) => {
       if (o.tokenizerDir !== undefined) await copyTokenizerFiles(o.tokenizerDir, temp);
       await writeHfJson(temp, 'config', toHfConfig(t, { torchDtype }));
-      await writeHfJson(temp, 'generationConfig', { _from_model_config: true, bos_token_id: t.bosTokenId, eos_token_id: t.eosTokenId, pad_token_id: t.padTokenId });
+      await writeHfJson(temp, 'generationConfig', {
+        _from_model_config: true,
+        bos_token_id: t.bosTokenId,
+        eos_token_id: t.eosTokenId,
+        pad_token_id: t.padTokenId,
+      });
       const written = await writeSafetensorsShards(temp, tensors, { maxShardSize: o.maxShardSize });
       const extra = o.finish ? await o.finish(written) : {};
       for (const [name, text] of Object.entries(extra)) await atomicWriteFile(join(temp, name), text);

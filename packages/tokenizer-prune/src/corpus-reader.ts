@@ -34,11 +34,7 @@ function countNewlines(bytes: Uint8Array): number {
  * Yields `path` as batches of whole lines of at least `batchBytes` (except the last; a single
  * longer line makes a longer batch). Throws `CorpusError` naming the file when it cannot be read.
  */
-export async function* readLineBatches(
-  path: string,
-  fileIndex: number,
-  batchBytes = DEFAULT_BATCH_BYTES
-): AsyncGenerator<CorpusBatch> {
+export async function* readLineBatches(path: string, fileIndex: number, batchBytes = DEFAULT_BATCH_BYTES): AsyncGenerator<CorpusBatch> {
   const stream = createReadStream(path, { highWaterMark: Math.max(64 * 1024, Math.min(batchBytes, 1 << 20)) });
   let pending: Uint8Array[] = [];
   let pendingBytes = 0;

@@ -47,7 +47,13 @@ function* lines(text: string): Generator<[string, number]> {
  * Throws `CorpusError` naming the file and line for a JSONL line that is not JSON or lacks the
  * field. Ids of the tokens format are not checked here (the caller knows the vocabulary).
  */
-export function* corpusRecords(text: string, format: CorpusFormat, fields: CorpusFields, file: string, firstLine: number): Generator<CorpusRecord> {
+export function* corpusRecords(
+  text: string,
+  format: CorpusFormat,
+  fields: CorpusFields,
+  file: string,
+  firstLine: number,
+): Generator<CorpusRecord> {
   if (format === 'text') {
     for (const [line, i] of lines(text)) yield { line: firstLine + i, text: line };
     return;
@@ -64,7 +70,11 @@ export function* corpusRecords(text: string, format: CorpusFormat, fields: Corpu
     if (format === 'jsonl') {
       const value = (record as Record<string, unknown> | null)?.[fields.textField];
       if (typeof value !== 'string') {
-        throw corpusLineError(file, at, `no string field "${fields.textField}" (got ${JSON.stringify(value === undefined ? null : typeof value)})`);
+        throw corpusLineError(
+          file,
+          at,
+          `no string field "${fields.textField}" (got ${JSON.stringify(value === undefined ? null : typeof value)})`,
+        );
       }
       yield { line: at, text: value };
       continue;

@@ -34,7 +34,7 @@ export function countBatch(
   counts: Float64Array,
   bytes: Uint8Array,
   file: string,
-  firstLine: number
+  firstLine: number,
 ): BatchTotals {
   const totals: BatchTotals = { tokens: 0, documents: 0, bytes: 0 };
   for (const record of corpusRecords(decoder.decode(bytes), options.format, options, file, firstLine)) {
@@ -48,7 +48,11 @@ export function countBatch(
     }
     for (const id of record.ids) {
       if (!Number.isInteger(id) || (id as number) < 0 || (id as number) >= options.vocabSize) {
-        throw corpusLineError(file, record.line, `token id ${JSON.stringify(id)} is not in the tokenizer's ids 0..${options.vocabSize - 1}`);
+        throw corpusLineError(
+          file,
+          record.line,
+          `token id ${JSON.stringify(id)} is not in the tokenizer's ids 0..${options.vocabSize - 1}`,
+        );
       }
       counts[id as number]++;
     }

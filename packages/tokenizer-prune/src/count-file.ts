@@ -91,7 +91,8 @@ export function validateTokenCounts(value: unknown, file: string): TokenCounts {
     if (!/^(0|[1-9]\d*)$/.test(id) || i >= vocabSize) {
       fail('counts', `counts has id ${JSON.stringify(id)}, outside the tokenizer's ids 0..${vocabSize - 1}`);
     }
-    if (!Number.isSafeInteger(n) || (n as number) < 0) fail('counts', `counts["${id}"] = ${JSON.stringify(n)} is not a non-negative integer`);
+    if (!Number.isSafeInteger(n) || (n as number) < 0)
+      fail('counts', `counts["${id}"] = ${JSON.stringify(n)} is not a non-negative integer`);
     sum += n as number;
   }
   if (sum !== value.total) fail('total', `total is ${value.total} but the counts add up to ${sum}; the file was altered or truncated`);

@@ -18,7 +18,10 @@ import { loadTokenizer } from './tokenizer';
 const shared = useSharedTempDir();
 const tmp = useTempDir();
 
-const lines = () => readFileSync(TRAIN_TEXT, 'utf8').split(/(?<=\n)/).filter(Boolean);
+const lines = () =>
+  readFileSync(TRAIN_TEXT, 'utf8')
+    .split(/(?<=\n)/)
+    .filter(Boolean);
 
 /** The corpus as JSONL documents of 8 lines each. */
 function docs(): string[] {
@@ -52,13 +55,18 @@ describe('countTokens', () => {
 
   beforeAll(async () => {
     jsonl = join(shared.dir, 'docs.jsonl');
-    writeFileSync(jsonl, docs().map((text, i) => JSON.stringify({ id: i, text })).join('\n') + '\n');
+    writeFileSync(
+      jsonl,
+      docs()
+        .map((text, i) => JSON.stringify({ id: i, text }))
+        .join('\n') + '\n',
+    );
     tokensFile = join(shared.dir, 'tokenized.bin');
     writeFileSync(
       tokensFile,
       docs()
         .map((text, i) => (i % 2 ? JSON.stringify({ tokens: [1, ...hfEncode(hf, text)] }) : JSON.stringify([1, ...hfEncode(hf, text)])))
-        .join('\n')
+        .join('\n'),
     );
     textCounts = await countTokens({ tokenizer: LLAMA2_DIR, inputs: [TRAIN_TEXT], workers: 0 });
   });
@@ -72,7 +80,7 @@ describe('countTokens', () => {
     expect(textCounts.sources).toEqual([{ path: TRAIN_TEXT, format: 'text', bytes: readFileSync(TRAIN_TEXT).length }]);
   });
 
-  it('jsonl: counts each record\'s text field encoded whole', async () => {
+  it("jsonl: counts each record's text field encoded whole", async () => {
     const c = await countTokens({ tokenizer: LLAMA2_DIR, inputs: [jsonl], workers: 0 });
     expect(c.sources[0].format).toBe('jsonl');
     expect(c.counts).toEqual(tally(docs().map((d) => hfEncode(hf, d))));
@@ -110,7 +118,7 @@ describe('countTokens', () => {
   it('refuses to merge counts made with different tokenizers', async () => {
     const qwen = await countTokens({ tokenizer: QWEN3_DIR, inputs: [jsonl], workers: 0 });
     expect(() => mergeTokenCounts([textCounts, qwen], ['llama.json', 'qwen.json'])).toThrow(
-      /cannot merge qwen\.json .* with llama\.json .*different tokenizers/
+      /cannot merge qwen\.json .* with llama\.json .*different tokenizers/,
     );
     try {
       mergeTokenCounts([textCounts, qwen]);
@@ -121,7 +129,14 @@ describe('countTokens', () => {
 
   it('reports progress with throughput, and a final report at the end', async () => {
     const seen: CountProgress[] = [];
-    await countTokens({ tokenizer: LLAMA2_DIR, inputs: [TRAIN_TEXT], workers: 0, batchBytes: 8192, progressIntervalMs: 0, onProgress: (p) => seen.push(p) });
+    await countTokens({
+      tokenizer: LLAMA2_DIR,
+      inputs: [TRAIN_TEXT],
+      workers: 0,
+      batchBytes: 8192,
+      progressIntervalMs: 0,
+      onProgress: (p) => seen.push(p),
+    });
     expect(seen.length).toBeGreaterThan(3);
     const last = seen[seen.length - 1];
     expect(last.done).toBe(true);
@@ -177,12 +192,12 @@ describe('countTokens', () => {
     const empty = join(tmp.dir, 'empty.txt');
     writeFileSync(empty, '');
     expect((await corpusError(countTokens({ tokenizer: LLAMA2_DIR, inputs: [empty], workers: 0 }))).message).toMatch(
-      /the corpus is empty: no tokens in .*empty\.txt/
+      /the corpus is empty: no tokens in .*empty\.txt/,
     );
     expect((await corpusError(countTokens({ tokenizer: LLAMA2_DIR, inputs: [], workers: 0 }))).message).toMatch(/no input files/);
     const missing = join(tmp.dir, 'missing.txt');
     expect((await corpusError(countTokens({ tokenizer: LLAMA2_DIR, inputs: [missing], workers: 0 }))).message).toMatch(
-      /missing\.txt: cannot read/
+      /missing\.txt: cannot read/,
     );
   });
 });

@@ -131,7 +131,7 @@ function rebuildError(reply: Extract<CountWorkerReply, { type: 'error' }>): Erro
 async function workerSink(
   source: TokenizerSource,
   count: number,
-  options: Required<Pick<CountTokensOptions, 'textField' | 'tokensField'>>
+  options: Required<Pick<CountTokensOptions, 'textField' | 'tokensField'>>,
 ): Promise<Sink> {
   const script = workerScript();
   const init: CountWorkerInit = {
@@ -211,10 +211,9 @@ async function workerSink(
       bytes.set(batch.bytes);
       slot!.inFlight++;
       slot!.pending.push(bytes.length);
-      slot!.worker.postMessage(
-        { type: 'batch', bytes, file, firstLine: batch.firstLine, format } satisfies CountWorkerRequest,
-        [bytes.buffer]
-      );
+      slot!.worker.postMessage({ type: 'batch', bytes, file, firstLine: batch.firstLine, format } satisfies CountWorkerRequest, [
+        bytes.buffer,
+      ]);
     },
     async finish() {
       await waitUntil(() => slots.every((s) => s.ready && s.inFlight === 0));

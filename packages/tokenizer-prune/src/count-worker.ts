@@ -52,7 +52,7 @@ async function main(): Promise<void> {
             counts,
             m.bytes,
             m.file,
-            m.firstLine
+            m.firstLine,
           );
           port.postMessage({ type: 'done', ...totals } satisfies CountWorkerReply);
         } else {

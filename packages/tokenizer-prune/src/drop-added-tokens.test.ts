@@ -33,7 +33,11 @@ const CONVERSATION = [
 ];
 
 const readJson = (dir: string, name: string) => JSON.parse(readFileSync(join(dir, name), 'utf8'));
-const lenml = (dir: string) => TokenizerLoader.fromPreTrained({ tokenizerJSON: readJson(dir, 'tokenizer.json'), tokenizerConfig: readJson(dir, 'tokenizer_config.json') });
+const lenml = (dir: string) =>
+  TokenizerLoader.fromPreTrained({
+    tokenizerJSON: readJson(dir, 'tokenizer.json'),
+    tokenizerConfig: readJson(dir, 'tokenizer_config.json'),
+  });
 
 describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
   let dir: string;
@@ -66,7 +70,13 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
     // Every token but the dropped ones, so every text encodes to the original ids, mapped.
     const dropped = UNUSED_COUNT + 1; // the placeholders and <mask>
     beforeAll(async () => {
-      result = await pruneTokenizer({ tokenizer: dir, counts, vocabSize: fullSize - dropped, out: join(shared.dir, 'unused'), dropAddedTokens: 'unused' });
+      result = await pruneTokenizer({
+        tokenizer: dir,
+        counts,
+        vocabSize: fullSize - dropped,
+        out: join(shared.dir, 'unused'),
+        dropAddedTokens: 'unused',
+      });
       orig = hfLoad(dir);
       pruned = hfLoad(result.out);
     });
@@ -98,7 +108,11 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
     });
 
     it("encodes like the original in tokenizers.js, ids mapped through vocab-map.json (with the post-processor's <bos>)", () => {
-      const texts = [...heldOutLines().slice(0, 40), '<start_of_turn>user\nhello 日本語<end_of_turn>\n<start_of_turn>model\n', '<start_of_image> <unused3> x'];
+      const texts = [
+        ...heldOutLines().slice(0, 40),
+        '<start_of_turn>user\nhello 日本語<end_of_turn>\n<start_of_turn>model\n',
+        '<start_of_image> <unused3> x',
+      ];
       for (const text of texts) {
         for (const addSpecial of [false, true]) {
           const before = orig.encode(text, { add_special_tokens: addSpecial }).ids;
@@ -115,8 +129,16 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
     });
 
     it('applies the chat template in transformers.js (@lenml/tokenizers) to the same ids, mapped', () => {
-      const before = lenml(dir).apply_chat_template(CONVERSATION, { tokenize: true, add_generation_prompt: true, return_tensor: false }) as number[];
-      const after = lenml(result.out).apply_chat_template(CONVERSATION, { tokenize: true, add_generation_prompt: true, return_tensor: false }) as number[];
+      const before = lenml(dir).apply_chat_template(CONVERSATION, {
+        tokenize: true,
+        add_generation_prompt: true,
+        return_tensor: false,
+      }) as number[];
+      const after = lenml(result.out).apply_chat_template(CONVERSATION, {
+        tokenize: true,
+        add_generation_prompt: true,
+        return_tensor: false,
+      }) as number[];
       expect(before.length).toBeGreaterThan(20);
       expect(after).toEqual(before.map((id) => result.vocabMap[String(id)]));
       const text = lenml(result.out).apply_chat_template(CONVERSATION, { tokenize: false }) as string;
@@ -125,9 +147,21 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
   });
 
   it('with a pattern drops only what it matches, and never a referenced token', async () => {
-    const result = await pruneTokenizer({ tokenizer: dir, counts, vocabSize: 400, out: join(shared.dir, 'pattern'), dropAddedTokens: /^<[^>]+>$/ });
+    const result = await pruneTokenizer({
+      tokenizer: dir,
+      counts,
+      vocabSize: 400,
+      out: join(shared.dir, 'pattern'),
+      dropAddedTokens: /^<[^>]+>$/,
+    });
     expect(result.report.droppedAddedTokens).toEqual(['<mask>', ...PLACEHOLDERS]);
-    const only = await pruneTokenizer({ tokenizer: dir, counts, vocabSize: 400, out: join(shared.dir, 'pattern-unused'), dropAddedTokens: /^<unused\d+>$/g });
+    const only = await pruneTokenizer({
+      tokenizer: dir,
+      counts,
+      vocabSize: 400,
+      out: join(shared.dir, 'pattern-unused'),
+      dropAddedTokens: /^<unused\d+>$/g,
+    });
     expect(only.report.droppedAddedTokens).toEqual(PLACEHOLDERS);
     const contents = (readJson(only.out, 'tokenizer.json').added_tokens as { content: string }[]).map((t) => t.content);
     expect(contents).toEqual(['<pad>', '<eos>', '<bos>', '<unk>', '<mask>', '<start_of_turn>', '<end_of_turn>', '<start_of_image>']);
@@ -135,7 +169,7 @@ describe('pruneTokenizer dropAddedTokens (Gemma-like placeholders)', () => {
 });
 
 describe.skipIf(!spmTools())('pruneTokenizer dropAddedTokens on a SentencePiece model', () => {
-  it('drops unused user-defined placeholders, keeps the chat template\'s and the special pieces, and encodes like the original', async () => {
+  it("drops unused user-defined placeholders, keeps the chat template's and the special pieces, and encodes like the original", async () => {
     const tools = spmTools()!;
     const dir = join(shared.dir, 'spm');
     mkdirSync(dir);
@@ -148,10 +182,19 @@ describe.skipIf(!spmTools())('pruneTokenizer dropAddedTokens on a SentencePiece 
       remove_extra_whitespaces: false,
       user_defined_symbols: ['<start_of_turn>', '<end_of_turn>', ...placeholders].join(','),
     });
-    writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify({ bos_token: '<s>', eos_token: '</s>', chat_template: GEMMA_CHAT_TEMPLATE }));
+    writeFileSync(
+      join(dir, 'tokenizer_config.json'),
+      JSON.stringify({ bos_token: '<s>', eos_token: '</s>', chat_template: GEMMA_CHAT_TEMPLATE }),
+    );
     const spmCounts = await countTokens({ tokenizer: model, inputs: [TRAIN_TEXT], workers: 0 });
     const before = pyInfo(tools, model);
-    const result = await pruneTokenizer({ tokenizer: model, counts: spmCounts, vocabSize: before.size - placeholders.length, out: join(shared.dir, 'spm-out'), dropAddedTokens: 'unused' });
+    const result = await pruneTokenizer({
+      tokenizer: model,
+      counts: spmCounts,
+      vocabSize: before.size - placeholders.length,
+      out: join(shared.dir, 'spm-out'),
+      dropAddedTokens: 'unused',
+    });
     expect(result.report.droppedAddedTokens).toEqual(placeholders);
     const pruned = join(result.out, 'tokenizer.model');
     const after = pyInfo(tools, pruned);
@@ -160,6 +203,8 @@ describe.skipIf(!spmTools())('pruneTokenizer dropAddedTokens on a SentencePiece 
     for (const p of ['<unk>', '<s>', '</s>', '<start_of_turn>', '<end_of_turn>']) expect(after.pieces).toContain(p);
     expect([after.unk, after.bos, after.eos]).toEqual([before.unk, before.bos, before.eos].map((id) => result.vocabMap[String(id)]));
     const texts = [...heldOutLines().slice(0, 40), '<start_of_turn>user\nhello 日本語<end_of_turn>\n'];
-    expect(pyEncode(tools, pruned, texts)).toEqual(pyEncode(tools, model, texts).map((ids) => ids.map((id) => result.vocabMap[String(id)])));
+    expect(pyEncode(tools, pruned, texts)).toEqual(
+      pyEncode(tools, model, texts).map((ids) => ids.map((id) => result.vocabMap[String(id)])),
+    );
   });
 });

@@ -140,7 +140,7 @@ export function viewWithout(view: VocabView, dropped: readonly number[]): VocabV
     mandatory,
     closure(id) {
       const ids = view.closure(id);
-      return ids && ids.some((x) => gone.has(x)) ? null : ids;
+      return ids?.some((x) => gone.has(x)) ? null : ids;
     },
   };
 }

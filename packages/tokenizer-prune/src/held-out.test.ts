@@ -49,7 +49,13 @@ describe('held-out text', () => {
 
   it('gives a JSONL file the report of the same texts as a .txt file', async () => {
     const fromTxt = await pruneTokenizer({ tokenizer: LLAMA2_DIR, counts, vocabSize: 1000, out: join(shared.dir, 'txt'), heldOut: [txt] });
-    const fromJsonl = await pruneTokenizer({ tokenizer: LLAMA2_DIR, counts, vocabSize: 1000, out: join(shared.dir, 'jsonl'), heldOut: [jsonl] });
+    const fromJsonl = await pruneTokenizer({
+      tokenizer: LLAMA2_DIR,
+      counts,
+      vocabSize: 1000,
+      out: join(shared.dir, 'jsonl'),
+      heldOut: [jsonl],
+    });
     const { files: txtFiles, ...txtReport } = fromTxt.report.heldOut!;
     const { files: jsonlFiles, ...jsonlReport } = fromJsonl.report.heldOut!;
     expect(txtFiles).toEqual([txt]);
@@ -68,7 +74,13 @@ describe('held-out text', () => {
     expect(e.file).toBe(bad);
     const noField = join(shared.dir, 'no-field.jsonl');
     writeFileSync(noField, `${JSON.stringify({ body: 'x' })}\n`);
-    const missing = await pruneTokenizer({ tokenizer: LLAMA2_DIR, counts, vocabSize: 1000, out: join(shared.dir, 'no-field'), heldOut: [noField] }).catch((error) => error);
+    const missing = await pruneTokenizer({
+      tokenizer: LLAMA2_DIR,
+      counts,
+      vocabSize: 1000,
+      out: join(shared.dir, 'no-field'),
+      heldOut: [noField],
+    }).catch((error) => error);
     expect(CorpusError.isInstance(missing)).toBe(true);
     expect(missing.message).toBe(`${noField}: line 1: no string field "text" (got null)`);
   });

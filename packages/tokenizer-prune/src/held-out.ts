@@ -54,7 +54,7 @@ export async function measureHeldOut(
   files: readonly string[],
   before: Tokenizer,
   after: Tokenizer,
-  reading: HeldOutReading = {}
+  reading: HeldOutReading = {},
 ): Promise<HeldOutReport> {
   const report: HeldOutReport = {
     files: [...files],

@@ -134,7 +134,7 @@ export function parseHfTokenizerJson(json: unknown, file: string): HfBpeTokenize
   } else {
     return fail(
       'model',
-      'BPE that is neither byte-level (ByteLevel pre-tokenizer/decoder) nor byte_fallback cannot encode every text, so it cannot be pruned losslessly'
+      'BPE that is neither byte-level (ByteLevel pre-tokenizer/decoder) nor byte_fallback cannot encode every text, so it cannot be pruned losslessly',
     );
   }
   let vocabSize = 0;

@@ -23,7 +23,7 @@ export class HfMergeTrees {
   constructor(
     private readonly vocab: ReadonlyMap<string, number>,
     merges: readonly (readonly [string, string])[],
-    private readonly ignoreMerges: boolean
+    private readonly ignoreMerges: boolean,
   ) {
     merges.forEach(([a, b], rank) => {
       let inner = this.ranks.get(a);

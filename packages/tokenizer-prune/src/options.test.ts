@@ -19,8 +19,23 @@ const entries: OptionsEntry[] = [
     wrongType: ['vocabSize', '2000'],
     required: 'counts',
   },
-  { name: 'countTokens', validCall: 'checked', call: (o) => countTokens(o), valid: { tokenizer: missing, inputs: [`${missing}.txt`], workers: 0 }, nearMiss: ['textfield', 'textField'], wrongType: ['inputs', 'corpus.txt'], required: 'tokenizer' },
-  { name: 'decode', validCall: 'checked', call: (o) => loadTokenizer(tokenizerJson).then((t) => t.decode([1], o)), valid: { skipSpecialTokens: true }, nearMiss: ['skip_special_tokens', 'skipSpecialTokens'], wrongType: ['skipSpecialTokens', 'yes'] },
+  {
+    name: 'countTokens',
+    validCall: 'checked',
+    call: (o) => countTokens(o),
+    valid: { tokenizer: missing, inputs: [`${missing}.txt`], workers: 0 },
+    nearMiss: ['textfield', 'textField'],
+    wrongType: ['inputs', 'corpus.txt'],
+    required: 'tokenizer',
+  },
+  {
+    name: 'decode',
+    validCall: 'checked',
+    call: (o) => loadTokenizer(tokenizerJson).then((t) => t.decode([1], o)),
+    valid: { skipSpecialTokens: true },
+    nearMiss: ['skip_special_tokens', 'skipSpecialTokens'],
+    wrongType: ['skipSpecialTokens', 'yes'],
+  },
 ];
 
 describeOptionsContract(entries);

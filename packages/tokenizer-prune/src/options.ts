@@ -27,7 +27,10 @@ true satisfies SameShape<z.input<typeof paramShareModel>, ParamShareModel>;
 export const pruneTokenizerOptions = z.strictObject({
   tokenizer: z.string(),
   // A counts file's path, or counts in memory (checked in full by validateTokenCounts).
-  counts: z.union([z.string(), z.custom<TokenCounts>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a counts object')]),
+  counts: z.union([
+    z.string(),
+    z.custom<TokenCounts>((v) => typeof v === 'object' && v !== null && !Array.isArray(v), 'expected a counts object'),
+  ]),
   vocabSize: z.number(),
   out: z.string(),
   force: z.boolean().optional(),

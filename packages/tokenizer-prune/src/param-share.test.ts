@@ -6,13 +6,13 @@ import { describe, expect, it } from 'vitest';
 import { embeddingShare, llamaIntermediateSize, nonEmbeddingParams, vocabParamShare } from './param-share';
 
 describe('vocabParamShare', () => {
-  it('reproduces the paper\'s 18.07% for PanGu-π-1B Pro with 48k tokens', () => {
+  it("reproduces the paper's 18.07% for PanGu-π-1B Pro with 48k tokens", () => {
     const s = vocabParamShare(48000, { hiddenSize: 1792, layers: 20 });
     expect(s.embeddingParams).toBe(2 * 48000 * 1792);
     expect(s.percent.toFixed(2)).toBe('18.07');
   });
 
-  it('uses LLaMA\'s FFN width rule and counts grouped-query attention, tied embeddings and a given body size', () => {
+  it("uses LLaMA's FFN width rule and counts grouped-query attention, tied embeddings and a given body size", () => {
     expect(llamaIntermediateSize(1792)).toBe(4864);
     expect(llamaIntermediateSize(2048)).toBe(5632);
     expect(llamaIntermediateSize(4096)).toBe(11008);

@@ -99,9 +99,7 @@ describe('pruneTokenizer refuses bad input', () => {
   it('leaves nothing half-written when it fails late, and never replaces an existing folder without force', async () => {
     const out = join(tmp.dir, 'out');
     // Fails after the selection, while measuring the held-out text.
-    let e = await failure(
-      pruneTokenizer({ tokenizer: LLAMA2_DIR, counts, vocabSize: 1000, out, heldOut: [join(tmp.dir, 'missing.txt')] })
-    );
+    let e = await failure(pruneTokenizer({ tokenizer: LLAMA2_DIR, counts, vocabSize: 1000, out, heldOut: [join(tmp.dir, 'missing.txt')] }));
     expect(CorpusError.isInstance(e)).toBe(true);
     nothingLeft(out);
     // Fails while creating the folder (its parent is a file).

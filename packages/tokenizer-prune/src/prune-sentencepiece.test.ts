@@ -52,7 +52,11 @@ const CASES: { name: string; lossless: boolean; args: Record<string, string | nu
     lossless: false,
     args: { model_type: 'bpe', vocab_size: 1800, byte_fallback: true, user_defined_symbols: '<sep>,manpath' },
   },
-  { name: 'Unigram, no byte fallback, nmt_nfkc', lossless: false, args: { model_type: 'unigram', vocab_size: 1500, character_coverage: 0.99 } },
+  {
+    name: 'Unigram, no byte fallback, nmt_nfkc',
+    lossless: false,
+    args: { model_type: 'unigram', vocab_size: 1500, character_coverage: 0.99 },
+  },
 ];
 
 function units(): string[] {
@@ -81,12 +85,20 @@ describe.skipIf(!tools)('prune SentencePiece models trained by spm_train', () =>
           minimum = e.minimum;
         }
         size = minimum + Math.floor((Number(c.args.vocab_size) - minimum) / 2);
-        result = await pruneTokenizer({ tokenizer: model, counts, vocabSize: size, out: join(shared.dir, `out${i}`), heldOut: [HELD_OUT_TEXT] });
+        result = await pruneTokenizer({
+          tokenizer: model,
+          counts,
+          vocabSize: size,
+          out: join(shared.dir, `out${i}`),
+          heldOut: [HELD_OUT_TEXT],
+        });
         pruned = join(shared.dir, `out${i}`, 'tokenizer.model');
       });
 
       it('counts with our encoder exactly what spm_encode gives', () => {
-        const lines = readFileSync(TRAIN_TEXT, 'utf8').split(/(?<=\n)/).filter(Boolean);
+        const lines = readFileSync(TRAIN_TEXT, 'utf8')
+          .split(/(?<=\n)/)
+          .filter(Boolean);
         const ids = pyEncode(tools!, model, lines).flat();
         const expected: Record<string, number> = {};
         for (const id of ids) expected[id] = (expected[id] ?? 0) + 1;
@@ -102,7 +114,9 @@ describe.skipIf(!tools)('prune SentencePiece models trained by spm_train', () =>
         const keep = Object.keys(result.vocabMap).map(Number);
         expect(after.pieces).toEqual(keep.map((id) => before.pieces[id]));
         expect([after.unk, after.bos, after.eos]).toEqual([before.unk, before.bos, before.eos].map((id) => result.vocabMap[id]));
-        const lines = heldOutLines().slice(0, 50).map((l) => l.replace(/\n$/, ''));
+        const lines = heldOutLines()
+          .slice(0, 50)
+          .map((l) => l.replace(/\n$/, ''));
         expect(spmEncodeCli(pruned, lines)).toEqual(pyEncode(tools!, pruned, lines));
         // Our TypeScript encoder agrees on the pruned model as well.
         const ours = new SentencePieceEncoder(parseSentencePieceModel(readFileSync(pruned), pruned));

@@ -9,7 +9,16 @@
 //   prune-report.json  coverage, tokens per byte before/after, embedding+head share before/after.
 
 import { join } from 'node:path';
-import { atomicWriteFile, type JsonValue, OutputExistsError, PieceType, pathExists, rewriteSentencePieceModel, withTempDir, writeJsonFile } from '@tinylm/hf-io';
+import {
+  atomicWriteFile,
+  type JsonValue,
+  OutputExistsError,
+  PieceType,
+  pathExists,
+  rewriteSentencePieceModel,
+  withTempDir,
+  writeJsonFile,
+} from '@tinylm/hf-io';
 import { assertSameTokenizer, countsToArray, readTokenCounts, type TokenCounts, validateTokenCounts } from './count-file';
 import { addedTokensToDrop, type DropAddedTokens, tokenReferences, viewWithout } from './drop-added-tokens';
 import { CorpusError } from './errors';
@@ -121,7 +130,10 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const counts = countsFile ? await readTokenCounts(countsFile) : validateTokenCounts(options.counts, '<counts>');
   assertSameTokenizer(counts, source.hash, countsFile ?? '<counts>', source.path);
   if (counts.total === 0) {
-    throw new CorpusError({ message: `${countsFile ?? '<counts>'}: no tokens were counted (an empty corpus)`, file: countsFile ?? undefined });
+    throw new CorpusError({
+      message: `${countsFile ?? '<counts>'}: no tokens were counted (an empty corpus)`,
+      file: countsFile ?? undefined,
+    });
   }
   step('selecting the vocabulary');
   const fullView =
@@ -145,7 +157,9 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const jsonFiles: Record<string, unknown> = {};
   const notes: string[] = [];
   if (options.dropAddedTokens) {
-    notes.push(`dropAddedTokens ${String(options.dropAddedTokens)} dropped ${dropped.length} added tokens; those the chat template, post-processor or special-token settings name were kept`);
+    notes.push(
+      `dropAddedTokens ${String(options.dropAddedTokens)} dropped ${dropped.length} added tokens; those the chat template, post-processor or special-token settings name were kept`,
+    );
   }
   let merges: PruneReport['merges'] = null;
   let prunedSource: TokenizerSource;
@@ -155,7 +169,12 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
     merges = { before: out.mergesBefore, after: out.mergesAfter };
     files['tokenizer.json'] = out.text;
     config = source.config ? remapTokenizerConfig(source.config, map) : defaultHfTokenizerConfig(source.bpe, map);
-    prunedSource = tokenizerSourceFromBytes(new TextEncoder().encode(out.text), join(options.out, 'tokenizer.json'), config, source.specialTokensMap);
+    prunedSource = tokenizerSourceFromBytes(
+      new TextEncoder().encode(out.text),
+      join(options.out, 'tokenizer.json'),
+      config,
+      source.specialTokensMap,
+    );
   } else {
     const bytes = rewriteSentencePieceModel(source.model, { keep: selection.keep });
     files['tokenizer.model'] = bytes;
@@ -214,7 +233,7 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
       await writeJsonFile(join(dir, 'vocab-map.json'), vocabMap);
       await writeJsonFile(join(dir, 'prune-report.json'), report);
     },
-    { force: options.force }
+    { force: options.force },
   );
   return {
     out: options.out,
@@ -223,4 +242,3 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
     vocabMap,
   };
 }
-

@@ -75,11 +75,13 @@ describe('selectVocabulary', () => {
       expect(VocabSizeError.isInstance(error)).toBe(true);
       expect((error as VocabSizeError).minimum).toBe(4);
       expect((error as VocabSizeError).maximum).toBe(10);
-      expect((error as Error).message).toMatch(new RegExp(`vocabulary size ${size} is not possible: it must be an integer from 4 .* to 10`));
+      expect((error as Error).message).toMatch(
+        new RegExp(`vocabulary size ${size} is not possible: it must be an integer from 4 .* to 10`),
+      );
     }
   });
 
-  it('applies the authors\' rule: <...> or [...] longer than 2 characters', () => {
+  it("applies the authors' rule: <...> or [...] longer than 2 characters", () => {
     expect(['<s>', '[PAD]', '<0x0A>', '<|im_end|>', '[]'].map(isAuthorsSpecial)).toEqual([true, true, true, true, false]);
     expect(['<>', 'a<b>', '<a', '[x'].map(isAuthorsSpecial)).toEqual([false, false, false, false]);
   });

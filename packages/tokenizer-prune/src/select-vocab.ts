@@ -30,9 +30,7 @@ export interface VocabView {
 
 /** The authors' test for special tokens: `<...>` or `[...]`, longer than 2 characters. */
 export function isAuthorsSpecial(token: string): boolean {
-  return (
-    token.length > 2 && ((token.startsWith('<') && token.endsWith('>')) || (token.startsWith('[') && token.endsWith(']')))
-  );
+  return token.length > 2 && ((token.startsWith('<') && token.endsWith('>')) || (token.startsWith('[') && token.endsWith(']')));
 }
 
 /** How the kept tokens were chosen. */

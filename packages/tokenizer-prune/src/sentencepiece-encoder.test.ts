@@ -63,12 +63,7 @@ describe.skipIf(!tools)('SentencePiece encoder equals python3-sentencepiece', ()
     });
   });
 
-  const texts = [
-    ...heldOutLines(),
-    ...HARD_TEXTS,
-    ...HARD_TEXTS.map((t) => `<sep>${t}@@manpath`),
-    ...randomTexts(60, 7),
-  ];
+  const texts = [...heldOutLines(), ...HARD_TEXTS, ...HARD_TEXTS.map((t) => `<sep>${t}@@manpath`), ...randomTexts(60, 7)];
 
   for (const name of Object.keys(CONFIGS)) {
     it(`${name}: same ids on ${texts.length} texts, same decoded text`, () => {
@@ -87,7 +82,7 @@ describe.skipIf(!tools)('SentencePiece encoder equals python3-sentencepiece', ()
     const encoder = new SentencePieceEncoder(parseSentencePieceModel(readFileSync(path), path));
     const next = rng(99);
     const seqs = Array.from({ length: 200 }, () =>
-      Array.from({ length: 1 + Math.floor(next() * 12) }, () => Math.floor(next() * encoder.size))
+      Array.from({ length: 1 + Math.floor(next() * 12) }, () => Math.floor(next() * encoder.size)),
     );
     seqs.push([3, 4, 5], [0, 1, 2], [260 + 3, 4, 100]);
     expect(seqs.map((ids) => encoder.decode(ids))).toEqual(pyDecode(tools!, path, seqs));

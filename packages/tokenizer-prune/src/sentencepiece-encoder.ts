@@ -109,7 +109,7 @@ export class SentencePieceEncoder {
 
   constructor(
     private readonly model: SentencePieceModel,
-    file = '<buffer>'
+    file = '<buffer>',
   ) {
     const { pieces, trainerSpec } = model;
     if (trainerSpec.modelType !== 'unigram' && trainerSpec.modelType !== 'bpe') {
@@ -173,8 +173,7 @@ export class SentencePieceEncoder {
   /** Token ids of `text`. */
   encode(text: string): number[] {
     const normalized = this.normalize(text);
-    const segments =
-      this.model.trainerSpec.modelType === 'bpe' ? this.encodeBpe(normalized) : this.encodeUnigram(normalized);
+    const segments = this.model.trainerSpec.modelType === 'bpe' ? this.encodeBpe(normalized) : this.encodeUnigram(normalized);
     const ids: number[] = [];
     let prevUnk = false;
     for (const s of segments) {

@@ -6,7 +6,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { HfFolderError, PieceType, parseSentencePieceModel, ProtoWriter, readFields, rewriteSentencePieceModel, WIRE_LEN, WIRE_VARINT } from '@tinylm/hf-io';
+import { HfFolderError, PieceType, parseSentencePieceModel, ProtoWriter, readFields, rewriteSentencePieceModel } from '@tinylm/hf-io';
 import { TokenizerFormatError } from './errors';
 import { pyEncode, pyInfo, spmTools, trainSpm } from './__fixtures__/spm';
 import { useSharedTempDir } from './__fixtures__/temp';
@@ -26,7 +26,13 @@ function indexOfBytes(hay: Uint8Array, needle: Uint8Array): number {
 describe.skipIf(!tools)('SentencePiece ModelProto', () => {
   let path: string;
   beforeAll(() => {
-    path = trainSpm(shared.dir, 'proto', { model_type: 'unigram', vocab_size: 1000, byte_fallback: true, character_coverage: 0.98, pad_id: 3 });
+    path = trainSpm(shared.dir, 'proto', {
+      model_type: 'unigram',
+      vocab_size: 1000,
+      byte_fallback: true,
+      character_coverage: 0.98,
+      pad_id: 3,
+    });
   });
 
   it('reads pieces, types, scores and specs as python3-sentencepiece does', () => {
@@ -35,7 +41,15 @@ describe.skipIf(!tools)('SentencePiece ModelProto', () => {
     expect(model.pieces.map((p) => p.piece)).toEqual(info.pieces);
     expect(model.pieces[0].type).toBe(PieceType.UNKNOWN);
     expect(model.pieces.filter((p) => p.type === PieceType.BYTE)).toHaveLength(256);
-    expect(model.trainerSpec).toMatchObject({ modelType: 'unigram', byteFallback: true, vocabSize: 1000, unkId: 0, bosId: 1, eosId: 2, padId: 3 });
+    expect(model.trainerSpec).toMatchObject({
+      modelType: 'unigram',
+      byteFallback: true,
+      vocabSize: 1000,
+      unkId: 0,
+      bosId: 1,
+      eosId: 2,
+      padId: 3,
+    });
     expect(model.normalizerSpec.name).toBe('nmt_nfkc');
     expect(model.normalizerSpec.precompiledCharsmap.length).toBeGreaterThan(1000);
   });
@@ -85,7 +99,9 @@ describe.skipIf(!tools)('SentencePiece ModelProto', () => {
     const model = parseSentencePieceModel(readFileSync(path), path);
     const keep = model.pieces.map((_, i) => i).filter((i) => i !== 1 && i !== 2 && (i < 300 || i % 2 === 0));
     const pruned = parseSentencePieceModel(rewriteSentencePieceModel(model, { keep }), 'pruned');
-    expect([pruned.trainerSpec.unkId, pruned.trainerSpec.bosId, pruned.trainerSpec.eosId, pruned.trainerSpec.padId]).toEqual([0, -1, -1, 1]);
+    expect([pruned.trainerSpec.unkId, pruned.trainerSpec.bosId, pruned.trainerSpec.eosId, pruned.trainerSpec.padId]).toEqual([
+      0, -1, -1, 1,
+    ]);
   });
 
   it('refuses WORD and CHAR models, which are not BPE or Unigram', async () => {
@@ -97,7 +113,9 @@ describe.skipIf(!tools)('SentencePiece ModelProto', () => {
       error = e;
     }
     expect(TokenizerFormatError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/word\.model: SentencePiece model type WORD is not supported; supported: .*SentencePiece \.model \(BPE or Unigram\)/);
+    expect((error as Error).message).toMatch(
+      /word\.model: SentencePiece model type WORD is not supported; supported: .*SentencePiece \.model \(BPE or Unigram\)/,
+    );
   });
 
   it('refuses truncated or foreign bytes with an error naming the file', () => {

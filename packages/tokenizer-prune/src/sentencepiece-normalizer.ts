@@ -6,7 +6,7 @@
 // Works on UTF-8 bytes, as the C++ does, so results are byte-identical to spm_encode's
 // (checked against python3-sentencepiece in the tests).
 
-import { ByteTrie } from './byte-trie';
+import type { ByteTrie } from './byte-trie';
 import type { SentencePieceNormalizerSpec as NormalizerSpec } from '@tinylm/hf-io';
 
 /** U+2581 LOWER ONE EIGHTH BLOCK, SentencePiece's whitespace symbol, in UTF-8. */
@@ -36,8 +36,7 @@ export function validUtf8Length(bytes: Uint8Array, pos: number, end: number): nu
   }
   if (b0 >= 0xf0 && b0 <= 0xf4) {
     if (!cont(pos + 1) || !cont(pos + 2) || !cont(pos + 3)) return 0;
-    const cp =
-      ((b0 & 0x07) << 18) | ((bytes[pos + 1] & 0x3f) << 12) | ((bytes[pos + 2] & 0x3f) << 6) | (bytes[pos + 3] & 0x3f);
+    const cp = ((b0 & 0x07) << 18) | ((bytes[pos + 1] & 0x3f) << 12) | ((bytes[pos + 2] & 0x3f) << 6) | (bytes[pos + 3] & 0x3f);
     return cp >= 0x10000 && cp <= 0x10ffff ? 4 : 0;
   }
   return 0;
@@ -142,7 +141,7 @@ export class SpmNormalizer {
 
   constructor(
     private readonly spec: NormalizerSpec,
-    options: SpmNormalizerOptions = {}
+    options: SpmNormalizerOptions = {},
   ) {
     this.charsmap = spec.precompiledCharsmap.length > 0 ? new Charsmap(spec.precompiledCharsmap) : null;
     this.userDefined = options.userDefined ?? null;

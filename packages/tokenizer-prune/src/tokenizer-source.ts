@@ -109,13 +109,14 @@ export function tokenizerSourceFromBytes(
   bytes: Uint8Array,
   path: string,
   config: Record<string, JsonValue> | null = null,
-  specialTokensMap: Record<string, JsonValue> | null = null
+  specialTokensMap: Record<string, JsonValue> | null = null,
 ): TokenizerSource {
   if (bytes.length === 0) {
     throw new TokenizerFormatError({ message: `${path}: the file is empty; ${SUPPORTED_TOKENIZERS}`, file: path });
   }
   let first = 0;
-  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09)) first++;
+  while (first < bytes.length && (bytes[first] === 0x20 || bytes[first] === 0x0a || bytes[first] === 0x0d || bytes[first] === 0x09))
+    first++;
   if (bytes[first] === 0x7b /* { */ || basename(path).endsWith('.json')) {
     let json: unknown;
     try {
@@ -194,7 +195,7 @@ function hashHfBpe(bpe: HfBpeTokenizer): string {
         fuse_unk: m.fuse_unk ?? false,
         dropout: m.dropout ?? null,
       },
-    })
+    }),
   );
   return `sha256:${h.digest('hex')}`;
 }
@@ -215,7 +216,7 @@ function hashSentencePiece(model: SentencePieceModel): string {
       unk_surface: t.unkSurface,
       normalizer: spec(model.normalizerSpec),
       denormalizer: spec(model.denormalizerSpec),
-    })
+    }),
   );
   return `sha256:${h.digest('hex')}`;
 }

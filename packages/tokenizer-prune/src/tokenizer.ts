@@ -78,7 +78,7 @@ function specialId(
   source: TokenizerSource,
   key: string,
   fallbacks: readonly string[],
-  lookup: (t: string) => number | undefined
+  lookup: (t: string) => number | undefined,
 ): number | null {
   for (const file of [source.config, source.specialTokensMap]) {
     if (!file || !(key in file)) continue;
@@ -187,7 +187,8 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
     padId: specialId(source, 'pad_token', control(t.padPiece), lookup),
     unkId: unk >= 0 ? unk : null,
     encode: (text) => sp.encode(text),
-    decode: (ids, options = {}) => sp.decode(parseOptions(decodeOptions, options, 'decode').skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
+    decode: (ids, options = {}) =>
+      sp.decode(parseOptions(decodeOptions, options, 'decode').skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
     idToToken: (id) => sp.idToPiece(id),
     tokenToId: lookup,
   };

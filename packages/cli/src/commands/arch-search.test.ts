@@ -20,7 +20,9 @@ describe('tinylm arch search', () => {
 
   it('finding no shape exits 1 and names the constraint that removed the candidates, with the flag to loosen', async () => {
     const io = capture();
-    expect(await runCli(['arch', 'search', '--params', '1500000', '--vocab', '8192', '--head-sizes', '32', '--multiple-of', '32'], io)).toBe(1);
+    expect(
+      await runCli(['arch', 'search', '--params', '1500000', '--vocab', '8192', '--head-sizes', '32', '--multiple-of', '32'], io),
+    ).toBe(1);
     expect(io.outText[0]).toMatch(/: 0 shapes within budget/);
     const why = io.errText.join('\n');
     expect(why).toMatch(/^tinylm arch search: no shape of 1\.50M parameters \(±10%\) with a vocabulary of 8,192\./);
@@ -31,7 +33,9 @@ describe('tinylm arch search', () => {
 
   it('an embedding larger than the budget says so', () => {
     const why = explainNoShape({ params: 100_000, vocabSize: 8192, headSizes: [32], widthMultiple: 32 });
-    expect(why).toMatch(/The embedding and LM head alone take 524\.3K parameters at the narrowest hidden size \(32\), over the budget: raise --params or use a smaller --vocab/);
+    expect(why).toMatch(
+      /The embedding and LM head alone take 524\.3K parameters at the narrowest hidden size \(32\), over the budget: raise --params or use a smaller --vocab/,
+    );
     expect(why).toMatch(/No single constraint loosened finds a shape/);
   });
 
@@ -40,7 +44,23 @@ describe('tinylm arch search', () => {
     try {
       const out = join(dir, 'student.json');
       const io = capture();
-      const args = ['arch', 'search', '--params', '5000000', '--vocab', '4096', '--inside', 'bench-20m', '--tolerance', '0.3', '--multiple-of', '32', '--json', '--out', out];
+      const args = [
+        'arch',
+        'search',
+        '--params',
+        '5000000',
+        '--vocab',
+        '4096',
+        '--inside',
+        'bench-20m',
+        '--tolerance',
+        '0.3',
+        '--multiple-of',
+        '32',
+        '--json',
+        '--out',
+        out,
+      ];
       expect(await runCli(args, io), io.errText.join('\n')).toBe(0);
       const teacher = getPreset('bench-20m').config;
       const { candidates } = JSON.parse(io.outText[0]);
@@ -52,7 +72,12 @@ describe('tinylm arch search', () => {
         expect(c.config.hiddenSize / c.config.numHeads).toBe(teacher.hiddenSize / teacher.numHeads);
       }
       const written = JSON.parse(await readFile(out, 'utf8'));
-      expect(written).toMatchObject({ architectures: ['LlamaForCausalLM'], vocab_size: 4096, num_hidden_layers: candidates[0].config.numLayers, hidden_size: candidates[0].config.hiddenSize });
+      expect(written).toMatchObject({
+        architectures: ['LlamaForCausalLM'],
+        vocab_size: 4096,
+        num_hidden_layers: candidates[0].config.numLayers,
+        hidden_size: candidates[0].config.hiddenSize,
+      });
     } finally {
       await rm(dir, { recursive: true, force: true });
     }

@@ -3,7 +3,16 @@
 // the first shape written as a Hugging Face config.json (--out). When no shape fits, it says which
 // constraint removed the candidates and what to loosen, and exits 1.
 import { writeFile } from 'node:fs/promises';
-import { type ArchCandidate, configFromPresetOrFile, formatCount, formatFlops, formatPercent, searchArchitectures, type SearchOptions, toHfConfig } from '@tinylm/arch-config';
+import {
+  type ArchCandidate,
+  configFromPresetOrFile,
+  formatCount,
+  formatFlops,
+  formatPercent,
+  searchArchitectures,
+  type SearchOptions,
+  toHfConfig,
+} from '@tinylm/arch-config';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { fitsInsideTeacher, insideTeacherBounds } from '../recipe/inside-teacher';
@@ -72,7 +81,11 @@ export async function archSearch(argv: string[], io: CliIo): Promise<number> {
   const teacher = typeof values.inside === 'string' ? await configFromPresetOrFile(values.inside) : undefined;
   const bounds = teacher ? insideTeacherBounds(teacher) : {};
   const options: SearchOptions = {
-    params: positive('params', values.params) ?? (() => { throw new UsageError(`--params N is required\nusage: ${SEARCH_USAGE}`); })(),
+    params:
+      positive('params', values.params) ??
+      (() => {
+        throw new UsageError(`--params N is required\nusage: ${SEARCH_USAGE}`);
+      })(),
     vocabSize: intFlag('vocab', values.vocab),
     tolerance: positive('tolerance', values.tolerance),
     headSizes: numberList('head-sizes', values['head-sizes']) ?? bounds.headSizes,
@@ -99,7 +112,9 @@ export async function archSearch(argv: string[], io: CliIo): Promise<number> {
   if (values.json) io.out(JSON.stringify({ ...result, candidates, ...(why ? { noShape: why } : {}) }));
   else {
     const inside = teacher ? `, inside ${String(values.inside)}` : '';
-    io.out(`budget ${formatCount(result.budget)} ±${formatPercent(result.tolerance)}${inside}: ${result.withinBudget} shapes within budget, ${result.rejectedByLatency} over the latency bound; deepest first`);
+    io.out(
+      `budget ${formatCount(result.budget)} ±${formatPercent(result.tolerance)}${inside}: ${result.withinBudget} shapes within budget, ${result.rejectedByLatency} over the latency bound; deepest first`,
+    );
     if (candidates.length > 0) {
       io.out('layers  hidden  heads  kv  ffn     params    emb share  train FLOPs/token  latency ms');
       for (const c of candidates) io.out(row(c));
@@ -111,7 +126,10 @@ export async function archSearch(argv: string[], io: CliIo): Promise<number> {
   }
   if (typeof values.out === 'string') {
     await writeFile(values.out, `${JSON.stringify(toHfConfig(candidates[0].config), null, 2)}\n`);
-    if (!values.json) io.out(`wrote the first shape (${candidates[0].config.numLayers} layers x hidden ${candidates[0].config.hiddenSize}) to ${values.out}`);
+    if (!values.json)
+      io.out(
+        `wrote the first shape (${candidates[0].config.numLayers} layers x hidden ${candidates[0].config.hiddenSize}) to ${values.out}`,
+      );
   }
   return 0;
 }

@@ -14,7 +14,11 @@ const USAGE = [
 ].join('\n       ');
 
 async function report(argv: string[], io: CliIo): Promise<number> {
-  const { values } = parseFlags(argv, { ...CONFIG_FLAGS, seq: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+  const { values } = parseFlags(
+    argv,
+    { ...CONFIG_FLAGS, seq: { type: 'string' }, batch: { type: 'string' }, json: { type: 'boolean' } },
+    USAGE,
+  );
   const { config, name } = await configFromFlags(values);
   const options = {
     name,

@@ -16,7 +16,9 @@ export function webgpuStepFlag(value: unknown): WebGpuStepChoice {
   try {
     return webgpuStepChoice(value === undefined ? undefined : String(value));
   } catch {
-    throw new UsageError(`--webgpu-step must be compiled or tfjs (or TINYLM_WEBGPU_STEP), got "${String(value ?? process.env.TINYLM_WEBGPU_STEP)}"`);
+    throw new UsageError(
+      `--webgpu-step must be compiled or tfjs (or TINYLM_WEBGPU_STEP), got "${String(value ?? process.env.TINYLM_WEBGPU_STEP)}"`,
+    );
   }
 }
 
@@ -31,7 +33,10 @@ export function threadsFlag(value: unknown): number | undefined {
 
 export async function startBackend(flags: { backend?: unknown; threads?: unknown }, io: CliIo, quiet = false): Promise<BackendReport> {
   const threads = threadsFlag(flags.threads);
-  const report = await initBackend({ backend: typeof flags.backend === 'string' ? flags.backend : undefined, ...(threads ? { threads } : {}) });
+  const report = await initBackend({
+    backend: typeof flags.backend === 'string' ? flags.backend : undefined,
+    ...(threads ? { threads } : {}),
+  });
   const detail = report.adapter ?? (report.blas ? `${report.blas.vendor} at ${report.blas.file}, ${report.threads} threads` : undefined);
   if (!quiet) io.err(`backend: ${report.backend}${detail ? ` (${detail})` : ''}`);
   return report;

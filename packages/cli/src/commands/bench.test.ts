@@ -25,7 +25,9 @@ describe('bench train', () => {
   it('--preset nope is a usage error listing the three presets', async () => {
     const io = capture();
     expect(await runCli(['bench', 'train', '--preset', 'nope'], io)).toBe(2);
-    expect(io.errText[0]).toMatch(/^tinylm bench: --preset must be one of bench-5m, bench-20m, bench-100m, got "nope"\nusage: tinylm bench train --preset bench-5m\|bench-20m\|bench-100m /);
+    expect(io.errText[0]).toMatch(
+      /^tinylm bench: --preset must be one of bench-5m, bench-20m, bench-100m, got "nope"\nusage: tinylm bench train --preset bench-5m\|bench-20m\|bench-100m /,
+    );
     expect(io.outText).toEqual([]);
   });
 
@@ -33,7 +35,10 @@ describe('bench train', () => {
     const io = capture();
     expect(await runCli(['bench', 'train', '--thread', '2'], io)).toBe(2);
     expect(io.errText[0]).toMatch(/usage: tinylm bench train/);
-    for (const [bad, why] of [['0', /--threads must be a positive integer, got "0"/], ['4096', /--threads must be at most \d+ \(the cores of this machine\), got 4096/]] as const) {
+    for (const [bad, why] of [
+      ['0', /--threads must be a positive integer, got "0"/],
+      ['4096', /--threads must be at most \d+ \(the cores of this machine\), got 4096/],
+    ] as const) {
       const io3 = capture();
       expect(await runCli(['bench', 'train', '--backend', 'cpu', '--threads', bad], io3)).toBe(2);
       expect(io3.errText.join('\n')).toMatch(why);
@@ -61,7 +66,12 @@ describe('bench train', () => {
       { backend: 'wasm', preset: 'bench-5m', ratio_vs_pytorch: 0.2, pytorch_threads: 1 },
       { backend: 'cpu', preset: 'bench-5m', ratio_vs_pytorch: 0.002, pytorch_threads: 1 },
     ]);
-    expect(ratioLines(results, [torchLine(1, 2500), torchLine(16, 4000)])[0]).toEqual({ backend: 'wasm', preset: 'bench-5m', ratio_vs_pytorch: 0.125, pytorch_threads: 16 });
+    expect(ratioLines(results, [torchLine(1, 2500), torchLine(16, 4000)])[0]).toEqual({
+      backend: 'wasm',
+      preset: 'bench-5m',
+      ratio_vs_pytorch: 0.125,
+      pytorch_threads: 16,
+    });
     expect(ratioLines(results, [])).toEqual([]);
   });
 });

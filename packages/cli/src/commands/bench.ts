@@ -37,7 +37,10 @@ function torchThreadCounts(): number[] {
  * count. None when no PyTorch line came back.
  */
 export function ratioLines(results: Record<string, unknown>[], torch: TorchReference[]): Record<string, unknown>[] {
-  const fastest = torch.reduce<TorchReference | undefined>((best, t) => (!best || t.tokens_per_s > best.tokens_per_s ? t : best), undefined);
+  const fastest = torch.reduce<TorchReference | undefined>(
+    (best, t) => (!best || t.tokens_per_s > best.tokens_per_s ? t : best),
+    undefined,
+  );
   if (!fastest) return [];
   return results.map((r) => ({
     backend: r.backend,
@@ -55,7 +58,17 @@ export const benchCommand: Command = {
     if (argv[0] !== 'train') throw new UsageError(`unknown benchmark "${argv[0] ?? ''}"\nusage: ${USAGE}`);
     const { values } = parseFlags(
       argv.slice(1),
-      { ...BACKEND_FLAG, ...WEBGPU_STEP_FLAG, preset: { type: 'string' }, all: { type: 'boolean' }, steps: { type: 'string' }, 'max-seconds': { type: 'string' }, warmup: { type: 'string' }, seed: { type: 'string' }, json: { type: 'boolean' } },
+      {
+        ...BACKEND_FLAG,
+        ...WEBGPU_STEP_FLAG,
+        preset: { type: 'string' },
+        all: { type: 'boolean' },
+        steps: { type: 'string' },
+        'max-seconds': { type: 'string' },
+        warmup: { type: 'string' },
+        seed: { type: 'string' },
+        json: { type: 'boolean' },
+      },
       USAGE,
     );
     const preset = (values.preset as string | undefined) ?? 'bench-5m';
@@ -75,7 +88,8 @@ export const benchCommand: Command = {
       for (const b of software) io.err(`skipping webgpu: ${b.reason} is a CPU rasteriser (run --backend webgpu to time it anyway)`);
       // tfjs's plain-JavaScript backend takes minutes a step where blas or wasm is there
       const slow = available.filter((b) => b.name === 'cpu' && available.some((o) => o.name === 'blas' || o.name === 'wasm'));
-      for (const b of slow) io.err(`skipping ${b.name}: plain JavaScript, 100x slower than blas and wasm (run --backend cpu to time it anyway)`);
+      for (const b of slow)
+        io.err(`skipping ${b.name}: plain JavaScript, 100x slower than blas and wasm (run --backend cpu to time it anyway)`);
       backends = available.filter((b) => !software.includes(b) && !slow.includes(b)).map((b) => b.name);
     }
     const results: Record<string, unknown>[] = [];

@@ -15,7 +15,6 @@ const USAGE =
   '[InternEvo: --model-config FILE.json] [--num-heads N] [--rotary interleaved|half] [--w2 up|down] [--max-position N]\n' +
   '       tinylm convert2hf --gguf OUT.gguf --src HF_DIR [--dtype float32|float16] [--tokenizer DIR|FILE] [--pre NAME] [--force] [--json]';
 
-
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
@@ -31,7 +30,9 @@ async function modelConfigFlag(path: unknown): Promise<InternEvoModelConfig> {
     throw new UsageError(`--model-config ${String(path)}: cannot read JSON (${(e as Error).message})`);
   }
   if (value == null || typeof value !== 'object' || Array.isArray(value)) {
-    throw new UsageError(`--model-config ${String(path)}: expected a JSON object of InternEvo model keys (num_attention_heads, layer_norm_epsilon, ...)`);
+    throw new UsageError(
+      `--model-config ${String(path)}: expected a JSON object of InternEvo model keys (num_attention_heads, layer_norm_epsilon, ...)`,
+    );
   }
   return value as InternEvoModelConfig;
 }
@@ -82,8 +83,20 @@ export const convert2hfCommand: Command = {
         force,
       });
       for (const note of written.notes) io.err(`note: ${note}`);
-      io.err(`wrote ${written.path}: GGUF v3, ${written.tensorCount} tensors, ${written.fileSize.toLocaleString('en-US')} bytes, tokenizer ${written.tokenizerModel}${written.pre ? ` (pre ${written.pre})` : ''}`);
-      if (values.json) io.out(JSON.stringify({ gguf: written.path, fileSize: written.fileSize, tensors: written.tensorCount, tokenizer: written.tokenizerModel, pre: written.pre ?? null, notes: written.notes }));
+      io.err(
+        `wrote ${written.path}: GGUF v3, ${written.tensorCount} tensors, ${written.fileSize.toLocaleString('en-US')} bytes, tokenizer ${written.tokenizerModel}${written.pre ? ` (pre ${written.pre})` : ''}`,
+      );
+      if (values.json)
+        io.out(
+          JSON.stringify({
+            gguf: written.path,
+            fileSize: written.fileSize,
+            tensors: written.tensorCount,
+            tokenizer: written.tokenizerModel,
+            pre: written.pre ?? null,
+            notes: written.notes,
+          }),
+        );
       return 0;
     }
 
@@ -116,7 +129,18 @@ export const convert2hfCommand: Command = {
       `wrote ${w.dir}: ${w.files.join(', ')} (${w.config.torch_dtype}, vocab ${w.config.vocab_size}${w.tokenizer ? `, tokenizer ${w.tokenizer.kind} ${w.tokenizer.size} tokens` : ', no tokenizer'})`,
     );
     if (values.json) {
-      io.out(JSON.stringify({ from: result.from, source: result.source, out: w.dir, files: w.files, config: w.config, tokenizer: w.tokenizer ?? null, paddingRows: w.paddingRows, notes: result.notes }));
+      io.out(
+        JSON.stringify({
+          from: result.from,
+          source: result.source,
+          out: w.dir,
+          files: w.files,
+          config: w.config,
+          tokenizer: w.tokenizer ?? null,
+          paddingRows: w.paddingRows,
+          notes: result.notes,
+        }),
+      );
     }
     return 0;
   },

@@ -78,7 +78,7 @@ export const countCommand: Command = {
         merge: { type: 'string', multiple: true },
         json: { type: 'boolean' },
       },
-      USAGE
+      USAGE,
     );
     const out = values.out as string | undefined;
     if (!out) throw new UsageError(`--out is required\nusage: ${USAGE}`);
@@ -87,7 +87,9 @@ export const countCommand: Command = {
       const files = [...merge, ...positionals];
       const merged = mergeTokenCounts(await Promise.all(files.map((f) => readTokenCounts(f))), files);
       await writeTokenCounts(out, merged);
-      io.out(values.json ? JSON.stringify({ out, merged: files, total: merged.total, tokenizer: merged.tokenizer }) : summary(merged, out, null));
+      io.out(
+        values.json ? JSON.stringify({ out, merged: files, total: merged.total, tokenizer: merged.tokenizer }) : summary(merged, out, null),
+      );
       return 0;
     }
     const tokenizer = values.tokenizer as string | undefined;
@@ -124,7 +126,7 @@ export const countCommand: Command = {
           bytes: counts.bytes,
           seconds,
           mbPerSecond: counts.bytes / 1e6 / seconds,
-        })
+        }),
       );
     } else {
       io.out(summary(counts, out, seconds));

@@ -16,7 +16,14 @@ export const demoCommand: Command = {
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(argv, { ...RECIPE_FLAGS, 'student-params': { type: 'string' } }, USAGE);
     const studentParams = intFlag('student-params', values['student-params'], 1_500_000);
-    const options = await recipeOptions(values, io, { out: 'tinylm-demo', teacherVocab: 8192, studentVocab: 4096, teacherSteps: 300, batch: 16, studentBytes: 300_000 });
+    const options = await recipeOptions(values, io, {
+      out: 'tinylm-demo',
+      teacherVocab: 8192,
+      studentVocab: 4096,
+      teacherSteps: 300,
+      batch: 16,
+      studentBytes: 300_000,
+    });
     await runDemo({ ...options, studentParams }, io);
     return 0;
   },

@@ -12,11 +12,7 @@ export const encodeCommand: Command = {
   summary: 'print the token ids of a text as JSON (--tokens: the token strings too)',
   usage: USAGE,
   async run(argv: string[], io: CliIo) {
-    const { values } = parseFlags(
-      argv,
-      { tokenizer: { type: 'string' }, text: { type: 'string' }, tokens: { type: 'boolean' } },
-      USAGE
-    );
+    const { values } = parseFlags(argv, { tokenizer: { type: 'string' }, text: { type: 'string' }, tokens: { type: 'boolean' } }, USAGE);
     if (!values.tokenizer) throw new UsageError(`--tokenizer is required\nusage: ${USAGE}`);
     if (values.text === undefined) throw new UsageError(`--text is required\nusage: ${USAGE}`);
     const tokenizer = await loadTokenizer(values.tokenizer as string);

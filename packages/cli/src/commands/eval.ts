@@ -7,7 +7,8 @@ import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 
-const USAGE = 'tinylm eval --model DIR --data FILES... [--tokenizer DIR] [--seq N] [--max-sequences N] [--json] [--backend NAME] [--threads N]';
+const USAGE =
+  'tinylm eval --model DIR --data FILES... [--tokenizer DIR] [--seq N] [--max-sequences N] [--json] [--backend NAME] [--threads N]';
 
 export const evalCommand: Command = {
   name: 'eval',
@@ -16,7 +17,15 @@ export const evalCommand: Command = {
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(
       argv,
-      { ...BACKEND_FLAG, model: { type: 'string' }, data: { type: 'string', multiple: true }, tokenizer: { type: 'string' }, seq: { type: 'string' }, 'max-sequences': { type: 'string' }, json: { type: 'boolean' } },
+      {
+        ...BACKEND_FLAG,
+        model: { type: 'string' },
+        data: { type: 'string', multiple: true },
+        tokenizer: { type: 'string' },
+        seq: { type: 'string' },
+        'max-sequences': { type: 'string' },
+        json: { type: 'boolean' },
+      },
       USAGE,
     );
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
@@ -35,7 +44,10 @@ export const evalCommand: Command = {
     const r = await evaluate(model, data, { tokenizer, maxSequences });
     model.dispose();
     if (values.json) io.out(JSON.stringify({ loss: r.loss, perplexity: r.perplexity, bits_per_byte: r.bitsPerByte, tokens: r.tokens }));
-    else io.out(`loss ${r.loss.toFixed(4)}  perplexity ${r.perplexity.toFixed(2)}  bits/byte ${r.bitsPerByte === null ? 'n/a (no tokenizer)' : r.bitsPerByte.toFixed(4)}  over ${r.tokens.toLocaleString('en-US')} tokens`);
+    else
+      io.out(
+        `loss ${r.loss.toFixed(4)}  perplexity ${r.perplexity.toFixed(2)}  bits/byte ${r.bitsPerByte === null ? 'n/a (no tokenizer)' : r.bitsPerByte.toFixed(4)}  over ${r.tokens.toLocaleString('en-US')} tokens`,
+      );
     return 0;
   },
 };

@@ -13,7 +13,6 @@ import { parseIds } from './ids-flag';
 const USAGE =
   'tinylm generate --model DIR (--ids 1,2,3 | --prompt TEXT [--tokenizer DIR]) --max-new-tokens N [--keep-special-tokens] [--greedy] [--temperature T] [--top-k K] [--top-p P] [--seed S] [--json] [--backend NAME] [--threads N]';
 
-
 export const generateCommand: Command = {
   name: 'generate',
   summary: 'continue a sequence of token ids with a model (greedy or sampled, KV-cached)',
@@ -62,7 +61,7 @@ export const generateCommand: Command = {
       // decode prompt + continuation together: decoders drop a leading space on a sequence's first token
       const skipSpecialTokens = values['keep-special-tokens'] !== true;
       const decode = (ids: number[]) => tokenizer!.decode(ids, { skipSpecialTokens });
-      const text = tokenizer && (decode([...prompt, ...out.ids]).slice(decode(prompt).length));
+      const text = tokenizer && decode([...prompt, ...out.ids]).slice(decode(prompt).length);
       if (values.json) io.out(JSON.stringify(text === undefined ? { ids: out.ids } : { ids: out.ids, text }));
       else io.out(text === undefined ? out.ids.join(',') : `${values.prompt as string}${text}`);
     } finally {

@@ -16,7 +16,6 @@ const USAGE =
   '[--calib FILES] [--calib-tokenizer bytes|DIR] [--calib-seq N] [--calib-samples N] [--calib-batch N] [--calib-token-dtype uint16|uint32] ' +
   '[--steps N] [--train-weights] [--dtype float32|float16|bfloat16] [--max-shard-size 5GB] [--force] [--json] [--backend NAME] [--threads N]';
 
-
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
   if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
@@ -26,7 +25,10 @@ function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly
 /** `--calib a.txt,b.jsonl --calib c.bin` -> [a.txt, b.jsonl, c.bin]. */
 function files(value: unknown): string[] {
   const list = Array.isArray(value) ? value : value === undefined ? [] : [value];
-  return list.flatMap((v) => String(v).split(',')).map((s) => s.trim()).filter(Boolean);
+  return list
+    .flatMap((v) => String(v).split(','))
+    .map((s) => s.trim())
+    .filter(Boolean);
 }
 
 export const inheritCommand: Command = {
@@ -111,7 +113,17 @@ export const inheritCommand: Command = {
     });
     const r = result.report;
     if (values.json) {
-      io.out(JSON.stringify({ dir: result.dir, files: result.written.files, criteria: r.criteria, layers: r.layers.kept, target: r.target, timing: r.timing, notes: r.notes }));
+      io.out(
+        JSON.stringify({
+          dir: result.dir,
+          files: result.written.files,
+          criteria: r.criteria,
+          layers: r.layers.kept,
+          target: r.target,
+          timing: r.timing,
+          notes: r.notes,
+        }),
+      );
       return 0;
     }
     status.final(`wrote ${result.dir} in ${clock(Date.now() - t0)}`);

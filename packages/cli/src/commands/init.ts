@@ -18,7 +18,16 @@ export const initCommand: Command = {
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(
       argv,
-      { ...CONFIG_FLAGS, ...BACKEND_FLAG, out: { type: 'string' }, seed: { type: 'string' }, init: { type: 'string' }, dtype: { type: 'string' }, tokenizer: { type: 'string' }, force: { type: 'boolean' } },
+      {
+        ...CONFIG_FLAGS,
+        ...BACKEND_FLAG,
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        init: { type: 'string' },
+        dtype: { type: 'string' },
+        tokenizer: { type: 'string' },
+        force: { type: 'boolean' },
+      },
       USAGE,
     );
     if (!values.out) throw new UsageError(`--out DIR is required\nusage: ${USAGE}`);

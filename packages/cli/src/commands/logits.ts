@@ -15,7 +15,11 @@ export const logitsCommand: Command = {
   summary: 'print the logits of a model for given token ids (JSON {"logits": [[...], ...]})',
   usage: USAGE,
   async run(argv: string[], io: CliIo) {
-    const { values } = parseFlags(argv, { ...BACKEND_FLAG, model: { type: 'string' }, ids: { type: 'string' }, json: { type: 'boolean' } }, USAGE);
+    const { values } = parseFlags(
+      argv,
+      { ...BACKEND_FLAG, model: { type: 'string' }, ids: { type: 'string' }, json: { type: 'boolean' } },
+      USAGE,
+    );
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
     const ids = parseIds(values.ids);
     await startBackend(values, io, Boolean(values.json));
@@ -27,7 +31,15 @@ export const logitsCommand: Command = {
     logits.dispose();
     model.dispose();
     if (values.json) io.out(JSON.stringify({ logits: rows }));
-    else rows.forEach((row, i) => io.out(`${i}\t${ids[i]}\t${row.slice(0, 8).map((v) => v.toFixed(5)).join(' ')}${row.length > 8 ? ' ...' : ''}`));
+    else
+      rows.forEach((row, i) =>
+        io.out(
+          `${i}\t${ids[i]}\t${row
+            .slice(0, 8)
+            .map((v) => v.toFixed(5))
+            .join(' ')}${row.length > 8 ? ' ...' : ''}`,
+        ),
+      );
     return 0;
   },
 };

@@ -15,7 +15,7 @@ const USAGE =
 const DETAILS = [
   'options:',
   '  --held-out FILE...            held-out text for tokens per byte before/after, read as `tinylm count` reads inputs:',
-  '                                .jsonl/.ndjson/.json by a record\'s text field, other files one line at a time',
+  "                                .jsonl/.ndjson/.json by a record's text field, other files one line at a time",
   '  --held-out-format F           auto (default, by extension), text or jsonl',
   '  --held-out-text-field NAME    JSONL field with the held-out text (default "text")',
   '  --drop-added-tokens RULE      drop added tokens that would otherwise always stay: "unused" drops those never seen',
@@ -62,7 +62,7 @@ export const pruneTokenizerCommand: Command = {
         force: { type: 'boolean' },
         json: { type: 'boolean' },
       },
-      USAGE
+      USAGE,
     );
     for (const name of ['tokenizer', 'counts', 'out'] as const) {
       if (!values[name]) throw new UsageError(`--${name} is required\nusage: ${USAGE}`);
@@ -113,20 +113,22 @@ export const pruneTokenizerCommand: Command = {
     ];
     if (report.droppedAddedTokens.length > 0) {
       const shown = report.droppedAddedTokens.slice(0, 5).join(' ');
-      lines.push(`  dropped ${report.droppedAddedTokens.length} added tokens (${shown}${report.droppedAddedTokens.length > 5 ? ' ...' : ''})`);
+      lines.push(
+        `  dropped ${report.droppedAddedTokens.length} added tokens (${shown}${report.droppedAddedTokens.length > 5 ? ' ...' : ''})`,
+      );
     }
     if (report.merges) lines.push(`  merges: ${report.merges.before} -> ${report.merges.after}`);
     if (report.heldOut) {
       const h = report.heldOut;
       lines.push(
         `  held-out tokens per byte: ${h.tokensPerByteBefore.toFixed(4)} -> ${h.tokensPerByteAfter.toFixed(4)} ` +
-          `(${h.lines} lines; round trip exact on ${h.roundTripAfter}/${h.lines}, before ${h.roundTripBefore}/${h.lines})`
+          `(${h.lines} lines; round trip exact on ${h.roundTripAfter}/${h.lines}, before ${h.roundTripBefore}/${h.lines})`,
       );
     }
     if (report.params) {
       lines.push(
         `  embedding + head share: ${report.params.before.percent.toFixed(2)}% -> ${report.params.after.percent.toFixed(2)}% ` +
-          `(hidden ${report.params.model.hiddenSize})`
+          `(hidden ${report.params.model.hiddenSize})`,
       );
     }
     io.out(lines.join('\n'));

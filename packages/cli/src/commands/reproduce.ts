@@ -28,7 +28,13 @@ export const reproduceCommand: Command = {
       lr: numberFlag('lr', values.lr, 2e-3, Number.MIN_VALUE) as number,
       command: ['tinylm', 'reproduce', ...argv].join(' '),
     };
-    const options = await recipeOptions(values, io, { out: 'tinylm-reproduce', teacherVocab: 4096, studentVocab: 2048, teacherSteps: 200, studentBytes: 100_000 });
+    const options = await recipeOptions(values, io, {
+      out: 'tinylm-reproduce',
+      teacherVocab: 4096,
+      studentVocab: 2048,
+      teacherSteps: 200,
+      studentBytes: 100_000,
+    });
     const result = await runReproduce({ ...options, ...own }, io);
     io.out(ladderTable(summarize(result.results), own.seeds).join('\n'));
     return 0;

@@ -110,7 +110,18 @@ console.log(r.stdout.trim().split('\\n').pop(), big[7]);`;
   });
 
   it('--max-seconds stops the timed steps early, after at least one', () => {
-    const out = runPython(python, script, ['--preset', 'bench-5m', '--steps', '1000', '--warmup', '0', '--threads', '1', '--max-seconds', '0.01']);
+    const out = runPython(python, script, [
+      '--preset',
+      'bench-5m',
+      '--steps',
+      '1000',
+      '--warmup',
+      '0',
+      '--threads',
+      '1',
+      '--max-seconds',
+      '0.01',
+    ]);
     const r = JSON.parse(out.trim().split('\n').pop() as string) as { steps: number };
     expect(r.steps).toBe(1);
   });
@@ -136,7 +147,14 @@ console.log(r.stdout.trim().split('\\n').pop(), big[7]);`;
     for (const [name, p] of Object.entries(presets)) {
       const c = getPreset(name).config;
       expect({ name, params: p.params }).toEqual({ name, params: countParams(c).total });
-      expect([p.V, p.D, p.L, p.H, p.FF, p.T]).toEqual([c.vocabSize, c.hiddenSize, c.numLayers, c.numHeads, c.intermediateSize, c.maxPositionEmbeddings]);
+      expect([p.V, p.D, p.L, p.H, p.FF, p.T]).toEqual([
+        c.vocabSize,
+        c.hiddenSize,
+        c.numLayers,
+        c.numHeads,
+        c.intermediateSize,
+        c.maxPositionEmbeddings,
+      ]);
       expect({ batch: p.B, seq: p.T }).toEqual(SHAPES[name]);
     }
     expect(presets['bench-100m'].params).toBe(97_536_768);

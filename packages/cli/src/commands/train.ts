@@ -70,10 +70,12 @@ export const trainCommand: Command = {
     const data = values.data as string[] | undefined;
     if (!out) throw new UsageError(`--out RUN_DIR is required\nusage: ${USAGE}`);
     if (!data?.length) throw new UsageError(`--data FILES is required\nusage: ${USAGE}`);
-    if (Boolean(values.model) === Boolean(values.config)) throw new UsageError('give exactly one of --model DIR and --config PRESET_OR_FILE');
+    if (Boolean(values.model) === Boolean(values.config))
+      throw new UsageError('give exactly one of --model DIR and --config PRESET_OR_FILE');
     if (values.steps !== undefined && values.tokens !== undefined) throw new UsageError('give --steps or --tokens, not both');
     const granularity = (values.granularity as string | undefined) ?? 'batch';
-    if (granularity !== 'batch' && granularity !== 'sample') throw new UsageError(`--granularity must be batch or sample, got "${granularity}"`);
+    if (granularity !== 'batch' && granularity !== 'sample')
+      throw new UsageError(`--granularity must be batch or sample, got "${granularity}"`);
     const batch = intFlag('batch', values.batch, 8);
     const seq = intFlag('seq', values.seq, 128);
     const accum = intFlag('grad-accum', values['grad-accum'], 1);
@@ -96,7 +98,11 @@ export const trainCommand: Command = {
       ? { train: all, val: await load(values.val as string[]) }
       : splitHeldOut(all, num('val-fraction', values['val-fraction'], 0.05, 1e-9));
     const steps =
-      values.tokens !== undefined ? Math.max(1, Math.ceil(intFlag('tokens', values.tokens) / (batch * seq * accum))) : values.steps === undefined ? undefined : intFlag('steps', values.steps);
+      values.tokens !== undefined
+        ? Math.max(1, Math.ceil(intFlag('tokens', values.tokens) / (batch * seq * accum)))
+        : values.steps === undefined
+          ? undefined
+          : intFlag('steps', values.steps);
     const status = statusLine(io);
     const result = await train({
       model,
@@ -129,9 +135,18 @@ export const trainCommand: Command = {
     await saveHfModel(model, finalDir, { tokenizerDir: values.tokenizer as string | undefined, force: true });
     model.dispose();
     const finalEval = result.finalEval!; // the command always has held-out data (--val or --val-fraction)
-    const summary = { steps: result.steps, tokens: result.tokens, val_loss: finalEval.loss, val_bpb: finalEval.bitsPerByte, model: finalDir };
+    const summary = {
+      steps: result.steps,
+      tokens: result.tokens,
+      val_loss: finalEval.loss,
+      val_bpb: finalEval.bitsPerByte,
+      model: finalDir,
+    };
     if (values.json) io.out(JSON.stringify(summary));
-    else io.out(`done: ${result.steps} steps, held-out loss ${finalEval.loss.toFixed(4)}${finalEval.bitsPerByte === null ? '' : `, ${finalEval.bitsPerByte.toFixed(4)} bits/byte`} -> ${finalDir}`);
+    else
+      io.out(
+        `done: ${result.steps} steps, held-out loss ${finalEval.loss.toFixed(4)}${finalEval.bitsPerByte === null ? '' : `, ${finalEval.bitsPerByte.toFixed(4)} bits/byte`} -> ${finalDir}`,
+      );
     return 0;
   },
 };

@@ -61,18 +61,28 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<void> {
   say(
     2,
     `tokenizers: ${toks.reused ? 'reused' : 'built'}; ` +
-      (facts.teacherTokenizer ? `Qwen3 ${facts.teacherTokenizer.tokenizer.vocabSize} -> teacher ${teacherTok.vocabSize} (coverage ${facts.teacherTokenizer.coveragePercent.toFixed(2)}%), ` : '') +
+      (facts.teacherTokenizer
+        ? `Qwen3 ${facts.teacherTokenizer.tokenizer.vocabSize} -> teacher ${teacherTok.vocabSize} (coverage ${facts.teacherTokenizer.coveragePercent.toFixed(2)}%), `
+        : '') +
       `teacher -> student ${studentTok.vocabSize} (coverage ${facts.studentTokenizer.coveragePercent.toFixed(2)}%)`,
   );
 
   // 3. shapes (the teacher's shape is known before it is trained)
   const teacherCfg = givenTeacher ?? defaultTeacherConfig(teacherTok.vocabSize);
-  const { chosen: fits, withinBudget } = deepestInsideTeacher({ params: o.studentParams, vocabSize: studentTok.vocabSize, tolerance: 0.25, teacher: teacherCfg });
+  const { chosen: fits, withinBudget } = deepestInsideTeacher({
+    params: o.studentParams,
+    vocabSize: studentTok.vocabSize,
+    tolerance: 0.25,
+    teacher: teacherCfg,
+  });
   const studentCfg = withTokenIds(fits, studentTok);
   facts.teacherConfig = teacherCfg;
   facts.studentConfig = studentCfg;
   facts.search = { candidates: withinBudget, chosen: fits };
-  say(3, `shape: student ${studentCfg.numLayers} layers x hidden ${studentCfg.hiddenSize}, FFN ${studentCfg.intermediateSize} (${countParams(studentCfg).total.toLocaleString('en-US')} params, deepest of ${withinBudget} shapes within ±25% of ${o.studentParams.toLocaleString('en-US')})`);
+  say(
+    3,
+    `shape: student ${studentCfg.numLayers} layers x hidden ${studentCfg.hiddenSize}, FFN ${studentCfg.intermediateSize} (${countParams(studentCfg).total.toLocaleString('en-US')} params, deepest of ${withinBudget} shapes within ±25% of ${o.studentParams.toLocaleString('en-US')})`,
+  );
 
   // 4. teacher
   const teacher = await prepareTeacher(ctx, data, toks, o);
@@ -151,9 +161,18 @@ export async function runDemo(o: DemoOptions, io: CliIo): Promise<void> {
   const teacherModel = await loadHfModel(teacherHf);
   const samples = [];
   for (const [i, prompt] of ['The Congress', 'In the last year', '春风', '明月'].entries()) {
-    for (const [who, model, tok] of [['student', student, studentTok], ['teacher', teacherModel, teacherTok]] as const) {
+    for (const [who, model, tok] of [
+      ['student', student, studentTok],
+      ['teacher', teacherModel, teacherTok],
+    ] as const) {
       const ids = [...(tok.bosId === null ? [] : [tok.bosId]), ...tok.encode(prompt)];
-      const g = await generate(model, ids, { maxNewTokens: 32, temperature: 0.8, topK: 40, seed: i + 1, stopIds: tok.eosId === null ? [] : [tok.eosId] });
+      const g = await generate(model, ids, {
+        maxNewTokens: 32,
+        temperature: 0.8,
+        topK: 40,
+        seed: i + 1,
+        stopIds: tok.eosId === null ? [] : [tok.eosId],
+      });
       const full = tok.decode([...ids, ...g.ids], { skipSpecialTokens: true });
       samples.push({ who, prompt, text: full });
     }

@@ -75,7 +75,9 @@ export async function writeReport(x: DemoFacts): Promise<string> {
     '# tinylm demo report',
     '',
     `Backend: ${x.backend.backend}${x.backend.adapter ? ` (${x.backend.adapter})` : ''}. Run time ${x.totalSeconds.toFixed(0)} s ` +
-      `(${Object.entries(x.timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}; reused steps take ~0 s).`,
+      `(${Object.entries(x.timings)
+        .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+        .join(', ')}; reused steps take ~0 s).`,
     '',
     '![loss curves](loss-curves.svg) ![bits per byte](bits-per-byte.svg)',
     '',
@@ -101,7 +103,9 @@ export async function writeReport(x: DemoFacts): Promise<string> {
     '| model | steps | tokens trained on | tokens/s | final held-out loss | bits per byte |',
     '|---|---|---|---|---|---|',
     ...(x.teacherMetrics.length
-      ? [`| teacher | ${pts(x.teacherMetrics, 'loss').length} | ${tokensSeen(x.teacherMetrics)} | ${tokensPerSecond(x.teacherMetrics).toFixed(0)} | ${f(te?.val_loss as number)} | ${f(te?.val_bpb as number)} |`]
+      ? [
+          `| teacher | ${pts(x.teacherMetrics, 'loss').length} | ${tokensSeen(x.teacherMetrics)} | ${tokensPerSecond(x.teacherMetrics).toFixed(0)} | ${f(te?.val_loss as number)} | ${f(te?.val_bpb as number)} |`,
+        ]
       : []),
     `| student, random init (untrained) | 0 | 0 | | ${f(x.studentBefore.random.loss)} | ${f(x.studentBefore.random.bitsPerByte)} |`,
     `| student, inherited (untrained) | 0 | 0 | | ${f(x.studentBefore.inherited.loss)} | ${f(x.studentBefore.inherited.bitsPerByte)} |`,

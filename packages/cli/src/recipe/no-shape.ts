@@ -30,28 +30,51 @@ const FLAG: Partial<Record<keyof SearchOptions | 'inside', string>> = {
 
 function relaxations(o: SearchOptions, filtered: boolean): Relaxation[] {
   const list: Relaxation[] = [];
-  const add = (change: string, options: Partial<SearchOptions>, keepFilter = true) => list.push({ change, options: { ...o, ...options }, keepFilter });
+  const add = (change: string, options: Partial<SearchOptions>, keepFilter = true) =>
+    list.push({ change, options: { ...o, ...options }, keepFilter });
   const minAspect = o.minAspectRatio ?? 16;
   const maxAspect = o.maxAspectRatio ?? 256;
-  if (minAspect > 0) add(`${FLAG.minAspectRatio} 0 (now ${minAspect}: hidden >= ${minAspect} x layers, shapes deeper than that are left out)`, { minAspectRatio: 0 });
+  if (minAspect > 0)
+    add(`${FLAG.minAspectRatio} 0 (now ${minAspect}: hidden >= ${minAspect} x layers, shapes deeper than that are left out)`, {
+      minAspectRatio: 0,
+    });
   if (maxAspect < 4096) add(`${FLAG.maxAspectRatio} 4096 (now ${maxAspect}: hidden <= ${maxAspect} x layers)`, { maxAspectRatio: 4096 });
   const tolerance = o.tolerance ?? 0.1;
   if (tolerance < 0.5) add(`${FLAG.tolerance} 0.5 (now ${tolerance}: ±${Math.round(tolerance * 100)}% of the budget)`, { tolerance: 0.5 });
   const widthMultiple = o.widthMultiple ?? 64;
-  if (widthMultiple > 8) add(`${FLAG.widthMultiple} 8 (now ${widthMultiple}: hidden sizes are multiples of it)`, { widthMultiple: 8, minHidden: o.minHidden === undefined ? undefined : o.minHidden });
+  if (widthMultiple > 8)
+    add(`${FLAG.widthMultiple} 8 (now ${widthMultiple}: hidden sizes are multiples of it)`, {
+      widthMultiple: 8,
+      minHidden: o.minHidden === undefined ? undefined : o.minHidden,
+    });
   const headSizes = o.headSizes ?? [64, 128];
   const moreHeads = [...new Set([16, 32, 64, 128, ...headSizes])].sort((a, b) => a - b);
-  if (!filtered && moreHeads.length > headSizes.length) add(`${FLAG.headSizes} ${moreHeads.join(',')} (now ${headSizes.join(',')})`, { headSizes: moreHeads });
+  if (!filtered && moreHeads.length > headSizes.length)
+    add(`${FLAG.headSizes} ${moreHeads.join(',')} (now ${headSizes.join(',')})`, { headSizes: moreHeads });
   const multipleOf = o.multipleOf ?? 256;
   if (multipleOf > 8) add(`${FLAG.multipleOf} 8 (now ${multipleOf}: FFN sizes are rounded to it)`, { multipleOf: 8 });
   if (o.maxLatencyMs !== undefined) add(`no ${FLAG.maxLatencyMs} (now ${o.maxLatencyMs} ms per token)`, { maxLatencyMs: undefined });
-  if (!filtered && (o.minLayers !== undefined || o.maxLayers !== undefined)) add(`no ${FLAG.minLayers} / ${FLAG.maxLayers} (now ${o.minLayers ?? 1}..${o.maxLayers ?? 'any'} layers)`, { minLayers: undefined, maxLayers: undefined });
-  if (!filtered && (o.minHidden !== undefined || o.maxHidden !== undefined)) add(`no ${FLAG.minHidden} / ${FLAG.maxHidden} (now hidden ${o.minHidden ?? 'any'}..${o.maxHidden ?? 'any'})`, { minHidden: undefined, maxHidden: undefined });
-  if (filtered) add(`no ${FLAG.inside} (the teacher's head size, layers, width, FFN and heads bound the shape)`, { headSizes: [16, 32, 64, 128], maxLayers: undefined, maxHidden: undefined }, false);
+  if (!filtered && (o.minLayers !== undefined || o.maxLayers !== undefined))
+    add(`no ${FLAG.minLayers} / ${FLAG.maxLayers} (now ${o.minLayers ?? 1}..${o.maxLayers ?? 'any'} layers)`, {
+      minLayers: undefined,
+      maxLayers: undefined,
+    });
+  if (!filtered && (o.minHidden !== undefined || o.maxHidden !== undefined))
+    add(`no ${FLAG.minHidden} / ${FLAG.maxHidden} (now hidden ${o.minHidden ?? 'any'}..${o.maxHidden ?? 'any'})`, {
+      minHidden: undefined,
+      maxHidden: undefined,
+    });
+  if (filtered)
+    add(
+      `no ${FLAG.inside} (the teacher's head size, layers, width, FFN and heads bound the shape)`,
+      { headSizes: [16, 32, 64, 128], maxLayers: undefined, maxHidden: undefined },
+      false,
+    );
   return list;
 }
 
-const shape = (c: ArchCandidate) => `${c.config.numLayers} layers x hidden ${c.config.hiddenSize}, FFN ${c.config.intermediateSize} (${formatCount(c.params)})`;
+const shape = (c: ArchCandidate) =>
+  `${c.config.numLayers} layers x hidden ${c.config.hiddenSize}, FFN ${c.config.intermediateSize} (${formatCount(c.params)})`;
 
 /**
  * Explains an empty search: the budget, what the embedding alone takes, and each single
@@ -79,7 +102,8 @@ export function explainNoShape(options: SearchOptions, filter?: (c: ArchCandidat
   const helps: string[] = [];
   for (const r of relaxations(options, filter !== undefined)) {
     const found = searchArchitectures({ ...r.options, limit: undefined }).candidates.filter((c) => !r.keepFilter || !filter || filter(c));
-    if (found.length > 0) helps.push(`    ${r.change}: ${found.length} shape${found.length === 1 ? '' : 's'}, the deepest ${shape(found[0])}`);
+    if (found.length > 0)
+      helps.push(`    ${r.change}: ${found.length} shape${found.length === 1 ? '' : 's'}, the deepest ${shape(found[0])}`);
   }
   if (helps.length > 0) lines.push('  Loosening one constraint at a time finds shapes with:', ...helps);
   else lines.push('  No single constraint loosened finds a shape: raise --params or use a smaller --vocab.');

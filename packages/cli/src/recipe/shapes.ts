@@ -51,9 +51,7 @@ export function widest(q: ShapeQuery, layers: { min: number; max?: number }): Ar
   const r = searchArchitectures(options);
   const ranked = [...r.candidates].sort(
     (a, b) =>
-      a.config.numLayers - b.config.numLayers ||
-      b.config.hiddenSize - a.config.hiddenSize ||
-      Math.abs(a.deviation) - Math.abs(b.deviation),
+      a.config.numLayers - b.config.numLayers || b.config.hiddenSize - a.config.hiddenSize || Math.abs(a.deviation) - Math.abs(b.deviation),
   );
   if (ranked.length === 0) throw new UsageError(`shallow-wide baseline: ${explainNoShape(options)}`);
   return ranked[0];

@@ -146,7 +146,9 @@ export async function prepareTokenizers(
       const inputs = [data.teacherText];
       const heldOut = [data.valLines];
       const progress = (label: string) => (p: { bytesDone: number; bytesTotal: number; mbPerSecond: number }) =>
-        ctx.status.update(`${label}: ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB, ${p.mbPerSecond.toFixed(2)} MB/s`);
+        ctx.status.update(
+          `${label}: ${(p.bytesDone / 1e6).toFixed(1)}/${(p.bytesTotal / 1e6).toFixed(1)} MB, ${p.mbPerSecond.toFixed(2)} MB/s`,
+        );
       if (!o.teacher) {
         const counts = join(dir, 'qwen3-counts.json');
         await countTokens({ tokenizer: qwen3(), inputs, workers: 2, out: counts, onProgress: progress('counting Qwen3 tokens') });

@@ -70,7 +70,8 @@ export function barChartSvg(title: string, yLabel: string, bars: { label: string
   const sy = (y: number) => H - M.bottom - ((y - ylo) / (yhi - ylo)) * (H - M.top - M.bottom);
   const bw = plotW / bars.length;
   let body = '';
-  for (const t of niceTicks(ylo, yhi)) body += `<line x1="${M.left}" x2="${M.left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>\n`;
+  for (const t of niceTicks(ylo, yhi))
+    body += `<line x1="${M.left}" x2="${M.left + plotW}" y1="${sy(t)}" y2="${sy(t)}" stroke="#eee"/><text x="${M.left - 6}" y="${sy(t) + 4}" text-anchor="end">${t}</text>\n`;
   bars.forEach((b, i) => {
     const x = M.left + i * bw + bw * 0.15;
     const y = sy(b.value);

@@ -4,7 +4,14 @@ import { UsageError } from '../args';
 import { firstRoundSteps, LADDER_MLP_RATIO, ladderRungs } from './ladder';
 import { summarize, type RungResult } from './report';
 
-const teacher = resolveConfig({ vocabSize: 4096, hiddenSize: 192, numLayers: 8, numHeads: 6, intermediateSize: 512, maxPositionEmbeddings: 256 });
+const teacher = resolveConfig({
+  vocabSize: 4096,
+  hiddenSize: 192,
+  numLayers: 8,
+  numHeads: 6,
+  intermediateSize: 512,
+  maxPositionEmbeddings: 256,
+});
 const rungs = ladderRungs({ params: 1_200_000, bigVocab: 4096, compactVocab: 2048, teacher });
 
 describe('ladderRungs', () => {
@@ -50,7 +57,9 @@ describe('ladderRungs', () => {
   it('refuses a compact vocabulary that is not smaller, and budgets with no deeper shape', () => {
     expect(() => ladderRungs({ params: 1_200_000, bigVocab: 2048, compactVocab: 2048, teacher })).toThrow(UsageError);
     const shallowTeacher = resolveConfig({ ...teacher, numLayers: 3 });
-    expect(() => ladderRungs({ params: 1_200_000, bigVocab: 4096, compactVocab: 2048, teacher: shallowTeacher })).toThrow(/no deeper than the baseline/);
+    expect(() => ladderRungs({ params: 1_200_000, bigVocab: 4096, compactVocab: 2048, teacher: shallowTeacher })).toThrow(
+      /no deeper than the baseline/,
+    );
   });
 });
 

@@ -56,11 +56,51 @@ export function ladderRungs(o: LadderOptions): Rung[] {
     );
   }
   return [
-    { id: 'baseline', label: 'baseline', adds: 'big tokenizer, shallow-wide, random init, 1 round', tokenizer: 'big', shape: baseline, init: 'random', rounds: 1 },
-    { id: 'compact-tokenizer', label: '+ compact tok.', adds: 'compact tokenizer (freed parameters widen the layers)', tokenizer: 'compact', shape: compact, init: 'random', rounds: 1 },
-    { id: 'deeper-thinner', label: '+ deeper', adds: 'deeper-thinner shape from the search', tokenizer: 'compact', shape: deeper, init: 'random', rounds: 1 },
-    { id: 'inheritance', label: '+ inheritance', adds: 'parameters inherited from the teacher', tokenizer: 'compact', shape: deeper, init: 'inherit', rounds: 1 },
-    { id: 'two-rounds', label: '+ two rounds', adds: 'two rounds, the second refined by loss (same total steps)', tokenizer: 'compact', shape: deeper, init: 'inherit', rounds: 2 },
+    {
+      id: 'baseline',
+      label: 'baseline',
+      adds: 'big tokenizer, shallow-wide, random init, 1 round',
+      tokenizer: 'big',
+      shape: baseline,
+      init: 'random',
+      rounds: 1,
+    },
+    {
+      id: 'compact-tokenizer',
+      label: '+ compact tok.',
+      adds: 'compact tokenizer (freed parameters widen the layers)',
+      tokenizer: 'compact',
+      shape: compact,
+      init: 'random',
+      rounds: 1,
+    },
+    {
+      id: 'deeper-thinner',
+      label: '+ deeper',
+      adds: 'deeper-thinner shape from the search',
+      tokenizer: 'compact',
+      shape: deeper,
+      init: 'random',
+      rounds: 1,
+    },
+    {
+      id: 'inheritance',
+      label: '+ inheritance',
+      adds: 'parameters inherited from the teacher',
+      tokenizer: 'compact',
+      shape: deeper,
+      init: 'inherit',
+      rounds: 1,
+    },
+    {
+      id: 'two-rounds',
+      label: '+ two rounds',
+      adds: 'two rounds, the second refined by loss (same total steps)',
+      tokenizer: 'compact',
+      shape: deeper,
+      init: 'inherit',
+      rounds: 2,
+    },
   ];
 }
 

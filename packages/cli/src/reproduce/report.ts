@@ -28,7 +28,12 @@ export interface LadderResult {
   machine: string;
   budget: { params: number; steps: number; batch: number; seq: number; tokens: number; lr: number; seeds: number; sampleRate: number };
   teacher: { config: LlamaConfig; hf: string; steps: number; heldOutBitsPerByte: number | null; metrics: Record<string, unknown>[] };
-  tokenizers: { big: number; compact: number; compactCoveragePercent: number; heldOutBytesPerToken: { big: number | null; compact: number | null } };
+  tokenizers: {
+    big: number;
+    compact: number;
+    compactCoveragePercent: number;
+    heldOutBytesPerToken: { big: number | null; compact: number | null };
+  };
   data: { studentTextBytes: number; heldOutBytes: number };
   results: RungResult[];
   timings: Record<string, number>;
@@ -109,7 +114,9 @@ export async function writeLadderReport(out: string, x: LadderResult): Promise<{
         .filter((r) => r.seed === 0)
         .map((r) => ({
           name: r.rung.label,
-          points: r.metrics.filter((m) => typeof m.val_bpb === 'number').map((m) => [m.step as number, m.val_bpb as number] as [number, number]),
+          points: r.metrics
+            .filter((m) => typeof m.val_bpb === 'number')
+            .map((m) => [m.step as number, m.val_bpb as number] as [number, number]),
         })),
     ),
   );
@@ -119,7 +126,9 @@ export async function writeLadderReport(out: string, x: LadderResult): Promise<{
     '',
     `Command: \`${x.command}\`  `,
     `Date: ${x.date}; machine: ${x.machine}; backend: ${x.backend.backend}${x.backend.adapter ? ` (${x.backend.adapter})` : ''}.  `,
-    `Run time: ${x.totalSeconds.toFixed(0)} s (${Object.entries(x.timings).map(([k, v]) => `${k} ${v.toFixed(0)} s`).join(', ')}; reused steps take ~0 s).`,
+    `Run time: ${x.totalSeconds.toFixed(0)} s (${Object.entries(x.timings)
+      .map(([k, v]) => `${k} ${v.toFixed(0)} s`)
+      .join(', ')}; reused steps take ~0 s).`,
     '',
     `Every rung: about ${n(b.params)} parameters (±10%), ${n(b.steps)} optimizer steps of ${b.batch} × ${b.seq} tokens ` +
       `(${n(b.tokens)} tokens), AdamW at peak lr ${b.lr} with 3% warmup and cosine decay to ${b.lr / 10}, the same ` +

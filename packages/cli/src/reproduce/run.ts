@@ -52,7 +52,12 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
   const data = await prepareData(ctx, o.corpus, { teacher: 400_000, student: o.studentBytes, val: 25_000 });
   const toks = await prepareTokenizers(ctx, data, o);
   const teacherCfg = givenTeacher ?? defaultTeacherConfig(toks.teacher.vocabSize);
-  const rungs = ladderRungs({ params: o.params, bigVocab: toks.teacher.vocabSize, compactVocab: toks.student.vocabSize, teacher: teacherCfg });
+  const rungs = ladderRungs({
+    params: o.params,
+    bigVocab: toks.teacher.vocabSize,
+    compactVocab: toks.student.vocabSize,
+    teacher: teacherCfg,
+  });
   status.final(`ladder: ${rungs.map((r) => `${r.id} ${shapeOf(r.shape.config)}`).join('; ')}`);
   const tokenizerOf = (r: Rung) => (r.tokenizer === 'big' ? toks.teacher : toks.student);
   // Per tokenizer, once: the packed student and held-out text, and the held-out bytes per token
@@ -73,12 +78,14 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
   const compactBatches = partitionBatches((await packsOf(rungs[1])).train, o.batch, 0).count;
   const steps = o.steps ?? Math.round(1.5 * compactBatches);
   // Checked before any rung trains: the two-round rung must fit the same budget.
-  const roundOneSteps = (seed: number) => firstRoundSteps(steps, partitionBatches(packs.get('compact')!.train, o.batch, seed).count, o.batch, RATE);
+  const roundOneSteps = (seed: number) =>
+    firstRoundSteps(steps, partitionBatches(packs.get('compact')!.train, o.batch, seed).count, o.batch, RATE);
   roundOneSteps(0);
 
   const teacher = await prepareTeacher(ctx, data, toks, o);
-  status.final(`teacher: ${o.teacher ? `${o.teacher} (given)` : `${teacher.reused ? 'reused' : 'trained'} ${shapeOf(teacher.config)} -> ${teacher.hf}`}`);
-
+  status.final(
+    `teacher: ${o.teacher ? `${o.teacher} (given)` : `${teacher.reused ? 'reused' : 'trained'} ${shapeOf(teacher.config)} -> ${teacher.hf}`}`,
+  );
 
   // The inherited initialisation (rungs 4 and 5 share it).
   const inheritDir = join(out, 'inherited-init');
@@ -114,7 +121,19 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
       const config = withTokenIds(rung.shape, tok);
       const { train: trainData, val, valBytesPerToken } = await packsOf(rung);
       const roundOne = rung.rounds === 2 ? roundOneSteps(seed) : steps;
-      const key = keyOf({ data: data.key, tok: toks.key, inheritKey: rung.init === 'inherit' ? inheritKey : null, config, rung, steps, seed, seq: o.seq, batch: o.batch, lr: o.lr, v: 1 });
+      const key = keyOf({
+        data: data.key,
+        tok: toks.key,
+        inheritKey: rung.init === 'inherit' ? inheritKey : null,
+        config,
+        rung,
+        steps,
+        seed,
+        seq: o.seq,
+        batch: o.batch,
+        lr: o.lr,
+        v: 1,
+      });
       const reused = await ctx.time('rungs', () =>
         cachedStep(dir, key, o.fresh, async () => {
           const started = performance.now();
@@ -167,7 +186,16 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Ladd
     date: new Date().toISOString(),
     backend: o.backend,
     machine: machineOf(),
-    budget: { params: o.params, steps, batch: o.batch, seq: o.seq, tokens: steps * o.batch * o.seq, lr: o.lr, seeds: o.seeds, sampleRate: RATE },
+    budget: {
+      params: o.params,
+      steps,
+      batch: o.batch,
+      seq: o.seq,
+      tokens: steps * o.batch * o.seq,
+      lr: o.lr,
+      seeds: o.seeds,
+      sampleRate: RATE,
+    },
     teacher: {
       config: teacher.config,
       hf: teacher.hf,

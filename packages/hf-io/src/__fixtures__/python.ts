@@ -26,7 +26,7 @@ export function requiredTools(): Set<string> {
     (process.env.TINYLM_REQUIRE ?? '')
       .split(',')
       .map((s) => s.trim().toLowerCase())
-      .filter(Boolean)
+      .filter(Boolean),
   );
 }
 
@@ -34,9 +34,7 @@ export function probePython(): PythonProbe {
   if (!existsSync(PYTHON)) return { numpy: false, torch: false, reason: `${PYTHON} not found` };
   try {
     const out = JSON.parse(runPython(['probe'])) as { numpy: string; torch: string | null };
-    return out.torch
-      ? { numpy: true, torch: true }
-      : { numpy: true, torch: false, reason: `torch is not importable by ${PYTHON}` };
+    return out.torch ? { numpy: true, torch: true } : { numpy: true, torch: false, reason: `torch is not importable by ${PYTHON}` };
   } catch (error) {
     return {
       numpy: false,

@@ -78,7 +78,9 @@ describe('initBackend', () => {
       expect(r.blas?.vendor).toBeTruthy();
       expect(r.blas?.file).toMatch(/\//);
       expect(formatBackendReport(r)).toMatch(/^blas: \S+ at \//m);
-      await expect(initBackend({ backend: 'blas', threads: 0 })).rejects.toThrow(/threads must be an integer from 1 to \d+ \(the cores of this machine\), got 0/);
+      await expect(initBackend({ backend: 'blas', threads: 0 })).rejects.toThrow(
+        /threads must be an integer from 1 to \d+ \(the cores of this machine\), got 0/,
+      );
       await expect(initBackend({ backend: 'blas', threads: 4096 })).rejects.toThrow(/got 4096/);
       // a second call with another count reaches the running backend (attention restores it)
       const cores = (await import('node:os')).availableParallelism();

@@ -84,7 +84,9 @@ export async function initBackend(options: InitBackendOptions = {}): Promise<Bac
     if (!best) throw new BackendError('no tfjs backend is available');
     chosen = best.name;
     const passedOver = candidates.filter((c) => c !== best && (ranked.indexOf(c) < ranked.indexOf(best) || (c.software && c.available)));
-    const skipped = passedOver.map((c) => `${c.name}: ${c.software && c.available ? `${c.reason} is a software adapter, slower than wasm` : c.reason}`);
+    const skipped = passedOver.map(
+      (c) => `${c.name}: ${c.software && c.available ? `${c.reason} is a software adapter, slower than wasm` : c.reason}`,
+    );
     reason = skipped.length ? `best available (${skipped.join('; ')})` : 'best available';
   }
   let adapter: string | undefined;

@@ -31,7 +31,9 @@ export function loadTensorflowBinding(): Promise<{ pkg: string } | string> {
       } catch (e) {
         const msg = firstLine(e);
         failures.push(
-          /Cannot find (module|package)|Could not resolve|ERR_MODULE_NOT_FOUND/.test(msg) ? `${pkg} is not installed` : `${pkg} failed to load: ${msg}`,
+          /Cannot find (module|package)|Could not resolve|ERR_MODULE_NOT_FOUND/.test(msg)
+            ? `${pkg} is not installed`
+            : `${pkg} failed to load: ${msg}`,
         );
       }
     }
@@ -45,9 +47,7 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
   switch (name) {
     case 'tensorflow': {
       const r = await loadTensorflowBinding();
-      return typeof r === 'string'
-        ? { name, available: false, reason: r }
-        : { name, available: true, reason: `provided by ${r.pkg}` };
+      return typeof r === 'string' ? { name, available: false, reason: r } : { name, available: true, reason: `provided by ${r.pkg}` };
     }
     case 'webgpu': {
       const r = await probeWebGpu();
@@ -60,7 +60,8 @@ export async function probeBackend(name: BackendName): Promise<BackendAvailabili
       if (typeof r === 'string') return { name, available: false, reason: r };
       const script = await poolWorkerScript();
       const threads = await resolveThreads().then(
-        (n) => `${n} thread${n === 1 ? '' : 's'}${n > 1 && typeof script === 'string' ? ` (in products only: tinylm's thread pool cannot start, ${script})` : ''}`,
+        (n) =>
+          `${n} thread${n === 1 ? '' : 's'}${n > 1 && typeof script === 'string' ? ` (in products only: tinylm's thread pool cannot start, ${script})` : ''}`,
         (e: Error) => e.message,
       );
       return { name, available: true, reason: `${r.vendor} at ${r.file}${r.detail ? ` (${r.detail})` : ''}; ${threads}` };

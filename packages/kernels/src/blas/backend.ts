@@ -37,7 +37,9 @@ interface BlasSettings {
 
 /** Every typed array in a part's arguments (one level of arrays deep) is in shared memory. */
 function allShared(args: object): boolean {
-  return Object.values(args).every((v) => (ArrayBuffer.isView(v) ? isShared(v) : Array.isArray(v) ? v.every((x) => !ArrayBuffer.isView(x) || isShared(x)) : true));
+  return Object.values(args).every((v) =>
+    ArrayBuffer.isView(v) ? isShared(v) : Array.isArray(v) ? v.every((x) => !ArrayBuffer.isView(x) || isShared(x)) : true,
+  );
 }
 
 export class BlasBackend extends MathBackendCPU {
@@ -155,7 +157,8 @@ export class BlasBackend extends MathBackendCPU {
    */
   private adopt(values: BackendValues): BackendValues {
     if (this.settings.pool && (values instanceof Float32Array || values instanceof Int32Array) && !isShared(values)) {
-      const copy = values instanceof Float32Array ? this.pool.take(values.length, false) : new Int32Array(new SharedArrayBuffer(values.byteLength));
+      const copy =
+        values instanceof Float32Array ? this.pool.take(values.length, false) : new Int32Array(new SharedArrayBuffer(values.byteLength));
       if (copy instanceof Float32Array) this.blas.copy(values as Float32Array, copy);
       else copy.set(values);
       values = copy;
@@ -219,7 +222,8 @@ async function useThreads(settings: BlasSettings, threads: number): Promise<void
   settings.threading = 'one thread';
   if (threads > 1) {
     const pool = await ThreadPool.start(threads, settings.blas.file);
-    if (typeof pool === 'string') settings.threading = `${settings.blas.vendor}'s own threads in products only (tinylm's thread pool: ${pool})`;
+    if (typeof pool === 'string')
+      settings.threading = `${settings.blas.vendor}'s own threads in products only (tinylm's thread pool: ${pool})`;
     else {
       settings.pool = pool;
       settings.threading = `every kernel split over ${threads} threads, the BLAS single-threaded on each`;

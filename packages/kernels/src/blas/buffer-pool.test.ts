@@ -25,10 +25,10 @@ describe('BufferPool', () => {
       ['behind a second tensor', (a) => pool.onWrite(a)],
       ['viewed by a slice', (a) => pool.onWrite(a.subarray(2, 5))],
     ];
-    for (const [what, escape] of cases) {
+    for (const [what, escapeFrom] of cases) {
       const a = pool.take(8);
       pool.onWrite(a);
-      escape(a);
+      escapeFrom(a);
       pool.onRelease(a);
       expect(pool.take(8), what).not.toBe(a);
     }
@@ -81,6 +81,8 @@ describe('BufferPool', () => {
       }
     })();
     expect(MemoryError.isInstance(err)).toBe(true);
-    expect((err as Error).message).toMatch(/^out of memory allocating a float32 tensor of 1,099,511,627,776 entries \(4194304\.0 MiB\) .*reduce the batch size, the sequence length or the model$/);
+    expect((err as Error).message).toMatch(
+      /^out of memory allocating a float32 tensor of 1,099,511,627,776 entries \(4194304\.0 MiB\) .*reduce the batch size, the sequence length or the model$/,
+    );
   });
 });

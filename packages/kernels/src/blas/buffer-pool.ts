@@ -58,7 +58,7 @@ export class BufferPool {
         return this.allocate(n);
       }
       throw new MemoryError(
-        `out of memory allocating a float32 tensor of ${n.toLocaleString('en-US')} entries (${(n * 4 / MiB).toFixed(1)} MiB) ` +
+        `out of memory allocating a float32 tensor of ${n.toLocaleString('en-US')} entries (${((n * 4) / MiB).toFixed(1)} MiB) ` +
           `with ${(this.liveBytes / MiB / 1024).toFixed(2)} GiB of tensors live: reduce the batch size, the sequence length or the model`,
         { cause: e },
       );

@@ -16,7 +16,12 @@ describe('BLAS library', () => {
     if (typeof lib === 'string') return;
     const [m, n, k] = [5, 3, 4];
     const rnd = (len: number, seed: number) => Float32Array.from({ length: len }, (_, i) => Math.sin(seed * 97 + i * 1.3));
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       const [ra, ca] = ta ? [k, m] : [m, k];
       const [rb, cb] = tb ? [n, k] : [k, n];
       const [lda, ldb, ldc] = [ca + 2, cb + 1, n + 3]; // rows padded: strided views as attention uses them
@@ -40,6 +45,7 @@ describe('BLAS library', () => {
     const junk = join(tmpdir(), `tinylm-not-a-library-${process.pid}.so`);
     writeFileSync(junk, 'not an ELF file');
     expect(await openBlasLibrary(junk)).toMatch(new RegExp(`^cannot load ${junk}: `));
-    if (process.platform === 'linux') expect(await openBlasLibrary('libm.so.6')).toBe('libm.so.6 has no cblas_sgemm or cblas_scopy (a BLAS without the CBLAS interface)');
+    if (process.platform === 'linux')
+      expect(await openBlasLibrary('libm.so.6')).toBe('libm.so.6 has no cblas_sgemm or cblas_scopy (a BLAS without the CBLAS interface)');
   });
 });

@@ -42,9 +42,22 @@ function everything(): Record<string, Float32Array> {
     wd: tf.tensor(wave(F * C, 7), [F, C]),
     head: tf.tensor(wave(C * V, 8), [C, V]),
   };
-  const targets = tf.tensor(Int32Array.from({ length: N }, (_, i) => (i * 7919) % V), [N], 'int32');
+  const targets = tf.tensor(
+    Int32Array.from({ length: N }, (_, i) => (i * 7919) % V),
+    [N],
+    'int32',
+  );
   const tables = rotaryTables(T, D);
-  const loss = (x: tf.Tensor, norm: tf.Tensor, wq: tf.Tensor, wkv: tf.Tensor, wg: tf.Tensor, wu: tf.Tensor, wd: tf.Tensor, head: tf.Tensor) => {
+  const loss = (
+    x: tf.Tensor,
+    norm: tf.Tensor,
+    wq: tf.Tensor,
+    wkv: tf.Tensor,
+    wg: tf.Tensor,
+    wu: tf.Tensor,
+    wd: tf.Tensor,
+    head: tf.Tensor,
+  ) => {
     const h = rmsNorm(x, norm);
     const q = applyRotary(tf.reshape(tf.mul(tf.matMul(h, wq), 0.1), [B, T, H, D]), tables, { layout: 'bthd' });
     const kv = tf.reshape(tf.mul(tf.matMul(h, wkv), 0.1), [B, T, KV, D]);
@@ -83,7 +96,21 @@ describe.runIf(runs)('blas thread pool', () => {
     const pooled = tf.tidy(everything);
     const ran = new Set(run.mock.calls.map((c) => c[0] as PartName));
     run.mockRestore();
-    const parts: PartName[] = ['sgemmRows', 'attentionFwd', 'attentionBwd', 'swigluFwd', 'swigluBwd', 'binary', 'adamw', 'sumSquares', 'rmsNormFwd', 'rmsNormBwd', 'rotary', 'xentFwd', 'xentBwd'];
+    const parts: PartName[] = [
+      'sgemmRows',
+      'attentionFwd',
+      'attentionBwd',
+      'swigluFwd',
+      'swigluBwd',
+      'binary',
+      'adamw',
+      'sumSquares',
+      'rmsNormFwd',
+      'rmsNormBwd',
+      'rotary',
+      'xentFwd',
+      'xentBwd',
+    ];
     for (const part of parts) expect(ran, part).toContain(part);
     expect(Object.keys(pooled)).toEqual(Object.keys(single));
     for (const [name, values] of Object.entries(single)) {
@@ -108,7 +135,9 @@ describe.runIf(runs)('blas thread pool', () => {
   it("a worker's error reaches the caller with its message", async () => {
     await initBackend({ backend: 'blas', threads: 2 });
     const pool = backend().threadPool!;
-    expect(() => pool.run('noSuchPart' as PartName, {}, 2, () => {})).toThrow(/tinylm blas worker: tinylm blas: no kernel part named "noSuchPart"/);
+    expect(() => pool.run('noSuchPart' as PartName, {}, 2, () => {})).toThrow(
+      /tinylm blas worker: tinylm blas: no kernel part named "noSuchPart"/,
+    );
     // the pool still works afterwards
     const y = tf.tidy(() => tf.matMul(tf.ones([512, 256]), tf.ones([256, 256])).dataSync());
     expect(y[0]).toBe(256);

@@ -13,7 +13,11 @@ export async function resolveThreads(requested?: number): Promise<number> {
   const cores = await machineThreads();
   const env = readEnv('TINYLM_THREADS');
   const [value, source] =
-    requested !== undefined ? [requested, 'threads'] : env !== undefined && env !== '' ? [Number(env), `TINYLM_THREADS=${env}`] : [cores, ''];
+    requested !== undefined
+      ? [requested, 'threads']
+      : env !== undefined && env !== ''
+        ? [Number(env), `TINYLM_THREADS=${env}`]
+        : [cores, ''];
   if (!Number.isInteger(value) || value < 1 || value > cores) {
     throw new ArgumentError(`${source} must be an integer from 1 to ${cores} (the cores of this machine), got ${requested ?? env}`);
   }

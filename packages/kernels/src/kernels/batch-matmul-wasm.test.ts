@@ -32,7 +32,12 @@ describe('wasm BatchMatMul (tinylm replacement)', () => {
   });
 
   for (const batch of [1, 3]) {
-    for (const [ta, tb] of [[false, false], [true, false], [false, true], [true, true]] as const) {
+    for (const [ta, tb] of [
+      [false, false],
+      [true, false],
+      [false, true],
+      [true, true],
+    ] as const) {
       it(`batch ${batch}, transposeA ${ta}, transposeB ${tb}`, async () => {
         const [m, k, n] = [5, 7, 4];
         const a = Float64Array.from(Float32Array.from(randn(batch * m * k, 1)));

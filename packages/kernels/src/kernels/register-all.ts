@@ -19,7 +19,14 @@ const KERNELS_BY_BACKEND: Readonly<Record<string, readonly KernelConfig[]>> = Ob
   cpu: sparseXentCpuConfigs,
   blas: blasKernelConfigs,
   wasm: [unsortedSegmentSumWasmConfig, ...sparseXentWasmConfigs],
-  webgpu: [...sparseXentWebGpuConfigs, ...swigluWebGpuConfigs, ...rmsNormWebGpuConfigs, rotaryWebGpuConfig, ...attentionWebGpuConfigs, ...adamwWebGpuConfigs],
+  webgpu: [
+    ...sparseXentWebGpuConfigs,
+    ...swigluWebGpuConfigs,
+    ...rmsNormWebGpuConfigs,
+    rotaryWebGpuConfig,
+    ...attentionWebGpuConfigs,
+    ...adamwWebGpuConfigs,
+  ],
 });
 
 /** Registers tinylm's kernels for `backend`; returns the names registered by this call. */

@@ -24,7 +24,8 @@ export function sparseXentForward(
     const l = max + Math.log(sum);
     lse[i] = l;
     if (t === ignoreIndex) loss[i] = 0;
-    else if (t < 0 || t >= v) loss[i] = NaN; // out-of-range target: surfaces as a NaN loss
+    else if (t < 0 || t >= v)
+      loss[i] = NaN; // out-of-range target: surfaces as a NaN loss
     else loss[i] = l - logits[base + t];
   }
 }

@@ -32,9 +32,13 @@ export function causalMask(t: number, s: number, offset: number): tf.Tensor2D {
 export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, options: AttentionOptions = {}): tf.Tensor {
   options = parseOptions(attentionOptions, options, 'causalSelfAttention');
   const layout = options.layout ?? 'bhtd';
-  if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+  if (layout !== 'bhtd' && layout !== 'bthd')
+    throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
   const [ha, ta] = layout === 'bhtd' ? [1, 2] : [2, 1]; // heads axis, sequence axis
-  const [qDesc, kDesc] = layout === 'bhtd' ? ['(batch, heads, seq, headDim)', '(batch, kvHeads, keys, headDim)'] : ['(batch, seq, heads, headDim)', '(batch, keys, kvHeads, headDim)'];
+  const [qDesc, kDesc] =
+    layout === 'bhtd'
+      ? ['(batch, heads, seq, headDim)', '(batch, kvHeads, keys, headDim)']
+      : ['(batch, seq, heads, headDim)', '(batch, keys, kvHeads, headDim)'];
   checkRank('causalSelfAttention', 'q', q, 4, qDesc);
   checkRank('causalSelfAttention', 'k', k, 4, kDesc);
   checkRank('causalSelfAttention', 'v', v, 4, kDesc);
@@ -44,9 +48,7 @@ export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, op
   checkDim('causalSelfAttention', 'k', k, 0, b, 'the batch size of q');
   checkDim('causalSelfAttention', 'k', k, 3, d, 'the head size of q');
   if (kv <= 0 || h % kv !== 0) {
-    throw new ArgumentError(
-      `causalSelfAttention: num_heads (${h}, q axis ${ha}) must be divisible by num_kv_heads (${kv}, k axis ${ha})`,
-    );
+    throw new ArgumentError(`causalSelfAttention: num_heads (${h}, q axis ${ha}) must be divisible by num_kv_heads (${kv}, k axis ${ha})`);
   }
   for (const axis of [0, 1, 2, 3]) checkDim('causalSelfAttention', 'v', v, axis, k.shape[axis], `axis ${axis} of k`);
   const offset = options.offset ?? s - t;

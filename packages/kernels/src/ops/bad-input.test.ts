@@ -58,7 +58,11 @@ describe('argument errors', () => {
 
   it('odd head size for rotary', () => {
     rejects(() => [4, 7], rotaryTables, /headDim must be even for rotary, got 7/);
-    rejects(() => [tf.zeros([1, 1, 4, 7]), { cos: tf.zeros([4, 7]) as tf.Tensor2D, sin: tf.zeros([4, 7]) as tf.Tensor2D }], applyRotary, /head size \(x axis 3\) must be even for rotary, got 7/);
+    rejects(
+      () => [tf.zeros([1, 1, 4, 7]), { cos: tf.zeros([4, 7]) as tf.Tensor2D, sin: tf.zeros([4, 7]) as tf.Tensor2D }],
+      applyRotary,
+      /head size \(x axis 3\) must be even for rotary, got 7/,
+    );
   });
 
   it('rotary tables for the wrong sequence length', () => {
@@ -67,7 +71,11 @@ describe('argument errors', () => {
 
   it('rank and shape mismatches', () => {
     rejects(() => [tf.zeros([2, 8]), tf.ones([4])], rmsNorm, /rmsNorm: weight axis 0 must equal the last axis of x \(8\), got shape \[4\]/);
-    rejects(() => [tf.zeros([6, 3, 8]), k4, k4], causalSelfAttention, /q must have rank 4 \(batch, heads, seq, headDim\), got shape \[6, 3, 8\]/);
+    rejects(
+      () => [tf.zeros([6, 3, 8]), k4, k4],
+      causalSelfAttention,
+      /q must have rank 4 \(batch, heads, seq, headDim\), got shape \[6, 3, 8\]/,
+    );
     rejects(
       () => [tf.zeros([2, 8]), tf.zeros([12, 8]), tf.zeros([12, 8]), tf.zeros([8, 10])],
       swigluMlp,

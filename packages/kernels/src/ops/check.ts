@@ -22,9 +22,7 @@ export function checkDtype(op: string, arg: string, t: Tensor, allowed: readonly
 export function checkDim(op: string, arg: string, t: Tensor, axis: number, expected: number, what: string): void {
   const i = axis < 0 ? t.rank + axis : axis;
   if (t.shape[i] !== expected) {
-    throw new ArgumentError(
-      `${op}: ${arg} axis ${i} must equal ${what} (${expected}), got shape ${fmt(t.shape)}`,
-    );
+    throw new ArgumentError(`${op}: ${arg} axis ${i} must equal ${what} (${expected}), got shape ${fmt(t.shape)}`);
   }
 }
 

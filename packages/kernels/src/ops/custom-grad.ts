@@ -8,9 +8,7 @@ export interface CustomGradResult {
   gradFunc: (dy: tf.Tensor, saved: tf.Tensor[]) => tf.Tensor[];
 }
 
-export function customGradOp(
-  fn: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomGradResult,
-): (...inputs: tf.Tensor[]) => tf.Tensor {
+export function customGradOp(fn: (inputs: tf.Tensor[], save: tf.GradSaveFunc) => CustomGradResult): (...inputs: tf.Tensor[]) => tf.Tensor {
   const wrapped = tf.customGrad(((...args: unknown[]) => {
     const save = args.pop() as tf.GradSaveFunc;
     const { value, gradFunc } = fn(args as tf.Tensor[], save);

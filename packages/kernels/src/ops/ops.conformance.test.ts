@@ -52,11 +52,7 @@ async function checkCase(c: Case, scale: number): Promise<void> {
   const w = f32(weights, out.shape);
   const grads = tf.grads((...ts: tf.Tensor[]) => tf.sum(tf.mul(c.run(ts), w)))(xs);
   for (let k = 0; k < inputs.length; k++) {
-    const numeric = numericGrad(
-      (x) => c.ref(inputs.map((i, j) => (j === k ? x : i.data))),
-      Float64Array.from(inputs[k].data),
-      weights,
-    );
+    const numeric = numericGrad((x) => c.ref(inputs.map((i, j) => (j === k ? x : i.data))), Float64Array.from(inputs[k].data), weights);
     const analytic = await grads[k].data();
     expect(worstError(analytic, numeric, 1e-4 * scale, 1e-3 * scale), `gradient of ${inputs[k].name}`).toBeLessThanOrEqual(1);
   }
@@ -137,12 +133,18 @@ describe.each(backends)('ops on %s', (backend) => {
     // x in (B, n, L, D) order -> the same numbers in (B, L, n, D) order, and back
     const toBthd = (x: Arr, n: number, len: number) => {
       const out = new Float64Array(x.length);
-      for (let bi = 0; bi < b; bi++) for (let hi = 0; hi < n; hi++) for (let i = 0; i < len; i++) for (let c = 0; c < d; c++) out[((bi * len + i) * n + hi) * d + c] = x[((bi * n + hi) * len + i) * d + c];
+      for (let bi = 0; bi < b; bi++)
+        for (let hi = 0; hi < n; hi++)
+          for (let i = 0; i < len; i++)
+            for (let c = 0; c < d; c++) out[((bi * len + i) * n + hi) * d + c] = x[((bi * n + hi) * len + i) * d + c];
       return out;
     };
     const fromBthd = (x: Arr, n: number, len: number) => {
       const out = new Float64Array(x.length);
-      for (let bi = 0; bi < b; bi++) for (let hi = 0; hi < n; hi++) for (let i = 0; i < len; i++) for (let c = 0; c < d; c++) out[((bi * n + hi) * len + i) * d + c] = x[((bi * len + i) * n + hi) * d + c];
+      for (let bi = 0; bi < b; bi++)
+        for (let hi = 0; hi < n; hi++)
+          for (let i = 0; i < len; i++)
+            for (let c = 0; c < d; c++) out[((bi * n + hi) * len + i) * d + c] = x[((bi * len + i) * n + hi) * d + c];
       return out;
     };
     await checkCase(
@@ -153,7 +155,8 @@ describe.each(backends)('ops on %s', (backend) => {
           { name: 'v', shape: [b, s, kv, d], data: toBthd(randn(b * kv * s * d, 33), kv, s) },
         ],
         run: ([q, k, v]) => causalSelfAttention(q, k, v, { layout: 'bthd' }),
-        ref: ([q, k, v]) => toBthd(attention64(fromBthd(q, h, t), fromBthd(k, kv, s), fromBthd(v, kv, s), [b, h, t, d], kv, s, s - t), h, t),
+        ref: ([q, k, v]) =>
+          toBthd(attention64(fromBthd(q, h, t), fromBthd(k, kv, s), fromBthd(v, kv, s), [b, h, t, d], kv, s, s - t), h, t),
       },
       scale,
     );
@@ -210,7 +213,8 @@ describe.each(backends)('ops on %s', (backend) => {
     expect(per.shape).toEqual([2, 3]);
     const got = (await per.data()) as Float32Array;
     targets.forEach((ti, i) => {
-      const want = ti === -100 ? 0 : crossEntropy64(Float64Array.from(Float32Array.from(x.slice(i * v, (i + 1) * v))), Int32Array.of(ti), v, -100);
+      const want =
+        ti === -100 ? 0 : crossEntropy64(Float64Array.from(Float32Array.from(x.slice(i * v, (i + 1) * v))), Int32Array.of(ti), v, -100);
       expect(Math.abs(got[i] - want), `token ${i}`).toBeLessThan(1e-4 * scale);
     });
     const mean = (await crossEntropy(logits, t).data())[0];

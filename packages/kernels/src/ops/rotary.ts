@@ -31,7 +31,7 @@ export function rotaryTables(seqLen: number, headDim: number, theta = 10000, off
   for (let p = 0; p < seqLen; p++) {
     for (let i = 0; i < half; i++) {
       // float32 inv_freq and angle, as transformers computes them
-      const invFreq = Math.fround(1 / Math.pow(theta, (2 * i) / headDim));
+      const invFreq = Math.fround(1 / theta ** ((2 * i) / headDim));
       const angle = Math.fround((p + offset) * invFreq);
       const c = Math.cos(angle);
       const s = Math.sin(angle);
@@ -60,7 +60,8 @@ export interface RotaryOptions {
 export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryOptions = {}): tf.Tensor {
   options = parseOptions(rotaryOptions, options, 'applyRotary');
   const layout = options.layout ?? 'bhtd';
-  if (layout !== 'bhtd' && layout !== 'bthd') throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+  if (layout !== 'bhtd' && layout !== 'bthd')
+    throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
   const seqAxis = layout === 'bhtd' ? 2 : 1;
   checkRank('applyRotary', 'x', x, 4, layout === 'bhtd' ? '(batch, heads, seq, headDim)' : '(batch, seq, heads, headDim)');
   checkDtype('applyRotary', 'x', x, ['float32']);
@@ -75,7 +76,11 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryO
       save([c, s]);
       return {
         value: runFused1(ROTARY, { x: xx, cos: c, sin: s }, { inverse: false, layout }),
-        gradFunc: (dy, [cs, ss]) => [runFused1(ROTARY, { x: dy, cos: cs, sin: ss }, { inverse: true, layout }), tf.zerosLike(cs), tf.zerosLike(ss)],
+        gradFunc: (dy, [cs, ss]) => [
+          runFused1(ROTARY, { x: dy, cos: cs, sin: ss }, { inverse: true, layout }),
+          tf.zerosLike(cs),
+          tf.zerosLike(ss),
+        ],
       };
     });
     return rotate(x, cos, sin);
@@ -87,11 +92,7 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryO
     save([c, s]);
     return {
       value: tf.add(tf.mul(xx, c), tf.mul(rotateHalf(xx, 1), s)),
-      gradFunc: (dy, [cs, ss]) => [
-        tf.add(tf.mul(dy, cs), rotateHalf(tf.mul(dy, ss), -1)),
-        tf.zerosLike(cs),
-        tf.zerosLike(ss),
-      ],
+      gradFunc: (dy, [cs, ss]) => [tf.add(tf.mul(dy, cs), rotateHalf(tf.mul(dy, ss), -1)), tf.zerosLike(cs), tf.zerosLike(ss)],
     };
   });
   return tf.tidy(() => f(x, bcast(cos), bcast(sin)));

@@ -32,7 +32,12 @@ beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
 });
 
-describe.runIf(hasTorch).each(optimBackends.flatMap((b) => [[b, 'clipped copies'], [b, 'gradScale']]))('AdamW + clipping vs PyTorch on %s (%s)', (backend, how) => {
+describe.runIf(hasTorch).each(
+  optimBackends.flatMap((b) => [
+    [b, 'clipped copies'],
+    [b, 'gradScale'],
+  ]),
+)('AdamW + clipping vs PyTorch on %s (%s)', (backend, how) => {
   it('three steps match torch.optim.AdamW within float32 precision', async () => {
     await initBackend({ backend });
     const want = JSON.parse(
@@ -90,8 +95,21 @@ describe('AdamW behaviour', () => {
   });
 
   it('getState / setState resume to identical updates', async () => {
-    const mk = () => ({ w: tf.variable(tf.tensor([[1, 2], [3, 4]]), true) });
-    const g = { w: tf.tensor([[0.1, -0.2], [0.3, 0.5]]) };
+    const mk = () => ({
+      w: tf.variable(
+        tf.tensor([
+          [1, 2],
+          [3, 4],
+        ]),
+        true,
+      ),
+    });
+    const g = {
+      w: tf.tensor([
+        [0.1, -0.2],
+        [0.3, 0.5],
+      ]),
+    };
     const a = mk();
     const optA = new AdamW({ lr: 0.1 });
     optA.apply(a, g);

@@ -89,7 +89,15 @@ export class AdamW {
       const m = this.slot(this.m, name, p);
       const v = this.slot(this.v, name, p);
       if (fused) {
-        const attrs: AdamWStepAttrs = { lr, beta1: this.beta1, beta2: this.beta2, eps: this.eps, decay: this.decays(name, p.shape) ? lr * this.weightDecay : 0, bc1, bc2 };
+        const attrs: AdamWStepAttrs = {
+          lr,
+          beta1: this.beta1,
+          beta2: this.beta2,
+          eps: this.eps,
+          decay: this.decays(name, p.shape) ? lr * this.weightDecay : 0,
+          bc1,
+          bc2,
+        };
         const [p1, m1, v1] = runFused(ADAMW_STEP, { param: p, grad: g, m, v, gradScale: gradScale ?? one! }, attrs);
         p.assign(p1);
         m.assign(m1);
@@ -122,8 +130,7 @@ export class AdamW {
 
   /** The state, as copies the caller owns (for checkpoints). */
   getState(): AdamWState {
-    const copy = (map: Map<string, tf.Variable>) =>
-      Object.fromEntries([...map].map(([k, t]) => [k, tf.clone(t)]));
+    const copy = (map: Map<string, tf.Variable>) => Object.fromEntries([...map].map(([k, t]) => [k, tf.clone(t)]));
     return { step: this.step, m: copy(this.m), v: copy(this.v) };
   }
 

@@ -51,7 +51,7 @@ export function rotary64(x: Arr, [b, h, t, d]: number[], theta: number, offset: 
     for (let p = 0; p < t; p++) {
       const row = (bh * t + p) * d;
       for (let i = 0; i < half; i++) {
-        const a = (p + offset) * Math.pow(theta, (-2 * i) / d);
+        const a = (p + offset) * theta ** ((-2 * i) / d);
         const [c, s] = [Math.cos(a), Math.sin(a)];
         const x1 = x[row + i];
         const x2 = x[row + i + half];
@@ -106,7 +106,7 @@ export function attention64(q: Arr, k: Arr, v: Arr, [b, h, t, d]: number[], kv: 
           max = Math.max(max, w[j]);
         }
         let z = 0;
-        for (let j = 0; j <= visible; j++) z += (w[j] = Math.exp(w[j] - max));
+        for (let j = 0; j <= visible; j++) z += w[j] = Math.exp(w[j] - max);
         for (let j = 0; j <= visible; j++) {
           const vo = ((bi * kv + kvh) * s + j) * d;
           for (let e = 0; e < d; e++) out[qo + e] += (w[j] / z) * v[vo + e];

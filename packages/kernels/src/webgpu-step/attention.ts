@@ -113,7 +113,14 @@ export function attentionGradQ(s: AttentionShape): Kernel {
   const bk = attentionTile(s.headDim);
   return kernel({
     label: `attention dq T${s.seq} H${s.heads}/${s.kvHeads} D${s.headDim}`,
-    bindings: [{ name: 'qkv' }, { name: 'attnOut' }, { name: 'dOut' }, { name: 'lse' }, { name: 'delta', write: true }, { name: 'dqkv', write: true }],
+    bindings: [
+      { name: 'qkv' },
+      { name: 'attnOut' },
+      { name: 'dOut' },
+      { name: 'lse' },
+      { name: 'delta', write: true },
+      { name: 'dqkv', write: true },
+    ],
     workgroupSize: ROWS,
     decls: `${common(s)}
 const BK = ${bk};

@@ -35,7 +35,12 @@ export function rotary({ rows, seq, heads, kvHeads, headDim }: RotaryShape, inve
   const half = headDim / 2;
   const rotated = heads + kvHeads;
   const count = rows * rotated * half;
-  return perEntry(`rotary ${inverse ? 'backward' : 'forward'} ${rows}x${rotated}x${headDim}`, [{ name: 'qkv', write: true }, { name: 'cosT' }, { name: 'sinT' }], count, `const HALF = ${half}; const D = ${headDim}; const HEADS = ${rotated}; const W = ${(heads + 2 * kvHeads) * headDim}; const T = ${seq};`, `
+  return perEntry(
+    `rotary ${inverse ? 'backward' : 'forward'} ${rows}x${rotated}x${headDim}`,
+    [{ name: 'qkv', write: true }, { name: 'cosT' }, { name: 'sinT' }],
+    count,
+    `const HALF = ${half}; const D = ${headDim}; const HEADS = ${rotated}; const W = ${(heads + 2 * kvHeads) * headDim}; const T = ${seq};`,
+    `
     let i = idx % HALF;
     let rh = idx / HALF;
     let row = rh / HEADS;
@@ -46,36 +51,55 @@ export function rotary({ rows, seq, heads, kvHeads, headDim }: RotaryShape, inve
     let x1 = qkv[o];
     let x2 = qkv[o + HALF];
     qkv[o] = x1 * c - x2 * s;
-    qkv[o + HALF] = x2 * c + x1 * s;`);
+    qkv[o + HALF] = x2 * c + x1 * s;`,
+  );
 }
 
 /** h (rows, F) = silu(gate) * up, from gu (rows, 2F) = (gate | up). */
 export function swigluForward(rows: number, ffn: number): Kernel {
   const count = rows * ffn;
-  return perEntry(`swiglu forward ${rows}x${ffn}`, [{ name: 'gu' }, { name: 'h', write: true }], count, `const F = ${ffn};`, `
+  return perEntry(
+    `swiglu forward ${rows}x${ffn}`,
+    [{ name: 'gu' }, { name: 'h', write: true }],
+    count,
+    `const F = ${ffn};`,
+    `
     let o = (idx / F) * 2 * F + idx % F;
     let g = gu[o];
-    h[idx] = g / (1.0 + exp(-g)) * gu[o + F];`);
+    h[idx] = g / (1.0 + exp(-g)) * gu[o + F];`,
+  );
 }
 
 /** dgu (rows, 2F) = (dgate | dup) from dh (rows, F) and gu. */
 export function swigluBackward(rows: number, ffn: number): Kernel {
   const count = rows * ffn;
-  return perEntry(`swiglu backward ${rows}x${ffn}`, [{ name: 'gu' }, { name: 'dh' }, { name: 'dgu', write: true }], count, `const F = ${ffn};`, `
+  return perEntry(
+    `swiglu backward ${rows}x${ffn}`,
+    [{ name: 'gu' }, { name: 'dh' }, { name: 'dgu', write: true }],
+    count,
+    `const F = ${ffn};`,
+    `
     let o = (idx / F) * 2 * F + idx % F;
     let g = gu[o];
     let u = gu[o + F];
     let sg = 1.0 / (1.0 + exp(-g));
     let d = dh[idx];
     dgu[o] = d * u * sg * (1.0 + g * (1.0 - sg));
-    dgu[o + F] = d * g * sg;`);
+    dgu[o + F] = d * g * sg;`,
+  );
 }
 
 /** x (rows, C) = table[ids]; `batch` holds the ids at offset 0. */
 export function embeddingGather(rows: number, cols: number): Kernel {
   const count = rows * cols;
-  return perEntry(`embedding gather ${rows}x${cols}`, [{ name: 'table' }, { name: 'batch', type: 'i32' }, { name: 'x', write: true }], count, `const C = ${cols};`, `
-    x[idx] = table[batch[idx / C] * C + idx % C];`);
+  return perEntry(
+    `embedding gather ${rows}x${cols}`,
+    [{ name: 'table' }, { name: 'batch', type: 'i32' }, { name: 'x', write: true }],
+    count,
+    `const C = ${cols};`,
+    `
+    x[idx] = table[batch[idx / C] * C + idx % C];`,
+  );
 }
 
 /**

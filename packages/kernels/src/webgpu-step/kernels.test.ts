@@ -9,7 +9,18 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { gate } from '../../../../tooling/test-env';
 import { initBackend } from '../backend/init';
 import { probeBackend } from '../backend/probe';
-import { type Arr, attention64, crossEntropy64, embedding64, numericGrad, randn, rmsNorm64, rng, rotary64, worstError } from '../testing/reference64';
+import {
+  type Arr,
+  attention64,
+  crossEntropy64,
+  embedding64,
+  numericGrad,
+  randn,
+  rmsNorm64,
+  rng,
+  rotary64,
+  worstError,
+} from '../testing/reference64';
 import { attentionForward, attentionGradKV, attentionGradQ, type AttentionShape } from './attention';
 import { embeddingGather, embeddingScatter, rotary, swigluBackward, swigluForward } from './elementwise';
 import { type Slice, StepGraph } from './graph';
@@ -194,7 +205,13 @@ function attentionBackward64(q: Arr, k: Arr, v: Arr, dO: Arr, [b, h, t, d]: numb
 }
 
 /** RMSNorm backward: y = x r w, r = (mean(x^2) + eps)^-1/2, dr/dx_k = -r^3 x_k / C. Returns dx (N, C), dw (C), rstd (N). */
-function rmsNormBackward64(x: ArrayLike<number>, w: ArrayLike<number>, dy: ArrayLike<number>, c: number, eps: number): { dx: Arr; dw: Arr; rstd: Arr } {
+function rmsNormBackward64(
+  x: ArrayLike<number>,
+  w: ArrayLike<number>,
+  dy: ArrayLike<number>,
+  c: number,
+  eps: number,
+): { dx: Arr; dw: Arr; rstd: Arr } {
   const rows = x.length / c;
   const dx = new Float64Array(x.length);
   const dw = new Float64Array(c);
@@ -256,7 +273,10 @@ function crossEntropyRows64(z: ArrayLike<number>, targets: Int32Array, v: number
  * start [3R, 4R + 1), the positions grouped by id [4R + 1, 5R + 1), the distinct count at 5R + 1,
  * the loss scale 1 / valid targets (f32 bits) at 5R + 2.
  */
-function batchBuffer(ids: Int32Array, targets: Int32Array): { batch: I32; targetsAt: number; scatterAt: number; scaleAt: number; scale: number } {
+function batchBuffer(
+  ids: Int32Array,
+  targets: Int32Array,
+): { batch: I32; targetsAt: number; scatterAt: number; scaleAt: number; scale: number } {
   const rows = ids.length;
   const out = new Int32Array(5 * rows + 3);
   out.set(ids, 0);
@@ -287,7 +307,15 @@ interface AdamWStep {
 }
 
 /** torch.optim.AdamW, one step at `step` on g = grad clip, decay only on entries before decayEnd. */
-function adamw64(p0: ArrayLike<number>, grad: ArrayLike<number>, m0: ArrayLike<number>, v0: ArrayLike<number>, clip: number, decayEnd: number, o: AdamWStep) {
+function adamw64(
+  p0: ArrayLike<number>,
+  grad: ArrayLike<number>,
+  m0: ArrayLike<number>,
+  v0: ArrayLike<number>,
+  clip: number,
+  decayEnd: number,
+  o: AdamWStep,
+) {
   const n = p0.length;
   const [p, m, v] = [new Float64Array(n), new Float64Array(n), new Float64Array(n)];
   const bc1 = 1 - o.beta1 ** o.step;
@@ -330,26 +358,68 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
     const w = randn(b * h * t * d, 4);
     const ref = attentionBackward64(q, k, v, w, [b, h, t, d], kv);
     const shape = [b, h, t, d];
-    expectClose('attention dq', ref.dq, numericGrad((x) => attention64(x, k, v, shape, kv, t, 0), q, w), 1e-7, 1e-6);
-    expectClose('attention dk', ref.dk, numericGrad((x) => attention64(q, x, v, shape, kv, t, 0), k, w), 1e-7, 1e-6);
-    expectClose('attention dv', ref.dv, numericGrad((x) => attention64(q, k, x, shape, kv, t, 0), v, w), 1e-7, 1e-6);
+    expectClose(
+      'attention dq',
+      ref.dq,
+      numericGrad((x) => attention64(x, k, v, shape, kv, t, 0), q, w),
+      1e-7,
+      1e-6,
+    );
+    expectClose(
+      'attention dk',
+      ref.dk,
+      numericGrad((x) => attention64(q, x, v, shape, kv, t, 0), k, w),
+      1e-7,
+      1e-6,
+    );
+    expectClose(
+      'attention dv',
+      ref.dv,
+      numericGrad((x) => attention64(q, k, x, shape, kv, t, 0), v, w),
+      1e-7,
+      1e-6,
+    );
     // RMSNorm, two rows of 12
     const x = randn(24, 5);
     const nw = randn(12, 6);
     const dy = randn(24, 7);
     const rn = rmsNormBackward64(x, nw, dy, 12, 1e-5);
-    expectClose('rmsnorm dx', rn.dx, numericGrad((xx) => rmsNorm64(xx, nw, 12, 1e-5), x, dy), 1e-7, 1e-6);
-    expectClose('rmsnorm dw', rn.dw, numericGrad((ww) => rmsNorm64(x, ww, 12, 1e-5), nw, dy), 1e-7, 1e-6);
+    expectClose(
+      'rmsnorm dx',
+      rn.dx,
+      numericGrad((xx) => rmsNorm64(xx, nw, 12, 1e-5), x, dy),
+      1e-7,
+      1e-6,
+    );
+    expectClose(
+      'rmsnorm dw',
+      rn.dw,
+      numericGrad((ww) => rmsNorm64(x, ww, 12, 1e-5), nw, dy),
+      1e-7,
+      1e-6,
+    );
     // SwiGLU, two rows of 3
     const gu = randn(12, 8, 2);
     const dh = randn(6, 9);
-    expectClose('swiglu dgu', swiglu64(gu, dh, 3).dgu, numericGrad((g) => swiglu64(g, dh, 3).h, gu, dh), 1e-7, 1e-6);
+    expectClose(
+      'swiglu dgu',
+      swiglu64(gu, dh, 3).dgu,
+      numericGrad((g) => swiglu64(g, dh, 3).h, gu, dh),
+      1e-7,
+      1e-6,
+    );
     // cross-entropy: the rows' gradient at scale 1 / kept is d(mean loss)/dz
     const z = randn(3 * 7, 10, 2);
     const targets = new Int32Array([2, -100, 6]);
     const ce = crossEntropyRows64(z, targets, 7, 1 / 2);
     const one = new Float64Array(1).fill(1);
-    expectClose('cross-entropy dz', ce.dz, numericGrad((zz) => new Float64Array([crossEntropy64(zz, targets, 7, -100)]), z, one), 1e-7, 1e-6);
+    expectClose(
+      'cross-entropy dz',
+      ce.dz,
+      numericGrad((zz) => new Float64Array([crossEntropy64(zz, targets, 7, -100)]), z, one),
+      1e-7,
+      1e-6,
+    );
     expect(ce.loss.reduce((a, l) => a + l, 0) / 2).toBeCloseTo(crossEntropy64(z, targets, 7, -100), 12);
   });
 
@@ -414,7 +484,14 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
           dqkv: bench.input('dqkv', new Float32Array(b * t * width).fill(7)),
         };
         bench.dispatch(attentionForward(s), { qkv: bind.qkv, att: bind.att, lse: bind.lse });
-        bench.dispatch(attentionGradQ(s), { qkv: bind.qkv, attnOut: bind.att, dOut: bind.dOut, lse: bind.lse, delta: bind.delta, dqkv: bind.dqkv });
+        bench.dispatch(attentionGradQ(s), {
+          qkv: bind.qkv,
+          attnOut: bind.att,
+          dOut: bind.dOut,
+          lse: bind.lse,
+          delta: bind.delta,
+          dqkv: bind.dqkv,
+        });
         bench.dispatch(attentionGradKV(s), { qkv: bind.qkv, dOut: bind.dOut, lse: bind.lse, delta: bind.delta, dqkv: bind.dqkv });
         const got = await bench.run({ att: bind.att, lse: bind.lse, delta: bind.delta, dqkv: bind.dqkv });
         // float32 dot products over D <= 128 and sums over <= 140 keys or queries of O(1) terms:
@@ -439,7 +516,7 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
     const sinT = new Float32Array(t * d);
     for (let p = 0; p < t; p++) {
       for (let i = 0; i < d / 2; i++) {
-        const angle = Math.fround(p * Math.fround(1 / Math.pow(theta, (2 * i) / d)));
+        const angle = Math.fround(p * Math.fround(1 / theta ** ((2 * i) / d)));
         cosT[p * d + i] = cosT[p * d + i + d / 2] = Math.cos(angle);
         sinT[p * d + i] = sinT[p * d + i + d / 2] = Math.sin(angle);
       }
@@ -459,8 +536,16 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
       const got = await bench.run({ fwd, both, bwd });
       // queries and keys rotated by position row % T (angles here float32, in rotary64 float64: ~1e-6 apart)
       const rotatedHeads = toHeads(got.fwd, [b, t, d], width, 0, h + kv);
-      expectClose('rotary forward', rotatedHeads, rotary64(toHeads(x, [b, t, d], width, 0, h + kv), [b, h + kv, t, d], theta, 0), 1e-5, 1e-5);
-      expect(toHeads(got.fwd, [b, t, d], width, (h + kv) * d, kv), 'values untouched').toEqual(toHeads(x, [b, t, d], width, (h + kv) * d, kv));
+      expectClose(
+        'rotary forward',
+        rotatedHeads,
+        rotary64(toHeads(x, [b, t, d], width, 0, h + kv), [b, h + kv, t, d], theta, 0),
+        1e-5,
+        1e-5,
+      );
+      expect(toHeads(got.fwd, [b, t, d], width, (h + kv) * d, kv), 'values untouched').toEqual(
+        toHeads(x, [b, t, d], width, (h + kv) * d, kv),
+      );
       // <R x, g> = <x, R^T g>
       const lhs = dot(got.fwd, g);
       const rhs = dot(x, got.bwd);
@@ -496,8 +581,20 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
       expectClose('rmsnorm y', got.y, rmsNorm64(f64(x), f64(w), cols, eps), 1e-5, 1e-4);
       expectClose('rmsnorm rstd', got.rstd, want.rstd, 1e-6, 1e-5);
       expectClose('rmsnorm dx store', got.dxStore, want.dx, 1e-5, 1e-4);
-      expectClose('rmsnorm dx accumulate', got.dxAcc, want.dx.map((e, i) => e + dx0[i]), 1e-5, 1e-4);
-      expectClose('rmsnorm dw', got.dw, want.dw.map((e, i) => e + dw0[i]), 1e-5, 1e-4);
+      expectClose(
+        'rmsnorm dx accumulate',
+        got.dxAcc,
+        want.dx.map((e, i) => e + dx0[i]),
+        1e-5,
+        1e-4,
+      );
+      expectClose(
+        'rmsnorm dw',
+        got.dw,
+        want.dw.map((e, i) => e + dw0[i]),
+        1e-5,
+        1e-4,
+      );
     });
   });
 
@@ -573,7 +670,9 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
     const n2 = 100; // a second arena's partial at offset 4
     const g1 = randf(n1, 71);
     const g2 = randf(n2, 72);
-    const want = [0, 1, 2, 3].map((w) => dot(g1.subarray(w * SUMSQ_SPAN, (w + 1) * SUMSQ_SPAN), g1.subarray(w * SUMSQ_SPAN, (w + 1) * SUMSQ_SPAN)));
+    const want = [0, 1, 2, 3].map((w) =>
+      dot(g1.subarray(w * SUMSQ_SPAN, (w + 1) * SUMSQ_SPAN), g1.subarray(w * SUMSQ_SPAN, (w + 1) * SUMSQ_SPAN)),
+    );
     want.push(dot(g2, g2));
     const total = want.reduce((a, e) => a + e, 0);
     const norm = Math.sqrt(total);
@@ -594,7 +693,13 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('webgpu step ker
       for (const [name, [loss, clip]] of Object.entries(runs)) {
         const stats = got[`${name} stats`];
         expect(stats[0], `${name} loss kept`).toBe(Math.fround(loss));
-        expectClose(`${name} sum of squares, norm, clip factor`, stats.subarray(1), [total, norm, Math.min(1, clip / (norm + 1e-6))], 0, 1e-5);
+        expectClose(
+          `${name} sum of squares, norm, clip factor`,
+          stats.subarray(1),
+          [total, norm, Math.min(1, clip / (norm + 1e-6))],
+          0,
+          1e-5,
+        );
         expect(got[`${name} state`][0], `${name} state`).toBe(Number.isNaN(loss) ? 1 : 0);
       }
       expect(got['loose stats'][3]).toBe(1);

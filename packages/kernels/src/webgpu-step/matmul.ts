@@ -43,12 +43,7 @@ export function matmul({ m, n, k, transA = false, transB = false, mode = 'store'
   const tilesN = Math.ceil(n / TILE);
   return kernel({
     label: `matmul ${m}x${n}x${k}${transA ? ' tA' : ''}${transB ? ' tB' : ''} ${mode}`,
-    bindings: [
-      { name: 'a' },
-      { name: 'b' },
-      ...(mode === 'addend' ? [{ name: 'addend' }] : []),
-      { name: 'dst', write: true },
-    ],
+    bindings: [{ name: 'a' }, { name: 'b' }, ...(mode === 'addend' ? [{ name: 'addend' }] : []), { name: 'dst', write: true }],
     workgroupSize: [16, 16],
     decls: `
 const M = ${m}; const N = ${n}; const K = ${k};
@@ -91,4 +86,3 @@ var<workgroup> Bs : array<f32, ${TILE * DEPTH}>;`,
     workgroups: grid(Math.ceil(m / TILE) * tilesN),
   });
 }
-

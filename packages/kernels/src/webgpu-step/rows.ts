@@ -85,7 +85,11 @@ export function rmsNormGradWeight(rows: number, cols: number): Kernel {
 export function crossEntropyRows(rows: number, vocab: number, targetsAt: number, scaleAt: number): Kernel {
   return kernel({
     label: `cross-entropy ${rows}x${vocab}`,
-    bindings: [{ name: 'logits', write: true }, { name: 'batch', type: 'i32' }, { name: 'rowLoss', write: true }],
+    bindings: [
+      { name: 'logits', write: true },
+      { name: 'batch', type: 'i32' },
+      { name: 'rowLoss', write: true },
+    ],
     workgroupSize: WG,
     decls: `const R = ${rows}; const V = ${vocab};
 var<workgroup> red : array<f32, ${WG}>;`,

@@ -28,7 +28,8 @@ export function packBatch(ids: Int32Array, targets: Int32Array, vocab: number, m
     const id = ids[r];
     if (!(id >= 0 && id < vocab)) throw new ArgumentError(`webgpu step: ids[${r}] = ${id} is outside the vocabulary [0, ${vocab})`);
     const t = targets[r];
-    if (t >= vocab || (t < 0 && t !== -100)) throw new ArgumentError(`webgpu step: targets[${r}] = ${t}; allowed: [0, ${vocab}) or -100 (ignored)`);
+    if (t >= vocab || (t < 0 && t !== -100))
+      throw new ArgumentError(`webgpu step: targets[${r}] = ${t}; allowed: [0, ${vocab}) or -100 (ignored)`);
     if (t >= 0) valid += 1;
     counts[id] += 1;
   }

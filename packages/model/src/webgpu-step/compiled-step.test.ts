@@ -13,7 +13,15 @@ import { applyGradients, computeGradients, trainStep } from '../train-step';
 import { CompiledTrainStep, type MicroBatch } from './compiled-step';
 
 const webgpu = await probeBackend('webgpu');
-const tiny = resolveConfig({ vocabSize: 256, hiddenSize: 64, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 96, maxPositionEmbeddings: 32 });
+const tiny = resolveConfig({
+  vocabSize: 256,
+  hiddenSize: 64,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 96,
+  maxPositionEmbeddings: 32,
+});
 
 function batches(vocab: number, rows: number, n: number, seed: number): MicroBatch[] {
   const random = seededRandom(seed);
@@ -76,7 +84,9 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('CompiledTrainSt
         tf.dispose([ids, targets]);
         return g;
       });
-      const grads = Object.fromEntries(Object.keys(parts[0].grads).map((k) => [k, tf.div(tf.add(parts[0].grads[k], parts[1].grads[k]), 2)]));
+      const grads = Object.fromEntries(
+        Object.keys(parts[0].grads).map((k) => [k, tf.div(tf.add(parts[0].grads[k], parts[1].grads[k]), 2)]),
+      );
       expected.push(((await parts[0].loss.data())[0] + (await parts[1].loss.data())[0]) / 2);
       parts.forEach((p) => tf.dispose([p.loss, ...Object.values(p.grads)]));
       await applyGradients(reference, refOpt, grads, { lr: 3e-3 });
@@ -160,7 +170,9 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('CompiledTrainSt
   it('names what is wrong with its input', { timeout: 300_000 }, async () => {
     const model = LlamaModel.create(tiny, { seed: 0 });
     const opt = new AdamW();
-    await expect(CompiledTrainStep.create(model, opt, { batch: 1, seq: 64 })).rejects.toThrow(/seq 64 exceeds maxPositionEmbeddings \(32\)/);
+    await expect(CompiledTrainStep.create(model, opt, { batch: 1, seq: 64 })).rejects.toThrow(
+      /seq 64 exceeds maxPositionEmbeddings \(32\)/,
+    );
     const step = await CompiledTrainStep.create(model, opt, { batch: 1, seq: 8 });
     const [mb] = batches(tiny.vocabSize, 8, 1, 1);
     expect(() => step.run([mb, mb])).toThrow(/2 micro-batches, the step was built for 1/);

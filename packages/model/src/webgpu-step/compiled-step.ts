@@ -8,7 +8,7 @@
 // Results come back a step late at no cost: `run` submits and returns a promise of the step's loss
 // and gradient norm; a step with a non-finite loss or norm is not applied, and no later step is.
 import * as tf from '@tensorflow/tfjs-core';
-import { type LlamaConfig } from '@tinylm/arch-config';
+import type { LlamaConfig } from '@tinylm/arch-config';
 import { type AdamW, ArgumentError, gpuStep as g, rotaryTables } from '@tinylm/kernels';
 import type { LlamaModel } from '../model';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName } from '../param-names';
@@ -65,7 +65,16 @@ export class CompiledTrainStep {
     private readonly options: Required<CompiledStepOptions>,
     private readonly graph: g.StepGraph,
     private readonly layout: ArenaLayout,
-    private readonly buffers: { params: g.Slice[]; grads: g.Slice[]; m: g.Slice[]; v: g.Slice[]; batches: g.Slice[]; stats: g.Slice; state: g.Slice; hyper: g.Slice },
+    private readonly buffers: {
+      params: g.Slice[];
+      grads: g.Slice[];
+      m: g.Slice[];
+      v: g.Slice[];
+      batches: g.Slice[];
+      stats: g.Slice;
+      state: g.Slice;
+      hyper: g.Slice;
+    },
     private readonly ring: ReadbackRing,
   ) {
     this.steps = optimizer.steps;
@@ -76,9 +85,14 @@ export class CompiledTrainStep {
   /** Builds the step for `model` and `optimizer` on the active webgpu backend, loading their current state. */
   static async create(model: LlamaModel, optimizer: AdamW, options: CompiledStepOptions): Promise<CompiledTrainStep> {
     options = parseOptions(compiledStepOptions, options, 'CompiledTrainStep.create');
-    if (tf.getBackend() !== 'webgpu') throw new ArgumentError(`CompiledTrainStep: needs the webgpu backend, the active one is ${tf.getBackend()}`);
+    if (tf.getBackend() !== 'webgpu')
+      throw new ArgumentError(`CompiledTrainStep: needs the webgpu backend, the active one is ${tf.getBackend()}`);
     const o: Required<CompiledStepOptions> = { microBatches: 1, clip: 1.0, ...options };
-    for (const [k, x] of [['batch', o.batch], ['seq', o.seq], ['microBatches', o.microBatches]] as const) {
+    for (const [k, x] of [
+      ['batch', o.batch],
+      ['seq', o.seq],
+      ['microBatches', o.microBatches],
+    ] as const) {
       if (!Number.isInteger(x) || x < 1) throw new ArgumentError(`CompiledTrainStep: ${k} must be a positive integer, got ${x}`);
     }
     if (o.seq > model.config.maxPositionEmbeddings) {
@@ -100,6 +114,7 @@ export class CompiledTrainStep {
       const error = oom ?? invalid;
       if (error) {
         graph.destroy();
+        // biome-ignore lint/correctness/noUnsafeFinally: the device's own error (out of memory, invalid pipeline) says more than whatever it made the build throw
         throw new Error(`CompiledTrainStep: building the step failed on this device: ${error.message}`);
       }
     }
@@ -126,7 +141,10 @@ export class CompiledTrainStep {
     const rows = o.batch * o.seq;
     const queue = this.backend.queue;
     microBatches.forEach((mb, a) => {
-      if (mb.ids.length !== rows) throw new ArgumentError(`CompiledTrainStep.run: micro-batch ${a} has ${mb.ids.length} ids, expected ${o.batch} x ${o.seq} = ${rows}`);
+      if (mb.ids.length !== rows)
+        throw new ArgumentError(
+          `CompiledTrainStep.run: micro-batch ${a} has ${mb.ids.length} ids, expected ${o.batch} x ${o.seq} = ${rows}`,
+        );
       const packed = packBatch(mb.ids, mb.targets, this.model.config.vocabSize, o.microBatches);
       queue.writeBuffer(this.buffers.batches[a].buffer, 0, packed);
     });
@@ -156,7 +174,11 @@ export class CompiledTrainStep {
     const device = this.backend.device;
     const read = (slices: g.Slice[]) => Promise.all(slices.map((s) => readBuffer(device, s.buffer, s.size)));
     const [params, m, v] = [await read(this.buffers.params), await read(this.buffers.m), await read(this.buffers.v)];
-    const state = { step: this.haltedAt !== undefined ? this.haltedAt - 1 : this.steps, m: {} as Record<string, tf.Tensor>, v: {} as Record<string, tf.Tensor> };
+    const state = {
+      step: this.haltedAt !== undefined ? this.haltedAt - 1 : this.steps,
+      m: {} as Record<string, tf.Tensor>,
+      v: {} as Record<string, tf.Tensor>,
+    };
     for (const [name, p] of this.layout.params) {
       const of = (arenas: Float32Array[]) => tf.tensor(arenas[p.arena].slice(p.offset, p.offset + p.size), p.shape, 'float32');
       const w = of(params);
@@ -268,7 +290,10 @@ function record(graph: g.StepGraph, c: LlamaConfig, layout: ArenaLayout, o: Requ
   const state = f32('step state', 4);
   const hyper = f32('adamw rates', 4);
   const sumsqParts = layout.arenas.map((n) => Math.ceil(n / g.SUMSQ_SPAN));
-  const partials = f32('gradient norm partials', sumsqParts.reduce((a, b) => a + b, 0));
+  const partials = f32(
+    'gradient norm partials',
+    sumsqParts.reduce((a, b) => a + b, 0),
+  );
 
   const attn = { batch: B, seq: T, heads: H, kvHeads: KV, headDim: D };
   const rope = { rows: M, seq: T, heads: H, kvHeads: KV, headDim: D };

@@ -8,7 +8,15 @@ import { layerName, paramSpecs } from '../param-names';
 import { batchLayout, packBatch } from './batch';
 import { planArenas } from './layout';
 
-const config = resolveConfig({ vocabSize: 100, hiddenSize: 40, numLayers: 2, numHeads: 4, numKvHeads: 2, intermediateSize: 70, maxPositionEmbeddings: 32 });
+const config = resolveConfig({
+  vocabSize: 100,
+  hiddenSize: 40,
+  numLayers: 2,
+  numHeads: 4,
+  numKvHeads: 2,
+  intermediateSize: 70,
+  maxPositionEmbeddings: 32,
+});
 const matricesDecay = (_: string, shape: readonly number[]) => shape.length >= 2;
 
 describe('planArenas', () => {
@@ -71,7 +79,9 @@ describe('packBatch', () => {
 
   it('names an id or target outside the vocabulary', () => {
     expect(() => packBatch(Int32Array.from([1, 10]), Int32Array.from([0, 0]), 10, 1)).toThrow(ArgumentError);
-    expect(() => packBatch(Int32Array.from([1, 10]), Int32Array.from([0, 0]), 10, 1)).toThrow(/ids\[1\] = 10 is outside the vocabulary \[0, 10\)/);
+    expect(() => packBatch(Int32Array.from([1, 10]), Int32Array.from([0, 0]), 10, 1)).toThrow(
+      /ids\[1\] = 10 is outside the vocabulary \[0, 10\)/,
+    );
     expect(() => packBatch(Int32Array.from([1, 2]), Int32Array.from([0, -3]), 10, 1)).toThrow(/targets\[1\] = -3/);
   });
 });

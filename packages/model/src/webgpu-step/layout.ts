@@ -64,7 +64,11 @@ function groupsOf(config: LlamaConfig, decays: (name: string, shape: readonly nu
 }
 
 /** Lays `config`'s parameters out in arenas of at most `maxFloats` floats each. */
-export function planArenas(config: LlamaConfig, decays: (name: string, shape: readonly number[]) => boolean, maxFloats: number): ArenaLayout {
+export function planArenas(
+  config: LlamaConfig,
+  decays: (name: string, shape: readonly number[]) => boolean,
+  maxFloats: number,
+): ArenaLayout {
   const specs = new Map(paramSpecs(config).map((s) => [s.name, s]));
   const layout: ArenaLayout = { arenas: [], decayEnds: [], params: new Map(), groups: new Map() };
   let arena = -1;

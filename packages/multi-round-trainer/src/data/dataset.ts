@@ -54,9 +54,7 @@ export async function loadPacked(files: readonly string[], options: LoadDataOpti
   }
   const sequences = Math.floor((ids.length - 1) / options.seqLen);
   if (sequences < 1) {
-    throw new TrainingDataError(
-      `${files.join(', ')}: ${ids.length} tokens are too few for one sequence of ${options.seqLen} + 1 tokens`,
-    );
+    throw new TrainingDataError(`${files.join(', ')}: ${ids.length} tokens are too few for one sequence of ${options.seqLen} + 1 tokens`);
   }
   const known = docs.every((d) => d.bytes !== undefined);
   const bytes = docs.reduce((n, d) => n + (d.bytes ?? 0), 0);

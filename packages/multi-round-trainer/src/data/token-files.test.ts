@@ -52,9 +52,13 @@ describe('readTokenFile', () => {
 
   it('names the file and line of bad input', async () => {
     await writeFile(join(dir, 'bad.jsonl'), '{"tokens": [1]}\n{"nope": 1}\n');
-    await expect(readTokenFile(join(dir, 'bad.jsonl'))).rejects.toThrow(/bad\.jsonl:2: each line needs a "tokens" array \(InternEvo\) or a "text" string/);
+    await expect(readTokenFile(join(dir, 'bad.jsonl'))).rejects.toThrow(
+      /bad\.jsonl:2: each line needs a "tokens" array \(InternEvo\) or a "text" string/,
+    );
     await writeFile(join(dir, 'neg.jsonl'), '{"tokens": [1, -2]}\n');
-    await expect(readTokenFile(join(dir, 'neg.jsonl'))).rejects.toThrow(/neg\.jsonl:1: "tokens" must be an array of non-negative integer ids/);
+    await expect(readTokenFile(join(dir, 'neg.jsonl'))).rejects.toThrow(
+      /neg\.jsonl:1: "tokens" must be an array of non-negative integer ids/,
+    );
     await writeFile(join(dir, 'broken.jsonl'), '{"tokens": [1\n');
     await expect(readTokenFile(join(dir, 'broken.jsonl'))).rejects.toThrow(/broken\.jsonl:1: not valid JSON/);
     await expect(readTokenFile(join(dir, 'plain.txt'))).rejects.toThrow(/plain\.txt: text data needs a tokenizer/);

@@ -35,7 +35,8 @@ export async function readTokenFile(path: string, options: ReadTokensOptions = {
   options = parseOptions(readTokensOptions, options, 'readTokenFile');
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) throw new TrainingDataError(`${path}: no such file`);
-  if (/\.(bin|u16|u32)$/.test(path)) return { ids: await readBinary(path, path.endsWith('.u32') ? 'uint32' : (options.binDtype ?? 'uint16')) };
+  if (/\.(bin|u16|u32)$/.test(path))
+    return { ids: await readBinary(path, path.endsWith('.u32') ? 'uint32' : (options.binDtype ?? 'uint16')) };
   if (/\.jsonl(\.gz)?$/.test(path)) return readJsonl(path, options.tokenizer);
   const tokenizer = requireTokenizer(path, options.tokenizer);
   const text = await readFile(path, 'utf8');

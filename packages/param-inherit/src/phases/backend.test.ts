@@ -25,10 +25,12 @@ describe('the backend of inheritParams', () => {
       }
     })();
     expect(InheritOptionError.isInstance(error)).toBe(true);
-    expect((error as Error).message).toMatch(/width = taylor runs forward passes on the current tfjs backend, but none is set up; call initBackend\(\) from @tinylm\/kernels/);
+    expect((error as Error).message).toMatch(
+      /width = taylor runs forward passes on the current tfjs backend, but none is set up; call initBackend\(\) from @tinylm\/kernels/,
+    );
   });
 
-  it('uses the caller\'s backend and refuses to switch it', async () => {
+  it("uses the caller's backend and refuses to switch it", async () => {
     await initBackend({ backend: 'cpu' });
     expect(currentBackend(undefined, 'x')).toBe('cpu');
     expect(currentBackend('cpu', 'x')).toBe('cpu');
@@ -38,7 +40,9 @@ describe('the backend of inheritParams', () => {
     await writeSource(from, config);
     const calibration = { tokens: [pseudoTokens(600, 64)], seqLen: 16, samples: 8, batchSize: 4 };
     const to = { ...config, intermediateSize: 32 };
-    const error = await inheritParams({ from, to, out: join(tmp.dir, 'out'), width: 'taylor', calibration, backend: 'wasm' }).catch((e) => e);
+    const error = await inheritParams({ from, to, out: join(tmp.dir, 'out'), width: 'taylor', calibration, backend: 'wasm' }).catch(
+      (e) => e,
+    );
     expect(InheritOptionError.isInstance(error), String(error)).toBe(true);
     expect(error.message).toMatch(/backend = "wasm", but the current tfjs backend is "cpu".*call initBackend\(\{ backend: "wasm" \}\)/);
     expect(tf.getBackend()).toBe('cpu');

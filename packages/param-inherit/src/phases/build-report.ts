@@ -37,7 +37,9 @@ export function buildReport(ctx: InheritContext, inputs: ReportInputs): InheritR
     criteria: {
       layers: ctx.layerCriterion,
       width: ctx.widthCriterion,
-      ...(ctx.layerCriterion === 'first-last' && ctx.target.shrinks.layers ? { firstLast: { first: keepFirst, last: target.numLayers - keepFirst } } : {}),
+      ...(ctx.layerCriterion === 'first-last' && ctx.target.shrinks.layers
+        ? { firstLast: { first: keepFirst, last: target.numLayers - keepFirst } }
+        : {}),
       scoredBy: {
         layers: layers.scoredBy,
         heads: scoredBy(needs.heads),
@@ -47,7 +49,12 @@ export function buildReport(ctx: InheritContext, inputs: ReportInputs): InheritR
       },
     },
     calibration: inputs.calibration?.report ?? null,
-    vocabulary: { map: ctx.vocab?.source ?? null, kept: target.vocabSize, source: sourceConfig.vocabSize, tokenizerFrom: inputs.tokenizerFrom },
+    vocabulary: {
+      map: ctx.vocab?.source ?? null,
+      kept: target.vocabSize,
+      source: sourceConfig.vocabSize,
+      tokenizerFrom: inputs.tokenizerFrom,
+    },
     layers: kept(layers.kept, layers.scores),
     attention: width.layerPlans.map((plan, i) => ({
       layer: i,

@@ -14,12 +14,17 @@ export interface CalibrationPhase {
 export async function calibrationPhase(ctx: InheritContext): Promise<CalibrationPhase> {
   const { options, source, sourceConfig } = ctx;
   if (!ctx.depthNeedsData && !ctx.widthNeedsData) {
-    return { data: null, notes: options.calibration ? ['calibration data given but not used: no criterion that needs it had anything to choose'] : [] };
+    return {
+      data: null,
+      notes: options.calibration ? ['calibration data given but not used: no criterion that needs it had anything to choose'] : [],
+    };
   }
   const why = ctx.depthNeedsData ? `layers = ${ctx.layerCriterion}` : `width = ${ctx.widthCriterion}`;
   const given = options.calibration;
   if (!given || ((given.files?.length ?? 0) === 0 && (given.tokens?.length ?? 0) === 0)) {
-    throw new CalibrationError(`${why} needs calibration data: give calibration files (--calib FILES) or token arrays`, { field: 'calibration' });
+    throw new CalibrationError(`${why} needs calibration data: give calibration files (--calib FILES) or token arrays`, {
+      field: 'calibration',
+    });
   }
   ctx.progress({ phase: 'calibration', message: 'reading calibration data' });
   const data = await loadCalibration(given, {

@@ -55,7 +55,7 @@ export class WeightCache {
   keepOnly(names: readonly string[]): void {
     if (!this.loaded) return;
     const keep = new Set(names);
-    for (const [name, value] of this.loaded) if (!keep.has(name)) (value.dispose(), this.loaded.delete(name));
+    for (const [name, value] of this.loaded) if (!keep.has(name)) value.dispose(), this.loaded.delete(name);
   }
 
   dispose(): void {

@@ -12,7 +12,13 @@ export interface FoldedScales {
   reported: Record<string, unknown>;
 }
 
-export function foldScales(ctx: InheritContext, masks: MaskRun, keptLayers: readonly number[], layerPlans: readonly LayerPlan[], hidden: readonly number[]): FoldedScales {
+export function foldScales(
+  ctx: InheritContext,
+  masks: MaskRun,
+  keptLayers: readonly number[],
+  layerPlans: readonly LayerPlan[],
+  hidden: readonly number[],
+): FoldedScales {
   const logAlpha = masks.result.logAlpha;
   const values = (a: ArrayLike<number>, keep: readonly number[]) => keep.map((j) => deterministicValue(a[j]));
   const maskRow = (layer: number) => masks.layers.indexOf(layer);

@@ -25,7 +25,12 @@ export async function chooseLayers(ctx: InheritContext, weights: WeightCache, ca
     case 'uniform':
       return { kept: uniformLayers(source.numLayers, target.numLayers), scores: undefined, scoredBy: 'uniform', masks: undefined };
     case 'first-last':
-      return { kept: firstLastLayers(source.numLayers, target.numLayers, ctx.options.keepFirst), scores: undefined, scoredBy: 'first-last', masks: undefined };
+      return {
+        kept: firstLastLayers(source.numLayers, target.numLayers, ctx.options.keepFirst),
+        scores: undefined,
+        scoredBy: 'first-last',
+        masks: undefined,
+      };
     case 'block-influence': {
       const all = range(source.numLayers);
       const scores = blockInfluence(source, await weights.ensure(forwardTensorNames(source, all)), all, calibration!);

@@ -10,14 +10,21 @@ export function widthMaskTargets(ctx: InheritContext): MaskTargets {
   const source = ctx.sourceConfig;
   const { config: target, shrinks } = ctx.target;
   return {
-    headsPerGroup: target.numHeads / target.numKvHeads < source.numHeads / source.numKvHeads ? target.numHeads / target.numKvHeads : undefined,
+    headsPerGroup:
+      target.numHeads / target.numKvHeads < source.numHeads / source.numKvHeads ? target.numHeads / target.numKvHeads : undefined,
     kvHeads: shrinks.kvHeads ? target.numKvHeads : undefined,
     ffn: shrinks.ffn ? target.intermediateSize : undefined,
     hidden: shrinks.hidden ? target.hiddenSize : undefined,
   };
 }
 
-export async function runMasks(ctx: InheritContext, weights: WeightCache, calibration: CalibrationData, layers: number[], targets: MaskTargets): Promise<MaskRun> {
+export async function runMasks(
+  ctx: InheritContext,
+  weights: WeightCache,
+  calibration: CalibrationData,
+  layers: number[],
+  targets: MaskTargets,
+): Promise<MaskRun> {
   const learned = ctx.options.learned ?? {};
   const loaded = await weights.ensure(forwardTensorNames(ctx.sourceConfig, layers));
   const steps = learned.steps ?? 50;

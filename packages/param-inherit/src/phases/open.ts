@@ -42,7 +42,9 @@ async function vocabularyOf(map: string | VocabMap | undefined, sourceVocab: num
   const vocab = typeof map === 'string' ? await readVocabMap(map, sourceVocab) : map;
   const bad = vocab.oldIds.find((id) => id >= sourceVocab);
   if (bad !== undefined) {
-    throw new VocabMapError(`${vocab.source}: old id ${bad} is outside the source vocabulary (vocab_size ${sourceVocab})`, { file: vocab.source });
+    throw new VocabMapError(`${vocab.source}: old id ${bad} is outside the source vocabulary (vocab_size ${sourceVocab})`, {
+      file: vocab.source,
+    });
   }
   return vocab;
 }

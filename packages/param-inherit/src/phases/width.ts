@@ -22,9 +22,16 @@ export interface WidthChoice {
   bytesRead: number;
 }
 
-export async function chooseWidth(ctx: InheritContext, weights: WeightCache, calibration: CalibrationData | null, layers: LayerChoice): Promise<WidthChoice> {
+export async function chooseWidth(
+  ctx: InheritContext,
+  weights: WeightCache,
+  calibration: CalibrationData | null,
+  layers: LayerChoice,
+): Promise<WidthChoice> {
   ctx.progress({ phase: 'width', message: `choosing heads, neurons and channels (${ctx.widthCriterion})` });
-  const scored = anyScoreNeeded(ctx.needs) ? await scoreWidth(ctx, weights, calibration, layers) : { scores: {}, masks: layers.masks, bytesRead: 0 };
+  const scored = anyScoreNeeded(ctx.needs)
+    ? await scoreWidth(ctx, weights, calibration, layers)
+    : { scores: {}, masks: layers.masks, bytesRead: 0 };
   const { layerPlans, hidden } = keepBest(ctx, layers.kept, scored.scores);
   return { ...scored, scoredBy: anyScoreNeeded(ctx.needs) ? ctx.widthCriterion : 'identity', layerPlans, hidden };
 }
@@ -69,7 +76,12 @@ async function scoreWidth(
   // log-alphas are per mask layer: pick the rows of the kept layers
   const { logAlpha } = masks!.result;
   const rows = (a: Float32Array[] | undefined) => (a ? kept.map((l) => Float64Array.from(a[masks!.layers.indexOf(l)])) : undefined);
-  const scores = { heads: rows(logAlpha.heads), kvHeads: rows(logAlpha.kvHeads), ffn: rows(logAlpha.ffn), hidden: logAlpha.hidden ? Float64Array.from(logAlpha.hidden) : undefined };
+  const scores = {
+    heads: rows(logAlpha.heads),
+    kvHeads: rows(logAlpha.kvHeads),
+    ffn: rows(logAlpha.ffn),
+    hidden: logAlpha.hidden ? Float64Array.from(logAlpha.hidden) : undefined,
+  };
   return { scores, masks, bytesRead: 0 };
 }
 

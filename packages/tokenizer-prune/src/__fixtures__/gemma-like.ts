@@ -31,7 +31,9 @@ function learnMerges(text: string, count: number): [string, string][] {
   const merges: [string, string][] = [];
   for (let m = 0; m < count; m++) {
     const pairs = new Map<string, number>();
-    for (const { parts, n } of split) for (let i = 0; i + 1 < parts.length; i++) pairs.set(`${parts[i]}\u0000${parts[i + 1]}`, (pairs.get(`${parts[i]}\u0000${parts[i + 1]}`) ?? 0) + n);
+    for (const { parts, n } of split)
+      for (let i = 0; i + 1 < parts.length; i++)
+        pairs.set(`${parts[i]}\u0000${parts[i + 1]}`, (pairs.get(`${parts[i]}\u0000${parts[i + 1]}`) ?? 0) + n);
     const best = [...pairs].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0];
     if (!best || best[1] < 2) break;
     const [a, b] = best[0].split('\u0000') as [string, string];
@@ -74,7 +76,15 @@ export function writeGemmaLikeTokenizer(dir: string): { addedTokens: Added[]; vo
     version: '1.0',
     truncation: null,
     padding: null,
-    added_tokens: addedTokens.map((t) => ({ id: t.id, content: t.content, single_word: false, lstrip: false, rstrip: false, normalized: false, special: t.special })),
+    added_tokens: addedTokens.map((t) => ({
+      id: t.id,
+      content: t.content,
+      single_word: false,
+      lstrip: false,
+      rstrip: false,
+      normalized: false,
+      special: t.special,
+    })),
     normalizer: { type: 'Replace', pattern: { String: ' ' }, content: '\u2581' },
     pre_tokenizer: null,
     post_processor: {
@@ -102,7 +112,10 @@ export function writeGemmaLikeTokenizer(dir: string): { addedTokens: Added[]; vo
   };
   writeFileSync(join(dir, 'tokenizer.json'), JSON.stringify(json));
   const decoder = Object.fromEntries(
-    addedTokens.map((t) => [String(t.id), { content: t.content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: t.special }])
+    addedTokens.map((t) => [
+      String(t.id),
+      { content: t.content, lstrip: false, normalized: false, rstrip: false, single_word: false, special: t.special },
+    ]),
   );
   const config = {
     add_bos_token: true,
@@ -117,7 +130,13 @@ export function writeGemmaLikeTokenizer(dir: string): { addedTokens: Added[]; vo
     unk_token: '<unk>',
   };
   writeFileSync(join(dir, 'tokenizer_config.json'), JSON.stringify(config, null, 2));
-  const map = { boi_token: '<start_of_image>', bos_token: { content: '<bos>', lstrip: false, normalized: false, rstrip: false, single_word: false }, eos_token: '<eos>', pad_token: '<pad>', unk_token: '<unk>' };
+  const map = {
+    boi_token: '<start_of_image>',
+    bos_token: { content: '<bos>', lstrip: false, normalized: false, rstrip: false, single_word: false },
+    eos_token: '<eos>',
+    pad_token: '<pad>',
+    unk_token: '<unk>',
+  };
   writeFileSync(join(dir, 'special_tokens_map.json'), JSON.stringify(map, null, 2));
   return { addedTokens, vocabSize: vocab.size };
 }

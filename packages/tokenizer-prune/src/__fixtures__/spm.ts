@@ -36,7 +36,7 @@ export function spmTools(): SpmTools | null {
 export function trainSpm(dir: string, name: string, args: Record<string, string | number | boolean>): string {
   const prefix = join(dir, name);
   const flags = Object.entries({ input: TRAIN_TEXT, model_prefix: prefix, num_threads: 2, minloglevel: 2, ...args }).map(
-    ([k, v]) => `--${k}=${v}`
+    ([k, v]) => `--${k}=${v}`,
   );
   const r = spawnSync('/usr/bin/spm_train', flags, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`spm_train ${flags.join(' ')} failed: ${r.stderr}`);
@@ -67,7 +67,7 @@ export function pyDecode(tools: SpmTools, model: string, ids: number[][]): strin
 /** Piece list and special ids as python3-sentencepiece sees the model. */
 export function pyInfo(
   tools: SpmTools,
-  model: string
+  model: string,
 ): { size: number; pieces: string[]; bos: number; eos: number; unk: number; pad: number } {
   return runRef(tools.python, ['info', model]) as ReturnType<typeof pyInfo>;
 }

@@ -17,10 +17,24 @@ const adamw: KernelFunc = (args) => {
   const val = (t: TensorInfo) => backend.values(t) as Float32Array;
   const n = val(param).length;
   const inPlace = [param, m, v].every((t) => backend.writableInPlace(t));
-  const [pOut, mOut, vOut] = inPlace ? [val(param), val(m), val(v)] : [backend.allocForWrite(n), backend.allocForWrite(n), backend.allocForWrite(n)];
+  const [pOut, mOut, vOut] = inPlace
+    ? [val(param), val(m), val(v)]
+    : [backend.allocForWrite(n), backend.allocForWrite(n), backend.allocForWrite(n)];
   const work = {
-    p: val(param), g: val(grad), m: val(m), v: val(v), pOut, mOut, vOut,
-    scale: val(gradScale)[0], beta1: a.beta1, beta2: a.beta2, eps: a.eps, keep: 1 - a.decay, step: a.lr / a.bc1, rootBc2: Math.sqrt(a.bc2),
+    p: val(param),
+    g: val(grad),
+    m: val(m),
+    v: val(v),
+    pOut,
+    mOut,
+    vOut,
+    scale: val(gradScale)[0],
+    beta1: a.beta1,
+    beta2: a.beta2,
+    eps: a.eps,
+    keep: 1 - a.decay,
+    step: a.lr / a.bc1,
+    rootBc2: Math.sqrt(a.bc2),
   };
   backend.parallel('adamw', work, unitsOf(n, ELEMENTS_PER_UNIT));
   if (inPlace) return [param, m, v].map((t) => backend.sameAs(t));

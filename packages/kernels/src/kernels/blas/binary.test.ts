@@ -18,20 +18,35 @@ describe.runIf(gate('blas', blas.available, blas.reason))('binary kernels on bla
 
   it('equal shapes, a scalar on either side, a size-1 tensor of equal rank, and a general broadcast equal tfjs-cpu', async () => {
     const cases: [number[], number[]][] = [
-      [[3, 5], [3, 5]],
+      [
+        [3, 5],
+        [3, 5],
+      ],
       [[3, 5], []],
       [[], [3, 5]],
-      [[1, 1, 1], [2, 3, 7]],
+      [
+        [1, 1, 1],
+        [2, 3, 7],
+      ],
       [[2, 3, 7], [1]],
-      [[4, 1], [1, 6]],
+      [
+        [4, 1],
+        [1, 6],
+      ],
     ];
     const ops = [tf.add, tf.sub, tf.mul];
     const run = async (backend: string) => {
       await initBackend({ backend });
       const out: number[][] = [];
       for (const [sa, sb] of cases) {
-        const a = tf.tensor(Float32Array.from({ length: sa.reduce((p, q) => p * q, 1) }, (_, i) => Math.sin(i + 1) * 3), sa);
-        const b = tf.tensor(Float32Array.from({ length: sb.reduce((p, q) => p * q, 1) }, (_, i) => Math.cos(i + 2) * 2), sb);
+        const a = tf.tensor(
+          Float32Array.from({ length: sa.reduce((p, q) => p * q, 1) }, (_, i) => Math.sin(i + 1) * 3),
+          sa,
+        );
+        const b = tf.tensor(
+          Float32Array.from({ length: sb.reduce((p, q) => p * q, 1) }, (_, i) => Math.cos(i + 2) * 2),
+          sb,
+        );
         for (const op of ops) {
           const y = op(a, b);
           out.push([...y.shape, ...(await y.data())]);

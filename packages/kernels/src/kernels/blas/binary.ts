@@ -25,7 +25,12 @@ function binary(op: Op): KernelFunc {
       return backend.output(a.shape, y);
     }
     // a single value against a tensor of at least its rank: the result has the tensor's shape
-    const [tensor, value, valueFirst] = sizeOf(b) === 1 && b.shape.length <= a.shape.length ? [a, bv[0], false] : sizeOf(a) === 1 && a.shape.length <= b.shape.length ? [b, av[0], true] : [];
+    const [tensor, value, valueFirst] =
+      sizeOf(b) === 1 && b.shape.length <= a.shape.length
+        ? [a, bv[0], false]
+        : sizeOf(a) === 1 && a.shape.length <= b.shape.length
+          ? [b, av[0], true]
+          : [];
     if (!tensor) return cpuKernel(op)(args);
     const x = backend.values(tensor) as Float32Array;
     const y = backend.allocForWrite(x.length);

@@ -11,7 +11,14 @@ const forward: KernelFunc = (args) => {
   const { ignoreIndex } = args.attrs as unknown as SparseXentAttrs;
   const [n, v] = logits.shape;
   const [loss, lse] = [backend.allocForWrite(n), backend.allocForWrite(n)];
-  const work = { logits: backend.values(logits) as Float32Array, targets: backend.values(targets) as Int32Array, loss, lse, v, ignore: ignoreIndex };
+  const work = {
+    logits: backend.values(logits) as Float32Array,
+    targets: backend.values(targets) as Int32Array,
+    loss,
+    lse,
+    v,
+    ignore: ignoreIndex,
+  };
   backend.parallel('xentFwd', work, unitsOf(n, rowsPerUnit(v)));
   return [backend.output([n], loss), backend.output([n], lse)];
 };

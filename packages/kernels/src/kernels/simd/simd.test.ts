@@ -18,7 +18,15 @@ describe('wasm SIMD kernels', () => {
     const g = Float32Array.from([-1e9, -104, -88, -87.3, -20, -1, -1e-7, 0, 1e-7, 0.5, 1, 3.7, 20, 88, 89, 1e9, NaN]);
     const u = new Float32Array(g.length).fill(1);
     const y = new Float32Array(g.length);
-    s.tiled(g.length, [{ data: g, width: 1 }, { data: u, width: 1 }], [{ data: y, width: 1 }], ([pg, pu, py], _r, n) => s.k.swigluFwd(pg, pu, py, n));
+    s.tiled(
+      g.length,
+      [
+        { data: g, width: 1 },
+        { data: u, width: 1 },
+      ],
+      [{ data: y, width: 1 }],
+      ([pg, pu, py], _r, n) => s.k.swigluFwd(pg, pu, py, n),
+    );
     g.forEach((gi, i) => {
       const want = gi / (1 + Math.exp(-gi));
       if (Number.isNaN(gi)) expect(Number.isNaN(y[i])).toBe(true);
@@ -32,8 +40,17 @@ describe('wasm SIMD kernels', () => {
     const logits = Float32Array.from({ length: 3 * v }, (_, i) => Math.sin(i) * 30);
     const targets = Int32Array.from([2, -100, 9]);
     const [loss, lse] = [new Float32Array(3), new Float32Array(3)];
-    s.tiled(3, [{ data: logits, width: v }, { data: targets, width: 1 }], [{ data: loss, width: 1 }, { data: lse, width: 1 }], ([px, pt, pl, pe], _r, rows) =>
-      s.k.xentFwd(px, pt, pl, pe, rows, v, -100),
+    s.tiled(
+      3,
+      [
+        { data: logits, width: v },
+        { data: targets, width: 1 },
+      ],
+      [
+        { data: loss, width: 1 },
+        { data: lse, width: 1 },
+      ],
+      ([px, pt, pl, pe], _r, rows) => s.k.xentFwd(px, pt, pl, pe, rows, v, -100),
     );
     const row = Array.from(logits.slice(0, v));
     const m = Math.max(...row);

@@ -13,11 +13,35 @@ export interface SimdExports {
   binaryScalar(op: number, a: number, s: number, y: number, n: number): void;
   swigluFwd(g: number, u: number, y: number, n: number): void;
   swigluBwd(g: number, u: number, dy: number, dg: number, du: number, n: number): void;
-  adamw(p: number, g: number, m: number, v: number, n: number, scale: number, b1: number, b2: number, eps: number, keep: number, step: number, rootBc2: number): void;
+  adamw(
+    p: number,
+    g: number,
+    m: number,
+    v: number,
+    n: number,
+    scale: number,
+    b1: number,
+    b2: number,
+    eps: number,
+    keep: number,
+    step: number,
+    rootBc2: number,
+  ): void;
   sumSquares(x: number, n: number): number;
   rmsNormFwd(x: number, w: number, y: number, rstd: number, rows: number, c: number, eps: number): void;
   rmsNormBwd(x: number, w: number, rstd: number, dy: number, dx: number, dw: number, rows: number, c: number): void;
-  rotary(x: number, cos: number, sin: number, y: number, rows: number, firstRow: number, perPos: number, t: number, d: number, sign: number): void;
+  rotary(
+    x: number,
+    cos: number,
+    sin: number,
+    y: number,
+    rows: number,
+    firstRow: number,
+    perPos: number,
+    t: number,
+    d: number,
+    sign: number,
+  ): void;
   xentFwd(logits: number, targets: number, loss: number, lse: number, rows: number, v: number, ignore: number): void;
   xentBwd(logits: number, targets: number, lse: number, dy: number, out: number, rows: number, v: number, ignore: number): void;
   softmaxCausal(s: number, lse: number, t: number, cols: number, offset: number): void;
@@ -50,7 +74,11 @@ export class Simd {
   constructor() {
     const bytes = Uint8Array.from(atob(KERNELS_WASM_BASE64), (c) => c.charCodeAt(0));
     const instance = new WebAssembly.Instance(new WebAssembly.Module(bytes), {
-      env: { abort: () => { throw new Error('tinylm simd kernels: abort'); } },
+      env: {
+        abort: () => {
+          throw new Error('tinylm simd kernels: abort');
+        },
+      },
     });
     this.k = instance.exports as unknown as SimdExports;
     this.base = this.k.heapBase();
@@ -85,7 +113,8 @@ export class Simd {
   /** Copies `a[from, from + n)` to byte offset `ptr`. */
   put(a: Numbers, ptr: number, from = 0, n = a.length - from): void {
     const src = a.subarray(from, from + n);
-    if (this.sharedCopy && a instanceof Float32Array && isShared(a)) this.sharedCopy(src as Float32Array, this.f32().subarray(ptr >> 2, (ptr >> 2) + n));
+    if (this.sharedCopy && a instanceof Float32Array && isShared(a))
+      this.sharedCopy(src as Float32Array, this.f32().subarray(ptr >> 2, (ptr >> 2) + n));
     else this.view(a).set(src, ptr >> 2);
   }
 

@@ -65,7 +65,10 @@ const SUM_SQUARES_WGSL = `
 
 const sumSquares: KernelFunc = ({ inputs, backend }) => {
   const program = singleWorkgroupProgram('tinylm_sum_squares', ['x', 'acc'], SUM_SQUARES_WGSL, 'n : i32,', THREADS);
-  const b = backend as unknown as { makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo; disposeData(id: unknown): void };
+  const b = backend as unknown as {
+    makeTensorInfo(shape: number[], dtype: string, values: Float32Array): TensorInfo;
+    disposeData(id: unknown): void;
+  };
   let acc = b.makeTensorInfo([1], 'float32', new Float32Array(1));
   for (const x of Object.values(inputs) as TensorInfo[]) {
     const n = x.shape.reduce((p, q) => p * q, 1);

@@ -165,9 +165,24 @@ const backward: KernelFunc = ({ inputs, backend, attrs }) => {
   const rows = b * h * t;
   const keyRows = b * kv * s;
   const delta = run(backend, program(key('delta'), [b, h, t], rows, ['dy', 'attnOut'], DELTA(d), UNIFORMS), [dy, out], uniforms(rows));
-  const dq = run(backend, program(key('dq'), q.shape, rows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DQ(d), UNIFORMS), [q, k, v, lse, dy, delta], uniforms(rows));
-  const dk = run(backend, program(key('dk'), k.shape, keyRows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DK(d), UNIFORMS), [q, k, v, lse, dy, delta], uniforms(keyRows));
-  const dv = run(backend, program(key('dv'), v.shape, keyRows, ['q', 'k', 'lse', 'dy'], DV(d), UNIFORMS), [q, k, lse, dy], uniforms(keyRows));
+  const dq = run(
+    backend,
+    program(key('dq'), q.shape, rows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DQ(d), UNIFORMS),
+    [q, k, v, lse, dy, delta],
+    uniforms(rows),
+  );
+  const dk = run(
+    backend,
+    program(key('dk'), k.shape, keyRows, ['q', 'k', 'v', 'lse', 'dy', 'delta'], DK(d), UNIFORMS),
+    [q, k, v, lse, dy, delta],
+    uniforms(keyRows),
+  );
+  const dv = run(
+    backend,
+    program(key('dv'), v.shape, keyRows, ['q', 'k', 'lse', 'dy'], DV(d), UNIFORMS),
+    [q, k, lse, dy],
+    uniforms(keyRows),
+  );
   (backend as unknown as { disposeData(id: unknown): void }).disposeData(delta.dataId);
   return [dq, dk, dv];
 };

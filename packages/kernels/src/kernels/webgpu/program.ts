@@ -38,7 +38,14 @@ export function singleWorkgroupProgram(key: string, variableNames: string[], bod
 }
 
 /** A program with one invocation per row (64 to a workgroup), writing into an output of `outputShape`. */
-export function rowProgram(key: string, outputShape: number[], rows: number, variableNames: string[], body: string, uniforms = ''): WebGPUProgram {
+export function rowProgram(
+  key: string,
+  outputShape: number[],
+  rows: number,
+  variableNames: string[],
+  body: string,
+  uniforms = '',
+): WebGPUProgram {
   const workgroupSize: [number, number, number] = [64, 1, 1];
   const dispatchLayout = webgpu_util.flatDispatchLayout([rows]);
   return {

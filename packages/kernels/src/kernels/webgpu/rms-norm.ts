@@ -77,7 +77,12 @@ const backward: KernelFunc = ({ inputs, backend }) => {
   const [n, c] = x.shape;
   const u = uniforms(c);
   const dot = run(backend, flatProgram('tinylm_rms_dot', [n], ['weight', 'dy', 'x'], ROW_DOT, UNIFORMS), [weight, dy, x], u);
-  const dx = run(backend, flatProgram('tinylm_rms_dx', [n, c], ['x', 'weight', 'rstd', 'dy', 'rowDot'], DX, UNIFORMS), [x, weight, rstd, dy, dot], u);
+  const dx = run(
+    backend,
+    flatProgram('tinylm_rms_dx', [n, c], ['x', 'weight', 'rstd', 'dy', 'rowDot'], DX, UNIFORMS),
+    [x, weight, rstd, dy, dot],
+    u,
+  );
   const dwProgram = flatProgram('tinylm_rms_dw', [c], ['dy', 'x', 'rstd'], DW, `${UNIFORMS} rows : i32,`);
   const dw = run(backend, dwProgram, [dy, x, rstd], [...u, { type: 'int32', data: [n] }]);
   (backend as unknown as { disposeData(id: unknown): void }).disposeData(dot.dataId);

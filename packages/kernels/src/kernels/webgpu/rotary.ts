@@ -27,7 +27,13 @@ const kernelFunc: KernelFunc = ({ inputs, backend, attrs }) => {
   const { x, cos, sin } = inputs as Record<string, TensorInfo>;
   const { inverse, layout } = attrs as unknown as RotaryAttrs;
   const [h, t, d] = layout === 'bthd' ? [x.shape[2], x.shape[1], x.shape[3]] : [x.shape[1], x.shape[2], x.shape[3]];
-  const program = flatProgram('tinylm_rotary', x.shape, ['x', 'cosTable', 'sinTable'], ROTATE, 'headDim : i32, perPos : i32, seq : i32, sign : f32,');
+  const program = flatProgram(
+    'tinylm_rotary',
+    x.shape,
+    ['x', 'cosTable', 'sinTable'],
+    ROTATE,
+    'headDim : i32, perPos : i32, seq : i32, sign : f32,',
+  );
   const u = [
     { type: 'int32' as const, data: [d] },
     { type: 'int32' as const, data: [layout === 'bthd' ? h : 1] },

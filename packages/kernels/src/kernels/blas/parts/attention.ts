@@ -8,7 +8,12 @@ import type { Simd } from '../../simd/simd';
 import type { Part } from './context';
 
 /** Shapes of Q (B, H, T, D) or (B, T, H, D) and K (B, KV, S, D) or (B, S, KV, D). */
-export interface AttentionShape { qShape: number[]; kShape: number[]; layout: HeadLayout; offset: number }
+export interface AttentionShape {
+  qShape: number[];
+  kShape: number[];
+  layout: HeadLayout;
+  offset: number;
+}
 
 export function attentionDims({ qShape, kShape, layout }: AttentionShape) {
   const bthd = layout === 'bthd';
@@ -45,14 +50,25 @@ function packRows(src: Float32Array, at: number, ld: number, t: number, d: numbe
 }
 
 /** Calls `head(bi, hi, kvHead)` for every query head of units [from, to), in head order. */
-function eachHead(dims: ReturnType<typeof attentionDims>, from: number, to: number, head: (bi: number, hi: number, kvh: number) => void): void {
+function eachHead(
+  dims: ReturnType<typeof attentionDims>,
+  from: number,
+  to: number,
+  head: (bi: number, hi: number, kvh: number) => void,
+): void {
   for (let unit = from; unit < to; unit++) {
     const [bi, kvh] = [Math.floor(unit / dims.kv), unit % dims.kv];
     for (let hi = kvh * dims.g; hi < (kvh + 1) * dims.g; hi++) head(bi, hi, kvh);
   }
 }
 
-export interface AttentionFwdArgs extends AttentionShape { q: Float32Array; k: Float32Array; v: Float32Array; out: Float32Array; lse: Float32Array }
+export interface AttentionFwdArgs extends AttentionShape {
+  q: Float32Array;
+  k: Float32Array;
+  v: Float32Array;
+  out: Float32Array;
+  lse: Float32Array;
+}
 
 export const attentionFwd: Part<AttentionFwdArgs> = (ctx, a, from, to) => {
   const dims = attentionDims(a);
@@ -72,7 +88,12 @@ export const attentionFwd: Part<AttentionFwdArgs> = (ctx, a, from, to) => {
   });
 };
 
-export interface AttentionBwdArgs extends AttentionFwdArgs { dy: Float32Array; dq: Float32Array; dk: Float32Array; dv: Float32Array }
+export interface AttentionBwdArgs extends AttentionFwdArgs {
+  dy: Float32Array;
+  dq: Float32Array;
+  dk: Float32Array;
+  dv: Float32Array;
+}
 
 export const attentionBwd: Part<AttentionBwdArgs> = (ctx, a, from, to) => {
   const dims = attentionDims(a);

@@ -5,8 +5,17 @@
 import { itemsOf, type Part } from './context';
 
 export interface SgemmArgs {
-  transA: boolean; transB: boolean; m: number; n: number; k: number;
-  a: Float32Array; lda: number; b: Float32Array; ldb: number; c: Float32Array; ldc: number;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: Float32Array;
+  lda: number;
+  b: Float32Array;
+  ldb: number;
+  c: Float32Array;
+  ldc: number;
   /** Rows of C in a unit. */
   rowsPerUnit: number;
 }
@@ -31,8 +40,16 @@ export const sgemmRows: Part<SgemmArgs> = ({ blas }, a, from, to) => {
 
 /** Entry i of C reads entry i of each input, or entry 0 of one with a single matrix. */
 export interface SgemmBatchArgs {
-  transA: boolean; transB: boolean; m: number; n: number; k: number;
-  a: Float32Array; b: Float32Array; c: Float32Array; batchA: number; batchB: number;
+  transA: boolean;
+  transB: boolean;
+  m: number;
+  n: number;
+  k: number;
+  a: Float32Array;
+  b: Float32Array;
+  c: Float32Array;
+  batchA: number;
+  batchB: number;
   /** Matrices in a unit. */
   perUnit: number;
 }
@@ -43,7 +60,21 @@ export const sgemmBatch: Part<SgemmBatchArgs> = ({ blas }, { transA, transB, m, 
   for (let i = first; i < end; i++) {
     const ai = (batchA === 1 ? 0 : i) * m * k;
     const bi = (batchB === 1 ? 0 : i) * k * n;
-    blas.sgemm(transA, transB, m, n, k, 1, a.subarray(ai, ai + m * k), lda, b.subarray(bi, bi + k * n), ldb, 0, c.subarray(i * m * n, (i + 1) * m * n), n);
+    blas.sgemm(
+      transA,
+      transB,
+      m,
+      n,
+      k,
+      1,
+      a.subarray(ai, ai + m * k),
+      lda,
+      b.subarray(bi, bi + k * n),
+      ldb,
+      0,
+      c.subarray(i * m * n, (i + 1) * m * n),
+      n,
+    );
   }
 };
 
