@@ -6,6 +6,8 @@
 // Every field keeps its exact byte range, so a message can be rewritten with unknown fields (and
 // fields we do not change) copied byte for byte.
 
+import { TinylmError } from '@tinylm/errors';
+
 /** Wire types used by proto2/proto3 messages (groups excluded). */
 export const WIRE_VARINT = 0;
 export const WIRE_I64 = 1;
@@ -33,13 +35,14 @@ export interface RawField {
 }
 
 /** A malformed message; `offset` is where decoding failed. */
-export class ProtobufDecodeError extends Error {
+export class ProtobufDecodeError extends TinylmError {
+  static override readonly kind: string = 'ProtobufDecodeError';
+
   constructor(
     message: string,
     readonly offset: number,
   ) {
     super(message);
-    this.name = 'ProtobufDecodeError';
   }
 }
 
