@@ -1,13 +1,14 @@
-// `tinylm reproduce` end to end at a reduced training budget: the five rungs run at one
-// parameter budget and one step budget, every output is written, the table and chart hold one
-// entry per rung, and a second run reuses every rung. (The figures in docs/reproduction.md come
-// from a full-size run; here only the plumbing and the invariants of the ladder are checked.)
-import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+// `tinylm reproduce` end to end at a reduced budget: the ladder's six arms train at one parameter
+// budget (the equal-bytes rung on more tokens), every output is written, the table and chart hold
+// one entry per arm, a second run reuses every run, and bad budgets are refused before anything
+// trains. (The figures in docs/reproduction.md come from full-size runs; here only the plumbing
+// and the invariants are checked.)
+import { existsSync, readFileSync } from 'node:fs';
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { tinylmAsync } from './support';
+import { tinylm, tinylmAsync } from './support';
 
 let out: string;
 beforeAll(async () => {
@@ -17,53 +18,111 @@ afterAll(async () => {
   await rm(join(out, '..'), { recursive: true, force: true });
 });
 
-const args = () => ['reproduce', '--out', out, '--steps', '14', '--student-bytes', '8000', '--teacher-steps', '2', '--backend', 'wasm'];
+const budget = ['--params', '1200000', '--student-bytes', '8000', '--teacher-bytes', '30000', '--teacher-steps', '2'];
+const shape = ['--seeds', '2', '--batch', '8', '--seq', '64', '--backend', 'wasm'];
+const args = (steps = '14') => ['reproduce', '--out', out, '--steps', steps, ...budget, ...shape];
 
 describe('tinylm reproduce', () => {
-  it('trains the five rungs at equal budgets and reports held-out bits per byte; a second run reuses them', async () => {
+  it('trains the ladder at equal budgets over seeds and reports held-out bits per byte; a second run reuses every run', async () => {
     const first = await tinylmAsync(args());
     expect(first.status, first.stderr).toBe(0);
-    for (const f of ['reproduction.md', 'ladder.svg', 'ladder-curves.svg', 'results.json', 'inherited-init/hf/config.json']) {
-      expect(existsSync(join(out, f)), f).toBe(true);
+    for (const f of ['reproduction.md', 'ladder.svg', 'curves.svg', 'results.json']) {
+      expect(existsSync(join(out, 'ladder', f)), f).toBe(true);
     }
-    const results = JSON.parse(await readFile(join(out, 'results.json'), 'utf8'));
-    expect(results.summary.map((r: { rung: { id: string } }) => r.rung.id)).toEqual([
-      'baseline',
-      'compact-tokenizer',
-      'deeper-thinner',
-      'inheritance',
-      'two-rounds',
-    ]);
-    expect(results.budget).toMatchObject({ steps: 14, batch: 8, seq: 64, tokens: 14 * 8 * 64, params: 1_200_000 });
+    const results = JSON.parse(await readFile(join(out, 'ladder', 'results.json'), 'utf8'));
+    const ids = ['baseline', 'compact-tokenizer', 'compact-equal-bytes', 'deeper-thinner', 'inheritance', 'two-rounds'];
+    expect(results.summary.rows.map((r: { arm: { id: string } }) => r.arm.id)).toEqual(ids);
+    expect(results.settings).toMatchObject({ steps: 14, batch: 8, seq: 64, params: 1_200_000, seeds: 2 });
+    expect(results.results).toHaveLength(ids.length * 2);
     for (const r of results.results) {
-      expect(r.steps, r.rung.id).toBe(14); // the two-round rung included: same total steps
-      expect(r.tokens, r.rung.id).toBe(14 * 8 * 64);
-      expect(Number.isFinite(r.heldOutBitsPerByte) && r.heldOutBitsPerByte > 0, r.rung.id).toBe(true);
+      // equal tokens, the two-round rung included; the equal-bytes rung reads the baseline's bytes instead
+      if (r.arm.id === 'compact-equal-bytes') expect(r.steps).toBeGreaterThan(14);
+      else expect(r.steps, r.arm.id).toBe(14);
+      expect(r.tokens, r.arm.id).toBe(r.steps * 8 * 64);
+      expect(Number.isFinite(r.heldOutBitsPerByte) && r.heldOutBitsPerByte > 0, r.arm.id).toBe(true);
     }
+    const bytesOf = (id: string) => results.results.find((r: { arm: { id: string } }) => r.arm.id === id).textBytes;
+    expect(Math.abs(bytesOf('compact-equal-bytes') - bytesOf('baseline')) / bytesOf('baseline')).toBeLessThan(0.05);
     expect(results.tokenizers).toMatchObject({ big: 4096, compact: 2048 });
-    // the two-round rung really trained two rounds: round 2 was drawn by loss
-    expect(existsSync(join(out, 'rungs', 'two-rounds', 'seed-0', 'run', 'rounds', 'round-2.json'))).toBe(true);
-    expect(existsSync(join(out, 'rungs', 'inheritance', 'seed-0', 'run', 'rounds', 'round-2.json'))).toBe(false);
+    // the two-round rung really trained two rounds (round 2 drawn by loss), the inheritance rung one
+    const runDirs = await readdir(join(out, 'runs'));
+    const rounds = await Promise.all(runDirs.map((d) => existsSync(join(out, 'runs', d, 'seed-0', 'run', 'rounds', 'round-2.json'))));
+    expect(rounds.filter(Boolean)).toHaveLength(1);
+    expect(runDirs).toHaveLength(ids.length);
 
-    const table = first.stdout.trim().split('\n');
-    expect(table).toHaveLength(2 + 5);
-    expect(table[2]).toMatch(/^\| 1 \| big tokenizer, shallow-wide, random init, 1 round \| 4,096 \| 3 × 96/);
-    const md = await readFile(join(out, 'reproduction.md'), 'utf8');
+    expect(first.stdout).toContain('## ladder: the PanGu-π Pro ladder');
+    const table = first.stdout.split('\n').filter((l) => l.startsWith('| '));
+    expect(table).toHaveLength(1 + ids.length);
+    expect(table[1]).toMatch(/^\| baseline: big tokenizer, shallow-wide, random init, 1 round \| 4,096 \| /);
+    expect(table[2]).toMatch(/ vs baseline: (better|worse|within noise) \(seed spread /);
+    const md = await readFile(join(out, 'ladder', 'reproduction.md'), 'utf8');
     expect(md).toContain('Command: `tinylm reproduce --out');
+    expect(md).toContain('The paper: PanGu-π-1B 42.41');
     expect(md).toContain('![ladder](ladder.svg)');
-    const svg = await readFile(join(out, 'ladder.svg'), 'utf8');
-    expect(svg.match(/<rect x=/g)).toHaveLength(5);
+    const svg = await readFile(join(out, 'ladder', 'ladder.svg'), 'utf8');
+    expect(svg.match(/<rect x=/g)).toHaveLength(ids.length);
 
     const second = await tinylmAsync(args());
     expect(second.status, second.stderr).toBe(0);
-    expect(second.stderr.match(/, reused\)/g)).toHaveLength(5);
+    expect(second.stderr.match(/, reused\)/g)).toHaveLength(ids.length * 2);
     expect(second.stdout).toBe(first.stdout);
-  }, 600_000);
 
-  it('refuses a step budget too small for two rounds before training anything', async () => {
-    const r = await tinylmAsync([...args().slice(0, 3), '--steps', '6', ...args().slice(5)]);
+    // an interrupted run (its folder has no done stamp) continues from its latest checkpoint; the rest are reused
+    const baselineDir = runDirs.find((d) => readFileSync(join(out, 'runs', d, 'seed-1', 'arm.json'), 'utf8').includes('"id":"baseline"'));
+    expect(baselineDir).toBeDefined();
+    await rm(join(out, 'runs', baselineDir!, 'seed-1', '.tinylm-demo-step.json'));
+    const third = await tinylmAsync(args());
+    expect(third.status, third.stderr).toBe(0);
+    expect(third.stderr).toMatch(/ladder \[2\/12\] baseline seed 1: .*resuming from .*step-\d+/s);
+    expect(third.stderr.match(/, reused\)/g)).toHaveLength(ids.length * 2 - 1);
+  }, 900_000);
+
+  it('refuses a step budget too small for two rounds before training anything, naming --steps and the minimum', async () => {
+    const r = await tinylmAsync(args('6'));
     expect(r.status).toBe(2);
-    expect(r.stderr).toMatch(/a budget of 6 steps is too small for two rounds over \d+ batches/);
+    expect(r.stderr).toMatch(
+      /a budget of 6 steps is too small for 2 rounds at sampling rate 0.5 over \d+ batches .*--steps must be at least \d+/,
+    );
     expect(r.stderr).not.toMatch(/teacher: (trained|reused)/);
+  });
+
+  it('refuses seeds < 1, an unknown study and a teacher too shallow for a deeper student, naming the flag', async () => {
+    const seeds = await tinylmAsync([...args(), '--seeds', '0']);
+    expect(seeds.status).toBe(2);
+    expect(seeds.stderr).toMatch(/--seeds must be a positive integer, got "0"/);
+    const study = await tinylmAsync([...args(), '--study', 'vocabulary']);
+    expect(study.status).toBe(2);
+    expect(study.stderr).toMatch(/--study: unknown study "vocabulary"; allowed: ladder/);
+    // a given teacher of 2 layers cannot hold a student deeper than the 2-layer baseline
+    const teacher = join(out, '..', 'shallow-teacher');
+    await writeFile(
+      join(out, '..', 'shallow.json'),
+      JSON.stringify({
+        model_type: 'llama',
+        vocab_size: 4096,
+        hidden_size: 128,
+        num_hidden_layers: 2,
+        num_attention_heads: 4,
+        intermediate_size: 352,
+      }),
+    );
+    const init = tinylm([
+      'init',
+      '--config',
+      join(out, '..', 'shallow.json'),
+      '--out',
+      teacher,
+      '--tokenizer',
+      join(out, 'tokenizers', 'teacher'),
+      '--backend',
+      'cpu',
+    ]);
+    expect(init.status, init.stderr).toBe(0);
+    const shallow = await tinylmAsync([...args(), '--out', join(out, '..', 'shallow-run'), '--teacher', teacher]);
+    expect(shallow.status, shallow.stderr).toBe(2);
+    expect(shallow.stderr).toMatch(
+      /--params 1200000: the deepest shape that fits the teacher has \d+ layers, no deeper than the baseline's \d+: use a deeper teacher \(--teacher\)/,
+    );
+    expect(shallow.stderr).not.toMatch(/\[1\/\d+\]/);
   });
 });

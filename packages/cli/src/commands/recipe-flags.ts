@@ -26,6 +26,8 @@ export interface RecipeDefaults {
   teacherSteps: number;
   /** Sequences per batch (default 8). */
   batch?: number;
+  /** Tokens per sequence (default 64). */
+  seq?: number;
   /** UTF-8 bytes per language of the students' training text. */
   studentBytes: number;
 }
@@ -40,7 +42,7 @@ export async function recipeOptions(values: ParsedFlags['values'], io: CliIo, d:
     teacherVocab: intFlag('teacher-vocab', values['teacher-vocab'], d.teacherVocab),
     studentVocab: intFlag('student-vocab', values['student-vocab'], d.studentVocab),
     teacherSteps: intFlag('teacher-steps', values['teacher-steps'], d.teacherSteps),
-    seq: intFlag('seq', values.seq, 64),
+    seq: intFlag('seq', values.seq, d.seq ?? 64),
     batch: intFlag('batch', values.batch, d.batch ?? 8),
     studentBytes: intFlag('student-bytes', values['student-bytes'], d.studentBytes),
   };

@@ -1,42 +1,82 @@
-// `tinylm reproduce`: the paper's improvement ladder at tiny scale (see ../reproduce/run.ts).
-import { intFlag, numberFlag, parseFlags } from '../args';
+// `tinylm reproduce`: the paper's ladder and ablations at tiny scale (see ../reproduce/run.ts).
+import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
-import { ladderTable, summarize } from '../reproduce/report';
+import { BASE_BUDGET, scaledBudget } from '../reproduce/budget';
 import { runReproduce } from '../reproduce/run';
+import { STUDY_NAMES, type StudyName } from '../reproduce/studies';
 import type { Command } from './command';
 import { RECIPE_FLAGS, recipeOptions } from './recipe-flags';
 
+const b = BASE_BUDGET;
 const USAGE =
-  'tinylm reproduce [--out ./tinylm-reproduce] [--fresh] [--corpus DIR] [--teacher HF_DIR] [--backend NAME] [--threads N]\n' +
-  '                 [--params 1200000] [--steps N] [--seeds 1] [--teacher-steps 200] [--teacher-vocab 4096] [--student-vocab 2048]\n' +
-  '                 [--student-bytes 100000] [--lr 2e-3] [--seq 64] [--batch 8]';
+  `tinylm reproduce [--study ${STUDY_NAMES.join('|')}|all] [--scale 1] [--seeds ${b.seeds}] [--out ./tinylm-reproduce] [--fresh]\n` +
+  '                 [--corpus DIR] [--teacher HF_DIR] [--backend NAME] [--threads N]\n' +
+  `                 [--params ${b.params}] [--steps ${b.steps}] [--teacher-steps ${b.teacherSteps}] [--teacher-vocab 4096] [--student-vocab 2048]\n` +
+  `                 [--student-bytes ${b.studentBytes}] [--teacher-bytes ${b.teacherBytes}] [--lr 2e-3] [--sample-rate 0.5] [--seq ${b.seq}] [--batch ${b.batch}]\n` +
+  "  --scale N multiplies the steps, the student text, the teacher's steps and text (the defaults take under an hour on 2 CPU cores)";
 
 export const reproduceCommand: Command = {
   name: 'reproduce',
-  summary: "the paper's improvement ladder at tiny scale: baseline, + compact tokenizer, + deeper, + inheritance, + two rounds",
+  summary: "the paper's ladder (baseline, + compact tokenizer, + deeper, + inheritance, + two rounds) and its ablations at tiny scale",
   usage: USAGE,
   async run(argv: string[], io: CliIo) {
     const { values } = parseFlags(
       argv,
-      { ...RECIPE_FLAGS, params: { type: 'string' }, steps: { type: 'string' }, seeds: { type: 'string' }, lr: { type: 'string' } },
+      {
+        ...RECIPE_FLAGS,
+        study: { type: 'string' },
+        scale: { type: 'string' },
+        params: { type: 'string' },
+        steps: { type: 'string' },
+        seeds: { type: 'string' },
+        lr: { type: 'string' },
+        'sample-rate': { type: 'string' },
+        'teacher-bytes': { type: 'string' },
+      },
       USAGE,
     );
-    const own = {
-      params: intFlag('params', values.params, 1_200_000),
-      steps: values.steps === undefined ? undefined : intFlag('steps', values.steps),
-      seeds: intFlag('seeds', values.seeds, 1),
-      lr: numberFlag('lr', values.lr, 2e-3, Number.MIN_VALUE) as number,
-      command: ['tinylm', 'reproduce', ...argv].join(' '),
-    };
+    const studies = parseStudies(values.study as string | undefined);
+    const scale = numberFlag('scale', values.scale, 1, Number.MIN_VALUE) as number;
+    const budget = scaledBudget(scale);
+    const sampleRate = numberFlag('sample-rate', values['sample-rate'], 0.5, Number.MIN_VALUE) as number;
+    if (!(sampleRate < 1)) throw new UsageError(`--sample-rate must be in (0, 1), got ${sampleRate}`);
     const options = await recipeOptions(values, io, {
       out: 'tinylm-reproduce',
       teacherVocab: 4096,
       studentVocab: 2048,
-      teacherSteps: 200,
-      studentBytes: 100_000,
+      teacherSteps: budget.teacherSteps,
+      batch: budget.batch,
+      seq: budget.seq,
+      studentBytes: budget.studentBytes,
     });
-    const result = await runReproduce({ ...options, ...own }, io);
-    io.out(ladderTable(summarize(result.results), own.seeds).join('\n'));
+    const results = await runReproduce(
+      {
+        ...options,
+        studies,
+        params: intFlag('params', values.params, budget.params),
+        steps: intFlag('steps', values.steps, budget.steps),
+        seeds: intFlag('seeds', values.seeds, budget.seeds),
+        lr: numberFlag('lr', values.lr, 2e-3, Number.MIN_VALUE) as number,
+        sampleRate,
+        teacherBytes: intFlag('teacher-bytes', values['teacher-bytes'], budget.teacherBytes),
+        valBytes: budget.valBytes,
+        command: ['tinylm', 'reproduce', ...argv].join(' '),
+      },
+      io,
+    );
+    for (const r of results)
+      io.out([`## ${r.study.name}: ${r.study.title}`, '', ...r.lines.filter((l) => l.startsWith('|')), ''].join('\n'));
     return 0;
   },
 };
+
+function parseStudies(value: string | undefined): StudyName[] {
+  if (value === undefined) return ['ladder'];
+  if (value === 'all') return [...STUDY_NAMES];
+  const names = value.split(',').map((s) => s.trim());
+  for (const n of names) {
+    if (!(STUDY_NAMES as string[]).includes(n))
+      throw new UsageError(`--study: unknown study "${n}"; allowed: ${STUDY_NAMES.join(', ')}, all (or a comma-separated list)`);
+  }
+  return [...new Set(names)] as StudyName[];
+}

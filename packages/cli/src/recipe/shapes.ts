@@ -18,7 +18,8 @@ export interface ShapeQuery {
   mlpRatios?: readonly number[];
 }
 
-function searchOptions(q: ShapeQuery, extra: Partial<SearchOptions>): SearchOptions {
+/** arch-config search options for a query: widths and FFN in multiples of 32, the teacher's head size and RoPE base, then `extra`. */
+export function shapeSearchOptions(q: ShapeQuery, extra: Partial<SearchOptions>): SearchOptions {
   return {
     params: q.params,
     vocabSize: q.vocabSize,
@@ -37,7 +38,7 @@ function searchOptions(q: ShapeQuery, extra: Partial<SearchOptions>): SearchOpti
  * heads), so parameter inheritance can initialise it: the paper's depth-first choice.
  */
 export function deepestInsideTeacher(q: ShapeQuery): { chosen: ArchCandidate; withinBudget: number } {
-  const options = searchOptions(q, { ...insideTeacherBounds(q.teacher), minAspectRatio: 8 });
+  const options = shapeSearchOptions(q, { ...insideTeacherBounds(q.teacher), minAspectRatio: 8 });
   const r = searchArchitectures(options);
   const fits = (c: ArchCandidate) => fitsInsideTeacher(c, q.teacher);
   const chosen = r.candidates.find(fits);
@@ -47,7 +48,7 @@ export function deepestInsideTeacher(q: ShapeQuery): { chosen: ArchCandidate; wi
 
 /** The widest shape within budget of at least `minLayers` layers (fewest layers first): a shallow-wide baseline. */
 export function widest(q: ShapeQuery, layers: { min: number; max?: number }): ArchCandidate {
-  const options = searchOptions(q, { minLayers: layers.min, maxLayers: layers.max, minAspectRatio: 0, maxAspectRatio: 4096 });
+  const options = shapeSearchOptions(q, { minLayers: layers.min, maxLayers: layers.max, minAspectRatio: 0, maxAspectRatio: 4096 });
   const r = searchArchitectures(options);
   const ranked = [...r.candidates].sort(
     (a, b) =>

@@ -124,6 +124,8 @@ export interface PreparedTokenizers {
   student: Tokenizer;
   /** Qwen3 -> teacher (null when the teacher was given). */
   teacherReport: PruneReport | null;
+  /** The tokenizer the teacher's was pruned from (Qwen3's folder; null when the teacher was given). */
+  sourceDir: string | null;
   /** teacher -> student. */
   studentReport: PruneReport;
 }
@@ -174,6 +176,7 @@ export async function prepareTokenizers(
     student: await loadTokenizer(studentDir),
     teacherReport: await readReport('teacher-report.json'),
     studentReport,
+    sourceDir: o.teacher ? null : qwen3(),
   };
 }
 
@@ -207,14 +210,14 @@ export async function prepareTeacher(
   ctx: RecipeContext,
   data: PreparedData,
   toks: PreparedTokenizers,
-  o: TrainShape & { teacher?: string; teacherSteps: number },
+  o: TrainShape & { teacher?: string; teacherSteps: number; teacherConfig?: LlamaConfig },
 ): Promise<PreparedTeacher> {
   if (o.teacher) {
     const config = await loadConfigFile(o.teacher);
     const weights = await stat(o.teacher).then((st) => st.mtimeMs);
     return { config, hf: o.teacher, metrics: null, reused: true, steps: 0, key: keyOf({ hf: resolve(o.teacher), config, weights }) };
   }
-  const config = defaultTeacherConfig(toks.teacher.vocabSize);
+  const config = o.teacherConfig ?? defaultTeacherConfig(toks.teacher.vocabSize);
   const dir = join(ctx.out, 'teacher');
   const key = keyOf({ tok: toks.key, config, steps: o.teacherSteps, seq: o.seq, batch: o.batch, v: 1 });
   const reused = await ctx.time('teacher', () =>

@@ -1,222 +1,120 @@
-// `tinylm reproduce`: the improvement ladder (./ladder.ts) measured on the bundled corpus.
-// Every rung trains on the same student text for the same number of optimizer steps (the same
-// number of tokens, batch × sequence × steps) at the same learning-rate schedule, and is scored
-// on the whole held-out split in bits per byte, which does not depend on the tokenizer.
-// The data, tokenizers and teacher steps are the demo's (../recipe/steps.ts); each rung and seed
-// is cached in its own folder, so an interrupted run resumes at the rung it was on.
-import { readFile, writeFile } from 'node:fs/promises';
+// `tinylm reproduce`: the paper's ladder and its ablations measured on the bundled corpus. Order:
+// data and tokenizers, then every study's arms are built and checked (shapes within budget, round
+// budgets, inheritance inside the teacher) before anything trains; then the teacher (trained once,
+// cached), then the arms (each run cached, an interrupted one resumed), then one report per study.
+import { readFile } from 'node:fs/promises';
 import os from 'node:os';
-import { join } from 'node:path';
-import { countParams, embeddingShare, loadConfigFile, type LlamaConfig } from '@tinylm/arch-config';
-import { LlamaModel, loadHfModel } from '@tinylm/model';
-import { bytesPerTokenOf, evaluate, type PackedData, partitionBatches, readMetrics, train } from '@tinylm/multi-round-trainer';
-import { inheritParams } from '@tinylm/param-inherit';
+import { countParams, embeddingShare, type LlamaConfig, loadConfigFile } from '@tinylm/arch-config';
+import { loadHfModel } from '@tinylm/model';
+import { evaluate } from '@tinylm/multi-round-trainer';
+import { UsageError } from '../args';
 import type { CliIo } from '../io';
 import { clock } from '../progress';
-import { cachedStep, keyOf } from '../recipe/cache';
 import { makeOutputDir } from '../recipe/out-dir';
-import { withTokenIds } from '../recipe/shapes';
-import {
-  defaultTeacherConfig,
-  packText,
-  prepareData,
-  prepareTeacher,
-  prepareTokenizers,
-  type RecipeOptions,
-  recipeContext,
-} from '../recipe/steps';
-import { trainerProgress } from '../trainer-progress';
-import { firstRoundSteps, ladderRungs, type Rung } from './ladder';
-import { type LadderResult, type RungResult, writeLadderReport } from './report';
+import { type Arm, roundSteps } from './arm';
+import { reproduceTeacherConfig } from './budget';
+import { type StudyRun, writeStudyReport } from './report';
+import { type ArmResult, runArms } from './run-arms';
 
-export interface ReproduceOptions extends RecipeOptions {
-  /** Parameter budget of every rung. */
+import { STUDIES, type StudyName } from './studies';
+import type { Study, StudyInputs } from './studies/study';
+import { openWorkspace, withTeacher, type WorkspaceOptions } from './workspace';
+
+export interface ReproduceOptions extends WorkspaceOptions {
+  studies: readonly StudyName[];
+  /** Parameter budget of every arm. */
   params: number;
-  /** Optimizer steps per rung; default 1.5 epochs of the student text under the compact tokenizer. */
-  steps?: number;
+  /** Optimizer steps of every arm at the reference budget. */
+  steps: number;
   seeds: number;
   lr: number;
+  /** Sampling rate of refined rounds (the rounds study varies it). */
+  sampleRate: number;
   /** The command line, for the report. */
   command: string;
 }
 
-const RATE = 0.5;
+export interface ReproduceResult {
+  study: Study;
+  run: StudyRun;
+  markdown: string;
+  lines: string[];
+}
 
-export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<LadderResult> {
+export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<ReproduceResult[]> {
   const t0 = performance.now();
-  const ctx = recipeContext(o, io);
-  const { out, status, timings } = ctx;
+  if (!Number.isInteger(o.seeds) || o.seeds < 1) throw new UsageError(`--seeds must be a positive integer, got ${o.seeds}`);
   const givenTeacher = o.teacher ? await loadConfigFile(o.teacher) : undefined;
-  await makeOutputDir(out);
-
-  const data = await prepareData(ctx, o.corpus, { teacher: 400_000, student: o.studentBytes, val: 25_000 });
-  const toks = await prepareTokenizers(ctx, data, o);
-  const teacherCfg = givenTeacher ?? defaultTeacherConfig(toks.teacher.vocabSize);
-  const rungs = ladderRungs({
+  await makeOutputDir(o.out);
+  const w = await openWorkspace(o, io);
+  const { ctx, toks } = w;
+  const teacherConfig = givenTeacher ?? reproduceTeacherConfig(toks.teacher.vocabSize, Math.max(256, o.seq));
+  if (o.seq > teacherConfig.maxPositionEmbeddings) {
+    throw new UsageError(`--seq ${o.seq} is longer than the teacher's context (${teacherConfig.maxPositionEmbeddings} positions)`);
+  }
+  const inputs: StudyInputs = {
+    pack: w.pack,
     params: o.params,
+    steps: o.steps,
     bigVocab: toks.teacher.vocabSize,
     compactVocab: toks.student.vocabSize,
-    teacher: teacherCfg,
-  });
-  status.final(`ladder: ${rungs.map((r) => `${r.id} ${shapeOf(r.shape.config)}`).join('; ')}`);
-  const tokenizerOf = (r: Rung) => (r.tokenizer === 'big' ? toks.teacher : toks.student);
-  // Per tokenizer, once: the packed student and held-out text, and the held-out bytes per token
-  // (decoding the whole split; every evaluation on it reuses the figure).
-  const packs = new Map<string, { train: PackedData; val: PackedData; valBytesPerToken: number | null }>();
-  const packsOf = async (r: Rung) => {
-    const tok = tokenizerOf(r);
-    if (!packs.has(r.tokenizer)) {
-      const val = await packText([data.valText], tok, tok.vocabSize, o.seq);
-      packs.set(r.tokenizer, {
-        train: await packText([data.studentText], tok, tok.vocabSize, o.seq),
-        val,
-        valBytesPerToken: bytesPerTokenOf(val, val.sequences, tok),
-      });
-    }
-    return packs.get(r.tokenizer)!;
+    teacher: teacherConfig,
+    sampleRate: o.sampleRate,
   };
-  const compactBatches = partitionBatches((await packsOf(rungs[1])).train, o.batch, 0).count;
-  const steps = o.steps ?? Math.round(1.5 * compactBatches);
-  // Checked before any rung trains: the two-round rung must fit the same budget.
-  const roundOneSteps = (seed: number) =>
-    firstRoundSteps(steps, partitionBatches(packs.get('compact')!.train, o.batch, seed).count, o.batch, RATE);
-  roundOneSteps(0);
-
-  const teacher = await prepareTeacher(ctx, data, toks, o);
-  status.final(
-    `teacher: ${o.teacher ? `${o.teacher} (given)` : `${teacher.reused ? 'reused' : 'trained'} ${shapeOf(teacher.config)} -> ${teacher.hf}`}`,
-  );
-
-  // The inherited initialisation (rungs 4 and 5 share it).
-  const inheritDir = join(out, 'inherited-init');
-  const inheritKey = keyOf({ teacher: teacher.key, tok: toks.key, shape: rungs[3].shape.config, v: 1 });
-  await ctx.time('inherit', () =>
-    cachedStep(inheritDir, inheritKey, o.fresh, async () => {
-      await inheritParams({
-        from: teacher.hf,
-        to: withTokenIds(rungs[3].shape, toks.student),
-        out: join(inheritDir, 'hf'),
-        vocabMap: join(toks.studentDir, 'vocab-map.json'),
-        layers: 'first-last',
-        width: 'l2',
-        tokenizerDir: toks.studentDir,
-      });
-    }),
-  );
-
-  // The teacher on the same held-out text, for reference (the rungs aim below its size).
-  const teacherModel = await loadHfModel(teacher.hf);
-  const big = await packsOf(rungs[0]); // rung 1 uses the teacher's tokenizer
-  const teacherHeldOut = await evaluate(teacherModel, big.val, { bytesPerToken: big.valBytesPerToken });
-  teacherModel.dispose();
-  status.final(`teacher: ${teacherHeldOut.bitsPerByte?.toFixed(4)} bits/byte held-out`);
-
-  const results: RungResult[] = [];
-  const total = rungs.length * o.seeds;
-  for (const [i, rung] of rungs.entries()) {
-    for (let seed = 0; seed < o.seeds; seed++) {
-      const n = i * o.seeds + seed + 1;
-      const dir = join(out, 'rungs', rung.id, `seed-${seed}`);
-      const tok = tokenizerOf(rung);
-      const config = withTokenIds(rung.shape, tok);
-      const { train: trainData, val, valBytesPerToken } = await packsOf(rung);
-      const roundOne = rung.rounds === 2 ? roundOneSteps(seed) : steps;
-      const key = keyOf({
-        data: data.key,
-        tok: toks.key,
-        inheritKey: rung.init === 'inherit' ? inheritKey : null,
-        config,
-        rung,
-        steps,
-        seed,
-        seq: o.seq,
-        batch: o.batch,
-        lr: o.lr,
-        v: 1,
-      });
-      const reused = await ctx.time('rungs', () =>
-        cachedStep(dir, key, o.fresh, async () => {
-          const started = performance.now();
-          const model = rung.init === 'inherit' ? await loadHfModel(join(inheritDir, 'hf')) : LlamaModel.create(config, { seed });
-          const run = await train({
-            model,
-            train: trainData,
-            val,
-            outDir: join(dir, 'run'),
-            batchSize: o.batch,
-            steps: roundOne,
-            refinedSteps: rung.rounds === 2 ? steps - roundOne : undefined,
-            rounds: rung.rounds,
-            sampleRate: RATE,
-            lr: o.lr,
-            minLr: o.lr / 10,
-            evalEvery: Math.max(1, Math.round(steps / 8)),
-            evalSequences: 64,
-            keep: 1,
-            seed,
-            finalScores: false,
-            tokenizer: tok,
-            onEvent: trainerProgress(status, `[${n}/${total}] ${rung.id} seed ${seed}`),
-          });
-          const heldOut = await evaluate(model, val, { bytesPerToken: valBytesPerToken });
-          model.dispose();
-          const result = {
-            steps: run.steps,
-            tokens: run.tokens,
-            heldOutLoss: heldOut.loss,
-            heldOutBitsPerByte: heldOut.bitsPerByte,
-            heldOutTokens: val.sequences * val.seqLen,
-            seconds: (performance.now() - started) / 1000,
-          };
-          await writeFile(join(dir, 'result.json'), `${JSON.stringify(result)}\n`);
-        }),
-      );
-      const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Omit<RungResult, 'rung' | 'seed' | 'config' | 'metrics'>;
-      const metrics = await readMetrics(join(dir, 'run', 'metrics.jsonl'));
-      results.push({ rung, seed, config, metrics, ...r });
-      status.final(
-        `[${n}/${total}] ${rung.id} seed ${seed}: ${r.heldOutBitsPerByte?.toFixed(4)} bits/byte held-out ` +
-          `(${r.steps} steps, ${r.tokens.toLocaleString('en-US')} tokens${reused ? ', reused' : `, ${clock(r.seconds * 1000)}`})`,
-      );
-    }
+  // Every study's arms first: a budget or shape that cannot work is refused before anything trains.
+  const planned: { study: Study; arms: Arm[] }[] = [];
+  for (const name of o.studies) {
+    const study = STUDIES[name];
+    const arms = await study.arms(inputs);
+    for (const a of arms) roundSteps(a.steps, (await w.pack(a.vocab)).batches, a.rounds, a.sampleRate, '--steps');
+    ctx.status.final(`${name}: ${arms.map((a) => `${a.id} ${shapeOf(a.shape.config)}`).join('; ')}`);
+    planned.push({ study, arms });
   }
 
-  const ladder: LadderResult = {
-    command: o.command,
-    date: new Date().toISOString(),
-    backend: o.backend,
-    machine: machineOf(),
-    budget: {
-      params: o.params,
-      steps,
-      batch: o.batch,
-      seq: o.seq,
-      tokens: steps * o.batch * o.seq,
-      lr: o.lr,
-      seeds: o.seeds,
-      sampleRate: RATE,
-    },
-    teacher: {
-      config: teacher.config,
-      hf: teacher.hf,
-      steps: teacher.steps,
-      heldOutBitsPerByte: teacherHeldOut.bitsPerByte,
-      metrics: teacher.metrics ? await readMetrics(teacher.metrics) : [],
-    },
-    tokenizers: {
-      big: toks.teacher.vocabSize,
-      compact: toks.student.vocabSize,
-      compactCoveragePercent: toks.studentReport.coveragePercent,
-      heldOutBytesPerToken: { big: (await packsOf(rungs[0])).valBytesPerToken, compact: (await packsOf(rungs[1])).valBytesPerToken },
-    },
-    data: { studentTextBytes: await bytesOf(data.studentText), heldOutBytes: await bytesOf(data.valText) },
-    results,
-    timings,
-    totalSeconds: (performance.now() - t0) / 1000,
-  };
-  const files = await writeLadderReport(out, ladder);
-  status.final(`report: ${files.markdown} and ${files.chart} (${clock(ladder.totalSeconds * 1000)} in all)`);
-  return ladder;
+  const tw = await withTeacher(w, { ...o, teacherConfig });
+  const { teacher } = tw;
+  ctx.status.final(
+    `teacher: ${o.teacher ? `${o.teacher} (given)` : `${teacher.reused ? 'reused' : 'trained'} ${shapeOf(teacher.config)} -> ${teacher.hf}`}`,
+  );
+  const big = await w.pack(toks.teacher.vocabSize);
+  const teacherModel = await loadHfModel(teacher.hf);
+  const teacherHeldOut = await evaluate(teacherModel, big.val, { bytesPerToken: big.valBytesPerToken });
+  teacherModel.dispose();
+  ctx.status.final(`teacher: ${teacherHeldOut.bitsPerByte?.toFixed(4)} bits/byte held-out`);
+
+  const settings = { seeds: o.seeds, batch: o.batch, seq: o.seq, lr: o.lr };
+  const out: ReproduceResult[] = [];
+  for (const { study, arms } of planned) {
+    const results: ArmResult[] = await runArms(tw, arms, settings, study.name);
+    const report = study.report(results, inputs);
+    const run: StudyRun = {
+      command: o.command,
+      date: new Date().toISOString(),
+      backend: o.backend,
+      machine: machineOf(),
+      settings: { ...settings, params: o.params, steps: o.steps, sampleRate: o.sampleRate },
+      teacher: {
+        config: teacher.config,
+        hf: teacher.hf,
+        steps: teacher.steps,
+        tokens: teacher.steps * o.batch * o.seq,
+        heldOutBitsPerByte: teacherHeldOut.bitsPerByte,
+      },
+      tokenizers: {
+        big: toks.teacher.vocabSize,
+        compact: toks.student.vocabSize,
+        compactCoveragePercent: toks.studentReport.coveragePercent,
+      },
+      data: { studentTextBytes: await bytesOf(w.data.studentText), heldOutBytes: await bytesOf(w.data.valText) },
+      results,
+      timings: { ...ctx.timings },
+      totalSeconds: (performance.now() - t0) / 1000,
+    };
+    const { markdown } = await writeStudyReport(ctx.out, study, run, report);
+    ctx.status.final(`${study.name}: report ${markdown} (${clock(run.totalSeconds * 1000)} since the start)`);
+    out.push({ study, run, markdown, lines: report.lines });
+  }
+  return out;
 }
 
 const shapeOf = (c: LlamaConfig) =>
