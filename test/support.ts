@@ -38,7 +38,10 @@ export function tinylm(args: string[], options: { cwd?: string; env?: Record<str
  * Runs the built `tinylm` bin without blocking the test worker (for runs of minutes, which would
  * otherwise starve vitest's worker RPC).
  */
-export function tinylmAsync(args: string[], options: { cwd?: string; env?: Record<string, string | undefined> } = {}): Promise<RunResult> {
+export function tinylmAsync(
+  args: string[],
+  options: { cwd?: string; env?: Record<string, string | undefined>; killWhen?: RegExp } = {},
+): Promise<RunResult> {
   return new Promise((resolvePromise, reject) => {
     const child = spawn(process.execPath, [`${ROOT}/packages/cli/dist/bin.js`, ...args], {
       cwd: options.cwd ?? ROOT,
@@ -48,7 +51,11 @@ export function tinylmAsync(args: string[], options: { cwd?: string; env?: Recor
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (d: string) => (stdout += d));
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (stderr += d));
+    child.stderr.setEncoding('utf8').on('data', (d: string) => {
+      stderr += d;
+      // `killWhen`: stop it the moment stderr shows that line (an interrupted run, as a user's Ctrl-C or a crash leaves it)
+      if (options.killWhen?.test(stderr)) child.kill('SIGKILL');
+    });
     child.on('error', reject);
     child.on('close', (status) => resolvePromise({ status, stdout, stderr }));
   });

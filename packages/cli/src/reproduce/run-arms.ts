@@ -2,7 +2,7 @@
 // by the hash of everything that determines it (data, tokenizer, init, shape, rounds, budget,
 // seed): studies that share an arm share its runs, a finished run is reused, and an interrupted one
 // continues from its latest checkpoint.
-import { readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { withTokenIds } from '../recipe/shapes';
 import type { LlamaConfig } from '@tinylm/arch-config';
@@ -104,6 +104,7 @@ export async function runArms(w: Workspace, arms: readonly Arm[], s: TrainSettin
           };
           await writeFile(join(dir, 'arm.json'), `${JSON.stringify({ arm: { ...arm, shape: arm.shape.config }, seed })}\n`);
           await writeFile(join(dir, 'result.json'), `${JSON.stringify(result)}\n`);
+          await dropCheckpoints(join(dir, 'run'));
         }),
       );
       const r = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8')) as Omit<ArmResult, 'arm' | 'seed' | 'config' | 'metrics'>;
@@ -116,4 +117,13 @@ export async function runArms(w: Workspace, arms: readonly Arm[], s: TrainSettin
     }
   }
   return results;
+}
+
+/**
+ * A finished run's checkpoints (weights and AdamW moments, 12 bytes a parameter) are only needed to
+ * resume it: once its result is written they go, so that a study of dozens of runs keeps megabytes,
+ * not gigabytes. Its metrics and round files stay.
+ */
+async function dropCheckpoints(runDir: string): Promise<void> {
+  for (const name of await readdir(runDir)) if (/^step-\d+$/.test(name)) await rm(join(runDir, name), { recursive: true, force: true });
 }
