@@ -92,36 +92,50 @@ describe('tinylm reproduce', () => {
     const study = await tinylmAsync([...args(), '--study', 'vocabulary']);
     expect(study.status).toBe(2);
     expect(study.stderr).toMatch(/--study: unknown study "vocabulary"; allowed: ladder/);
-    // a given teacher of 2 layers cannot hold a student deeper than the 2-layer baseline
-    const teacher = join(out, '..', 'shallow-teacher');
-    await writeFile(
-      join(out, '..', 'shallow.json'),
-      JSON.stringify({
-        model_type: 'llama',
-        vocab_size: 4096,
-        hidden_size: 128,
-        num_hidden_layers: 2,
-        num_attention_heads: 4,
-        intermediate_size: 352,
-      }),
-    );
-    const init = tinylm([
-      'init',
-      '--config',
-      join(out, '..', 'shallow.json'),
-      '--out',
-      teacher,
-      '--tokenizer',
-      join(out, 'tokenizers', 'teacher'),
-      '--backend',
-      'cpu',
-    ]);
-    expect(init.status, init.stderr).toBe(0);
-    const shallow = await tinylmAsync([...args(), '--out', join(out, '..', 'shallow-run'), '--teacher', teacher]);
-    expect(shallow.status, shallow.stderr).toBe(2);
-    expect(shallow.stderr).toMatch(
-      /--params 1200000: the deepest shape that fits the teacher has \d+ layers, no deeper than the baseline's \d+: use a deeper teacher \(--teacher\)/,
-    );
-    expect(shallow.stderr).not.toMatch(/\[1\/\d+\]/);
+    // given teachers: 2 layers cannot hold a student deeper than the 2-layer baseline; 2 x 128 cannot hold 1.2 M parameters at all
+    for (const [name, hidden, ffn, message] of [
+      [
+        'shallow',
+        256,
+        704,
+        /--params 1200000: the deepest shape that fits the teacher has 2 layers, no deeper than the baseline's \d+: use a deeper teacher \(--teacher\)/,
+      ],
+      [
+        'narrow',
+        128,
+        352,
+        /the teacher \(2 × 128, FFN 352\) cannot hold a deeper-thinner student of --params 1200000: give a larger --teacher or a smaller --params/,
+      ],
+    ] as const) {
+      const config = join(out, '..', `${name}.json`);
+      await writeFile(
+        config,
+        JSON.stringify({
+          model_type: 'llama',
+          vocab_size: 4096,
+          hidden_size: hidden,
+          num_hidden_layers: 2,
+          num_attention_heads: hidden / 32,
+          intermediate_size: ffn,
+        }),
+      );
+      const teacher = join(out, '..', `${name}-teacher`);
+      const init = tinylm([
+        'init',
+        '--config',
+        config,
+        '--out',
+        teacher,
+        '--tokenizer',
+        join(out, 'tokenizers', 'teacher'),
+        '--backend',
+        'cpu',
+      ]);
+      expect(init.status, init.stderr).toBe(0);
+      const r = await tinylmAsync([...args(), '--out', join(out, '..', `${name}-run`), '--teacher', teacher]);
+      expect(r.status, r.stderr).toBe(2);
+      expect(r.stderr).toMatch(message);
+      expect(r.stderr).not.toMatch(/\[1\/\d+\]/); // nothing trained
+    }
   });
 });

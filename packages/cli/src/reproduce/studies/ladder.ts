@@ -45,7 +45,7 @@ export function ladderShapes(o: LadderShapeOptions): LadderShapes {
   const baseline = widest({ ...q, vocabSize: o.bigVocab }, { min: o.baselineLayers ?? 2 });
   const L = baseline.config.numLayers;
   const compact = widest({ ...q, vocabSize: o.compactVocab }, { min: L, max: L });
-  const deeper = deepestInsideTeacher({ ...q, vocabSize: o.compactVocab }).chosen;
+  const deeper = insideTeacher(o, () => deepestInsideTeacher({ ...q, vocabSize: o.compactVocab }).chosen);
   if (deeper.config.numLayers <= L) {
     throw new UsageError(
       `--params ${o.params}: the deepest shape that fits the teacher has ${deeper.config.numLayers} layers, no deeper than the baseline's ${L}: ` +
@@ -53,6 +53,20 @@ export function ladderShapes(o: LadderShapeOptions): LadderShapes {
     );
   }
   return { baseline, compact, deeper };
+}
+
+/** Runs a shape search bounded by the teacher, naming the flags to change when nothing fits inside it. */
+function insideTeacher<T>(o: LadderShapeOptions, search: () => T): T {
+  try {
+    return search();
+  } catch (e) {
+    if (!(e instanceof UsageError)) throw e;
+    const t = o.teacher;
+    throw new UsageError(
+      `the teacher (${t.numLayers} × ${t.hiddenSize}, FFN ${t.intermediateSize}) cannot hold a deeper-thinner student of --params ${o.params}: ` +
+        `give a larger --teacher or a smaller --params. ${e.message}`,
+    );
+  }
 }
 
 /** The inheritance the ladder (and the rounds study) use: the paper's first-last layers, L2 width. */
