@@ -74,6 +74,21 @@ describe('tinylm reproduce', () => {
     const resumed = await tinylmAsync(lr, { killWhen: /ladder \[2\/12\]/ });
     expect(resumed.stderr).toMatch(/teacher: reused/);
     expect(resumed.stderr).toMatch(/ladder \[1\/12\] baseline seed 0: .*resuming from .*step-0+(8|12) \(step (8|12)\)/);
+    // every finished run's seconds are its training time across resumes: the trainer's last elapsed_s
+    for (const key of await readdir(join(out, 'runs'))) {
+      for (const seed of await readdir(join(out, 'runs', key))) {
+        const dir = join(out, 'runs', key, seed);
+        if (!existsSync(join(dir, 'result.json'))) continue;
+        const { seconds } = JSON.parse(await readFile(join(dir, 'result.json'), 'utf8'));
+        const steps = (await readFile(join(dir, 'run', 'metrics.jsonl'), 'utf8'))
+          .trim()
+          .split('\n')
+          .map((l) => JSON.parse(l))
+          .filter((m) => typeof m.elapsed_s === 'number');
+        expect(seconds, dir).toBeGreaterThan(0);
+        expect(seconds, dir).toBe(steps.at(-1).elapsed_s);
+      }
+    }
   }, 900_000);
 
   it('refuses a step budget too small for two rounds before training anything, naming --steps and the minimum', async () => {

@@ -19,6 +19,11 @@ export interface StudyRun {
   tokenizers: { big: number; compact: number; compactCoveragePercent: number };
   data: { studentTextBytes: number; heldOutBytes: number };
   results: ArmResult[];
+  /** This invocation's time on the study's arms (reused runs take ~0 s). */
+  studySeconds: number;
+  /** The training time of the study's runs, summed, whichever invocation trained them. */
+  trainedSeconds: number;
+  /** This invocation's time per stage, cumulative over the studies run before this one too. */
   timings: Record<string, number>;
   totalSeconds: number;
 }
@@ -41,9 +46,11 @@ export async function writeStudyReport(
     '',
     `Command: \`${run.command}\`  `,
     `Date: ${run.date}; machine: ${run.machine}; backend: ${run.backend.backend}${run.backend.adapter ? ` (${run.backend.adapter})` : ''}.  `,
-    `Run time: ${clock(run.totalSeconds * 1000)} (${Object.entries(run.timings)
-      .map(([k, v]) => `${k} ${clock(v * 1000)}`)
-      .join(', ')}; reused steps take ~0 s).`,
+    `Run time: the study's ${n(run.results.length)} runs trained for ${clock(run.trainedSeconds * 1000)} in all ` +
+      `(whichever invocation trained them); this invocation spent ${clock(run.studySeconds * 1000)} on them, ` +
+      `${clock(run.totalSeconds * 1000)} since its start (${Object.entries(run.timings)
+        .map(([k, v]) => `${k} ${clock(v * 1000)}`)
+        .join(', ')}; reused steps take ~0 s).`,
     '',
     `The paper: ${study.paper}.`,
     '',

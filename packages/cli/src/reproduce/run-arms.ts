@@ -25,6 +25,7 @@ export interface ArmResult {
   heldOutLoss: number;
   heldOutBitsPerByte: number | null;
   heldOutTokens: number;
+  /** Seconds of training (the trainer's elapsed_s, which continues across a resume). */
   seconds: number;
   /** The run's metrics.jsonl (loss per step, evaluations), for the curves. */
   metrics: Record<string, unknown>[];
@@ -67,7 +68,6 @@ export async function runArms(w: Workspace, arms: readonly Arm[], s: TrainSettin
       const dir = join(ctx.out, 'runs', armKey, `seed-${seed}`);
       const reused = await ctx.time('runs', () =>
         resumableStep(dir, `${armKey}-${seed}`, ctx.fresh, async (resume) => {
-          const started = performance.now();
           const model = init ? await loadHfModel(init.hf) : LlamaModel.create(config, { seed });
           const run = await train({
             model,
@@ -100,7 +100,7 @@ export async function runArms(w: Workspace, arms: readonly Arm[], s: TrainSettin
             heldOutLoss: heldOut.loss,
             heldOutBitsPerByte: heldOut.bitsPerByte,
             heldOutTokens: pack.val.sequences * pack.val.seqLen,
-            seconds: (performance.now() - started) / 1000,
+            seconds: trainedSeconds(await readMetrics(join(dir, 'run', 'metrics.jsonl'))),
           };
           await writeFile(join(dir, 'arm.json'), `${JSON.stringify({ arm: { ...arm, shape: arm.shape.config }, seed })}\n`);
           await writeFile(join(dir, 'result.json'), `${JSON.stringify(result)}\n`);
@@ -117,6 +117,13 @@ export async function runArms(w: Workspace, arms: readonly Arm[], s: TrainSettin
     }
   }
   return results;
+}
+
+/** The last elapsed_s of a run's step lines: its training time, across every resume. */
+export function trainedSeconds(metrics: readonly Record<string, unknown>[]): number {
+  let last = 0;
+  for (const m of metrics) if (typeof m.elapsed_s === 'number') last = m.elapsed_s;
+  return last;
 }
 
 /**

@@ -85,6 +85,7 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Repr
   const settings = { seeds: o.seeds, batch: o.batch, seq: o.seq, lr: o.lr };
   const out: ReproduceResult[] = [];
   for (const { study, arms } of planned) {
+    const started = performance.now();
     const results: ArmResult[] = await runArms(tw, arms, settings, study.name);
     const report = study.report(results, inputs);
     const run: StudyRun = {
@@ -107,6 +108,8 @@ export async function runReproduce(o: ReproduceOptions, io: CliIo): Promise<Repr
       },
       data: { studentTextBytes: await bytesOf(w.data.studentText), heldOutBytes: await bytesOf(w.data.valText) },
       results,
+      studySeconds: (performance.now() - started) / 1000,
+      trainedSeconds: results.reduce((sum, r) => sum + r.seconds, 0),
       timings: { ...ctx.timings },
       totalSeconds: (performance.now() - t0) / 1000,
     };

@@ -4,38 +4,17 @@ import { UsageError } from '../../args';
 import { widest } from '../../recipe/shapes';
 import type { Arm } from '../arm';
 import { reproduceTeacherConfig } from '../budget';
-import type { ArmResult } from '../run-arms';
-import type { Pack } from '../workspace';
 import { depthArmId, depthClaim, depthShapes, depthSpearman, depthStudy, pickDepths, widestAtEachDepth } from './depth';
 import { LADDER_MLP_RATIO, ladderShapes } from './ladder';
-import type { StudyInputs } from './study';
+import { fakePacks, seededResults, studyInputs, verdictLine } from './testing';
 
 // the default `reproduce` teacher and budget: the shapes below are the ones the study trains
 const teacher = reproduceTeacherConfig(4096);
-const fakePack = () => Promise.resolve({ trainBytesPerToken: 2.6, batches: 40 } as Pack);
-const inputs: StudyInputs = { pack: fakePack, params: 5_000_000, steps: 200, bigVocab: 4096, compactVocab: 2048, teacher, sampleRate: 0.5 };
-
-/** `seeds` seeds per arm at bits per byte `bpb(arm)`, seeds `spread` apart in all (null: one seed unscored). */
-function results(arms: readonly Arm[], bpb: (a: Arm) => number, spread: number, seeds = 3): ArmResult[] {
-  return arms.flatMap((arm) =>
-    Array.from(
-      { length: seeds },
-      (_, seed) =>
-        ({
-          arm,
-          seed,
-          config: arm.shape.config,
-          heldOutBitsPerByte: bpb(arm) + (seeds > 1 ? ((seed - (seeds - 1) / 2) * spread) / (seeds - 1) : 0),
-          tokens: 1000,
-          textBytes: 2600,
-          seconds: 1,
-          metrics: [],
-        }) as unknown as ArmResult,
-    ),
-  );
-}
-
-const verdictLine = (lines: string[]) => lines.find((l) => l.startsWith('- **deeper is better')) ?? '';
+const inputs = studyInputs({ pack: fakePacks(() => 2.6), params: 5_000_000, steps: 200, teacher });
+/** Seeds at bits per byte `bpb(arm)`, `spread` apart in all, 1,000 tokens over 2,600 bytes each. */
+const results = (arms: readonly Arm[], bpb: (a: Arm) => number, spread: number, seeds = 3) =>
+  seededResults(arms, bpb, spread, { seeds, tokens: 1000, textBytes: () => 2600 });
+const deeperVerdict = (lines: string[]) => verdictLine(lines, 'deeper is better');
 
 describe('pickDepths', () => {
   it('keeps every depth when there are at most 6, sorted and without repeats', () => {
@@ -123,7 +102,7 @@ describe('the depth study’s report', () => {
     expect(r.lines.join('\n')).toMatch(
       /\| Spearman rho\(depth, score\).* \| 0\.53 .* \| \+0\.99 \(score = −held-out bits\/byte, 18 results\) \|/,
     );
-    expect(verdictLine(r.lines)).toContain('**reproduces**');
+    expect(deeperVerdict(r.lines)).toContain('**reproduces**');
     // seeds of one depth tie in depth but not in bits per byte, so the ranks are not a perfect −1
     const { spearman } = r.summary as { spearman: { depthVsBitsPerByte: number; depthVsScore: number; results: number; paper: number } };
     expect(spearman.depthVsBitsPerByte).toBeCloseTo(-0.9875, 4);
@@ -142,7 +121,7 @@ describe('the depth study’s report', () => {
       results(arms, (a) => 3 + a.shape.config.numLayers * 0.02, 0.01),
       inputs,
     );
-    expect(verdictLine(r.lines)).toContain('**does not reproduce**');
+    expect(deeperVerdict(r.lines)).toContain('**does not reproduce**');
   });
 
   it('is within noise when the ends differ by less than the seed spread, whatever the rank correlation', async () => {
@@ -151,8 +130,8 @@ describe('the depth study’s report', () => {
       results(arms, (a) => 3 - a.shape.config.numLayers * 0.001, 0.05),
       inputs,
     );
-    expect(verdictLine(r.lines)).toContain('**within noise**');
-    expect(verdictLine(r.lines)).toContain('(within noise, seed spread 0.0500)');
+    expect(deeperVerdict(r.lines)).toContain('**within noise**');
+    expect(deeperVerdict(r.lines)).toContain('(within noise, seed spread 0.0500)');
   });
 
   it('judges nothing from one seed', async () => {
@@ -161,7 +140,7 @@ describe('the depth study’s report', () => {
       results(arms, (a) => 3 - a.shape.config.numLayers * 0.02, 0, 1),
       inputs,
     );
-    expect(verdictLine(r.lines)).toContain('**not judged (one seed)**');
+    expect(deeperVerdict(r.lines)).toContain('**not judged (one seed)**');
     expect(r.charts['depth.svg']).not.toContain('seed 0');
   });
 });

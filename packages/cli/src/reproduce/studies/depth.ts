@@ -6,15 +6,14 @@
 // better), so the paper's sign corresponds to rho(depth, −bits per byte).
 import { type ArchCandidate, searchArchitectures, type SearchOptions } from '@tinylm/arch-config';
 import { UsageError } from '../../args';
-import { lineChartSvg } from '../../report/svg-chart';
 import { type ShapeQuery, shapeSearchOptions } from '../../recipe/shapes';
 import { type Arm, RANDOM } from '../arm';
 import type { ArmResult } from '../run-arms';
-import { type ArmSummary, change, signed, spearman, summarizeArms } from '../stats';
+import { change, signed, spearman, summarizeArms } from '../stats';
 import { type Claim, claimOf } from './claim';
 import { LADDER_MLP_RATIO } from './ladder';
 import type { Study } from './study';
-import { armTable, bpbCell, CURVES_NOTE, changeCell, curvesChart } from './table';
+import { armTable, bpbCell, CURVES_NOTE, changeCell, curvesChart, meanAndSeedsChart } from './table';
 
 /** The paper's Spearman correlation between depth and average benchmark score (higher is better). */
 export const PAPER_DEPTH_SPEARMAN = 0.53;
@@ -52,24 +51,36 @@ export function depthSearchOptions(q: ShapeQuery, b: DepthBounds = {}): SearchOp
   );
 }
 
-/**
- * Depth -> the widest shape within budget at that depth (ties: closest to the budget), shallowest
- * first: the ranking of recipe/shapes.ts's `widest`, for every depth at once.
- */
-export function widestAtEachDepth(q: ShapeQuery, b: DepthBounds = {}): Map<number, ArchCandidate> {
+/** Whether candidate `a` should replace `b` as its depth's shape. */
+export type ShapePreference = (a: ArchCandidate, b: ArchCandidate) => boolean;
+
+/** The wider one; at equal width the one closer to the budget (recipe/shapes.ts's `widest`). */
+export const wider: ShapePreference = (a, b) =>
+  a.config.hiddenSize > b.config.hiddenSize ||
+  (a.config.hiddenSize === b.config.hiddenSize && Math.abs(a.deviation) < Math.abs(b.deviation));
+
+/** The one closer to the budget; at equal distance the wider. */
+export const closerToBudget: ShapePreference = (a, b) =>
+  Math.abs(a.deviation) < Math.abs(b.deviation) ||
+  (Math.abs(a.deviation) === Math.abs(b.deviation) && a.config.hiddenSize > b.config.hiddenSize);
+
+/** Depth -> the shape within budget `prefer` ranks first at that depth, shallowest first. */
+export function bestAtEachDepth(q: ShapeQuery, b: DepthBounds, prefer: ShapePreference): Map<number, ArchCandidate> {
   const { candidates } = searchArchitectures(depthSearchOptions(q, b));
   const best = new Map<number, ArchCandidate>();
   for (const c of candidates) {
     const L = c.config.numLayers;
     const had = best.get(L);
-    const wider =
-      !had ||
-      c.config.hiddenSize > had.config.hiddenSize ||
-      (c.config.hiddenSize === had.config.hiddenSize && Math.abs(c.deviation) < Math.abs(had.deviation));
-    if (wider) best.set(L, c);
+    if (!had || prefer(c, had)) best.set(L, c);
   }
   return new Map([...best].sort((x, y) => x[0] - y[0]));
 }
+
+/**
+ * Depth -> the widest shape within budget at that depth (ties: closest to the budget), shallowest
+ * first: the ranking of recipe/shapes.ts's `widest`, for every depth at once.
+ */
+export const widestAtEachDepth = (q: ShapeQuery, b: DepthBounds = {}) => bestAtEachDepth(q, b, wider);
 
 /**
  * Up to `n` of `depths` spread evenly in depth from the shallowest to the deepest, both always
@@ -118,7 +129,7 @@ export function depthShapes(o: {
 
 export const depthArmId = (layers: number) => `depth-${layers}`;
 
-const depthOf = (s: ArmSummary | ArmResult) => s.arm.shape.config.numLayers;
+const depthOf = (s: { arm: Arm }) => s.arm.shape.config.numLayers;
 
 /** Spearman's rho between depth and held-out bits per byte over every (arm, seed) result with a score. */
 export function depthSpearman(results: readonly ArmResult[]): { rho: number; n: number } {
@@ -184,7 +195,6 @@ export const depthStudy: Study = {
     const ends = change(shallowest, deepest);
     const claim = depthClaim(rhoScore, ends);
     const best = rows.reduce((a, b) => (b.mean < a.mean ? b : a));
-    const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
 
     return {
       lines: [
@@ -225,18 +235,9 @@ export const depthStudy: Study = {
           'Every arm trains the same steps on the same tokens, so deeper arms differ only in shape (and take longer per step).',
       ],
       charts: {
-        'depth.svg': lineChartSvg('held-out bits per byte against depth (lower is better)', 'layers', 'held-out bits per byte', [
-          { name: 'mean', points: rows.map((r) => [depthOf(r), r.mean] as [number, number]) },
-          ...(seeds.length > 1
-            ? seeds.map((seed) => ({
-                name: `seed ${seed}`,
-                points: results
-                  .filter((r) => r.seed === seed && typeof r.heldOutBitsPerByte === 'number')
-                  .map((r) => [depthOf(r), r.heldOutBitsPerByte!] as [number, number])
-                  .sort((a, b) => a[0] - b[0]),
-              }))
-            : []),
-        ]),
+        'depth.svg': meanAndSeedsChart('held-out bits per byte against depth (lower is better)', 'layers', rows, results, (a) =>
+          depthOf({ arm: a }),
+        ),
         'curves.svg': curvesChart('bits per byte during training, first 64 held-out sequences (seed 0)', results),
       },
       summary: {

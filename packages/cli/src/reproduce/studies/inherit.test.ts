@@ -1,44 +1,14 @@
-import { resolveConfig } from '@tinylm/arch-config';
 import { WIDTH_CRITERIA } from '@tinylm/param-inherit';
 import { describe, expect, it } from 'vitest';
 import type { Arm } from '../arm';
-import type { ArmResult } from '../run-arms';
-import type { Pack } from '../workspace';
 import { allOf, claimOf } from './claim';
 import { inheritStudy } from './inherit';
 import { ladderShapes } from './ladder';
-import type { StudyInputs } from './study';
+import { fakePacks, SMALL_TEACHER, seededResults, studyInputs, verdictLine } from './testing';
 
-const teacher = resolveConfig({
-  vocabSize: 4096,
-  hiddenSize: 192,
-  numLayers: 8,
-  numHeads: 6,
-  intermediateSize: 512,
-  maxPositionEmbeddings: 256,
-});
-// packs only need their bytes per token and batch count to build arms
-const fakePack = (vocab: number) => Promise.resolve({ trainBytesPerToken: vocab === 4096 ? 3.1 : 2.6, batches: 40 } as Pack);
-const inputs: StudyInputs = { pack: fakePack, params: 1_200_000, steps: 60, bigVocab: 4096, compactVocab: 2048, teacher, sampleRate: 0.5 };
-
-/** Three seeds per arm at `mean[id]`, seeds `spread` apart in all (seed k at mean + (k - 1) × spread / 2). */
-function results(arms: readonly Arm[], mean: Record<string, number>, spread: number): ArmResult[] {
-  return arms.flatMap((arm) =>
-    [0, 1, 2].map(
-      (seed) =>
-        ({
-          arm,
-          seed,
-          config: arm.shape.config,
-          heldOutBitsPerByte: mean[arm.id] + ((seed - 1) * spread) / 2,
-          tokens: 1,
-          textBytes: 1,
-          seconds: 1,
-          metrics: [],
-        }) as unknown as ArmResult,
-    ),
-  );
-}
+const teacher = SMALL_TEACHER;
+const inputs = studyInputs({ pack: fakePacks((v) => (v === 4096 ? 3.1 : 2.6)), params: 1_200_000, steps: 60, teacher });
+const results = (arms: readonly Arm[], mean: Record<string, number>, spread: number) => seededResults(arms, (a) => mean[a.id], spread);
 
 /** The paper's order, clearly: every criterion well below random, learned best, block influence better than first-last. */
 const CLEAR = {
@@ -50,8 +20,6 @@ const CLEAR = {
   'first-last-learned': 2.5,
   'block-influence-l2': 2.6,
 };
-
-const verdictLine = (lines: string[], start: string) => lines.find((l) => l.startsWith(`- **${start}`)) ?? '';
 
 describe('the inherit study', () => {
   it('has random init, every width criterion inside the first and last layers, and block influence with L2', async () => {

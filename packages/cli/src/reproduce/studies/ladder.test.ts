@@ -4,22 +4,12 @@ import { UsageError } from '../../args';
 import { RANDOM, roundSteps } from '../arm';
 import type { ArmResult } from '../run-arms';
 import { summarizeArms } from '../stats';
-import type { Pack } from '../workspace';
 import { LADDER_MLP_RATIO, ladderShapes, ladderStudy } from './ladder';
-import type { StudyInputs } from './study';
+import { fakePacks, SMALL_TEACHER, studyInputs } from './testing';
 
-const teacher = resolveConfig({
-  vocabSize: 4096,
-  hiddenSize: 192,
-  numLayers: 8,
-  numHeads: 6,
-  intermediateSize: 512,
-  maxPositionEmbeddings: 256,
-});
+const teacher = SMALL_TEACHER;
 const shapes = ladderShapes({ params: 1_200_000, bigVocab: 4096, compactVocab: 2048, teacher });
-// packs only need their bytes per token and batch count to build arms
-const fakePack = (vocab: number) => Promise.resolve({ trainBytesPerToken: vocab === 4096 ? 3.1 : 2.6, batches: 40 } as Pack);
-const inputs: StudyInputs = { pack: fakePack, params: 1_200_000, steps: 60, bigVocab: 4096, compactVocab: 2048, teacher, sampleRate: 0.5 };
+const inputs = studyInputs({ pack: fakePacks((v) => (v === 4096 ? 3.1 : 2.6)), params: 1_200_000, steps: 60, teacher });
 
 describe('the ladder study', () => {
   it('adds one strategy per rung, in the order of the authors’ figure, plus the compact rung at equal bytes', async () => {

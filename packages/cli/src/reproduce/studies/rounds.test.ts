@@ -1,48 +1,25 @@
-import { resolveConfig } from '@tinylm/arch-config';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../args';
 import type { Arm } from '../arm';
-import type { ArmResult } from '../run-arms';
-import type { Pack } from '../workspace';
 import { LADDER_INIT, ladderShapes } from './ladder';
 import { roundsStudy } from './rounds';
-import type { StudyInputs } from './study';
+import { fakePacks, SMALL_TEACHER, seededResults, studyInputs, verdictLine } from './testing';
 
-const teacher = resolveConfig({
-  vocabSize: 4096,
-  hiddenSize: 192,
-  numLayers: 8,
-  numHeads: 6,
-  intermediateSize: 512,
-  maxPositionEmbeddings: 256,
-});
+const teacher = SMALL_TEACHER;
 // packs only need their batch count to split the rounds; the big one has fewer, to catch the wrong pack
-const fakePack = (vocab: number) => Promise.resolve({ trainBytesPerToken: 2.6, batches: vocab === 2048 ? 40 : 10 } as Pack);
-const inputs: StudyInputs = { pack: fakePack, params: 1_200_000, steps: 80, bigVocab: 4096, compactVocab: 2048, teacher, sampleRate: 0.5 };
-
-/** Three seeds per arm at `mean[id]`, seeds `spread` apart in all. */
-function results(arms: readonly Arm[], mean: Record<string, number>, spread: number): ArmResult[] {
-  return arms.flatMap((arm) =>
-    [0, 1, 2].map(
-      (seed) =>
-        ({
-          arm,
-          seed,
-          config: arm.shape.config,
-          heldOutBitsPerByte: mean[arm.id] + ((seed - 1) * spread) / 2,
-          tokens: 1,
-          textBytes: 1,
-          seconds: 1,
-          metrics: [],
-        }) as unknown as ArmResult,
-    ),
-  );
-}
+const inputs = studyInputs({
+  pack: fakePacks(
+    () => 2.6,
+    (v) => (v === 2048 ? 40 : 10),
+  ),
+  params: 1_200_000,
+  steps: 80,
+  teacher,
+});
+const results = (arms: readonly Arm[], mean: Record<string, number>, spread: number) => seededResults(arms, (a) => mean[a.id], spread);
 
 /** The paper, clearly: two rounds well below one, three like two, 0.5 the best rate. */
 const CLEAR = { '1-round': 3.0, '2-rounds-0.5': 2.8, '3-rounds-0.5': 2.81, '2-rounds-0.25': 2.9, '2-rounds-0.75': 2.88 };
-
-const verdictLine = (lines: string[], start: string) => lines.find((l) => l.startsWith(`- **${start}`)) ?? '';
 
 describe('the rounds study', () => {
   it('has 1, 2 and 3 rounds at 0.5 and 2 rounds at 0.25 and 0.75, all from the ladder’s inherited init', async () => {

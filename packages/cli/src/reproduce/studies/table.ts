@@ -3,7 +3,7 @@
 // means and the training curves of seed 0.
 import { countParams, embeddingShare } from '@tinylm/arch-config';
 import { barChartSvg, lineChartSvg } from '../../report/svg-chart';
-import { initLabel } from '../arm';
+import { type Arm, initLabel } from '../arm';
 import type { ArmResult } from '../run-arms';
 import { type ArmSummary, change, signed } from '../stats';
 
@@ -67,6 +67,28 @@ export function meansChart(title: string, rows: readonly ArmSummary[]): string {
     rows.map((r) => ({ label: r.arm.label, value: r.mean })),
     4,
   );
+}
+
+/** Held-out bits per byte against `x(arm)` as lines: the mean of each arm and, with more than one seed, each seed's. */
+export function meanAndSeedsChart(
+  title: string,
+  xLabel: string,
+  rows: readonly ArmSummary[],
+  results: readonly ArmResult[],
+  x: (arm: Arm) => number,
+): string {
+  const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
+  const perSeed = seeds.map((seed) => ({
+    name: `seed ${seed}`,
+    points: results
+      .filter((r) => r.seed === seed && typeof r.heldOutBitsPerByte === 'number')
+      .map((r) => [x(r.arm), r.heldOutBitsPerByte!] as [number, number])
+      .sort((a, b) => a[0] - b[0]),
+  }));
+  return lineChartSvg(title, xLabel, 'held-out bits per byte', [
+    { name: 'mean', points: rows.map((r) => [x(r.arm), r.mean] as [number, number]) },
+    ...(seeds.length > 1 ? perSeed : []),
+  ]);
 }
 
 /** Bits per byte on the first 64 held-out sequences during training, seed 0 of each arm. */

@@ -1,45 +1,26 @@
 import { countParams } from '@tinylm/arch-config';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../../args';
-import { widest } from '../../recipe/shapes';
 import type { Arm } from '../arm';
 import { reproduceTeacherConfig } from '../budget';
-import type { ArmResult } from '../run-arms';
-import type { Pack } from '../workspace';
-import { LADDER_MLP_RATIO, ladderShapes } from './ladder';
-import type { StudyInputs } from './study';
+import { ladderShapes } from './ladder';
+import { fakePacks, seededResults, studyInputs, verdictLine } from './testing';
 import { VOCAB_SIZES, vocabArmId, vocabShape, vocabSizes, vocabStudy } from './vocab';
 
 // the default `reproduce` teacher and budget: the shapes below are the ones the study trains
 const teacher = reproduceTeacherConfig(4096);
 /** Student-text bytes per token: a larger vocabulary packs more text into a token. */
 const BYTES_PER_TOKEN: Record<number, number> = { 512: 2.0, 1024: 2.3, 2048: 2.6, 4096: 3.1, 8192: 3.5 };
-const fakePack = (vocab: number) => Promise.resolve({ trainBytesPerToken: BYTES_PER_TOKEN[vocab], batches: 40 } as Pack);
-const inputs: StudyInputs = { pack: fakePack, params: 5_000_000, steps: 200, bigVocab: 4096, compactVocab: 2048, teacher, sampleRate: 0.5 };
+const fakePack = fakePacks((v) => BYTES_PER_TOKEN[v]);
+const inputs = studyInputs({ pack: fakePack, params: 5_000_000, steps: 200, teacher });
 const DEPTH = 10; // the ladder's deeper-thinner shape at this budget: 10 × 192
 
 /** Three seeds per arm at `mean[vocab]`, seeds `spread` apart in all; 1,000 tokens each at the size's bytes per token. */
-function results(arms: readonly Arm[], mean: Record<number, number>, spread: number): ArmResult[] {
-  return arms.flatMap((arm) =>
-    [0, 1, 2].map(
-      (seed) =>
-        ({
-          arm,
-          seed,
-          config: arm.shape.config,
-          heldOutBitsPerByte: mean[arm.vocab] + ((seed - 1) * spread) / 2,
-          tokens: 1000,
-          textBytes: 1000 * BYTES_PER_TOKEN[arm.vocab],
-          seconds: 1,
-          metrics: [],
-        }) as unknown as ArmResult,
-    ),
-  );
-}
+const results = (arms: readonly Arm[], mean: Record<number, number>, spread: number) =>
+  seededResults(arms, (a) => mean[a.vocab], spread, { tokens: 1000, textBytes: (a) => 1000 * BYTES_PER_TOKEN[a.vocab] });
 
 /** The paper's shape, clearly: the compact 2,048 best, both neighbours worse beyond the spread. */
 const PEAK = { 512: 3.2, 1024: 3.0, 2048: 2.8, 4096: 2.95, 8192: 3.1 };
-const verdictLine = (lines: string[], start: string) => lines.find((l) => l.startsWith(`- **${start}`)) ?? '';
 
 describe('the vocab study', () => {
   it('sweeps 512 to 8,192 tokens (and the big vocabulary when it is not among them)', () => {
@@ -59,41 +40,47 @@ describe('the vocab study', () => {
     expect(arms[4].what).toContain("pruned from Qwen3's tokenizer");
   });
 
-  it('puts every size at the ladder’s deeper-thinner depth, the widest shape within ±10% of the budget there', async () => {
+  it('puts every size at the ladder’s deeper-thinner depth, the shape closest to the budget there, so freed parameters go into the layers', async () => {
     expect(ladderShapes(inputs).deeper.config.numLayers).toBe(DEPTH);
     const arms = await vocabStudy.arms(inputs);
-    for (const a of arms) {
+    const totals = arms.map((a) => countParams(a.shape.config).total);
+    for (const [k, a] of arms.entries()) {
       const c = a.shape.config;
-      expect(Math.abs(countParams(c).total - 5_000_000) / 5_000_000, a.id).toBeLessThanOrEqual(0.1);
+      expect(c.numLayers, a.id).toBe(DEPTH);
+      expect(Math.abs(totals[k] - 5_000_000) / 5_000_000, a.id).toBeLessThanOrEqual(0.04);
       expect(c.hiddenSize / c.numHeads, a.id).toBe(32);
-      expect(c.hiddenSize % 32, a.id).toBe(0);
-      expect(a.shape.mlpRatio, a.id).toBe(LADDER_MLP_RATIO);
-      const L = c.numLayers;
-      expect(c, a.id).toEqual(
-        widest({ params: 5_000_000, vocabSize: a.vocab, tolerance: 0.1, teacher, mlpRatios: [LADDER_MLP_RATIO] }, { min: L, max: L })
-          .config,
-      );
+      expect([c.hiddenSize % 32, c.intermediateSize % 32], a.id).toEqual([0, 0]);
+      expect(c.intermediateSize / c.hiddenSize, a.id).toBeGreaterThanOrEqual(2);
+      expect(c.intermediateSize / c.hiddenSize, a.id).toBeLessThanOrEqual(4);
+      // no other FFN size of the allowed rates at this width and depth comes closer to the budget
+      const allowed = (f: number) => f / c.hiddenSize >= 2 && f / c.hiddenSize <= 4;
+      for (const f of [c.intermediateSize - 32, c.intermediateSize + 32].filter(allowed)) {
+        const other = countParams({ ...c, intermediateSize: f }).total;
+        expect(Math.abs(other - 5_000_000), `${a.id} FFN ${f}`).toBeGreaterThanOrEqual(Math.abs(totals[k] - 5_000_000));
+      }
     }
-    expect(arms.map((a) => a.shape.config.numLayers)).toEqual([DEPTH, DEPTH, DEPTH, 11, 9]);
-    // the freed embedding parameters do not widen the layers at one depth: the budget's ±10% absorbs them
-    expect(arms.slice(0, 3).map((a) => a.shape.config.hiddenSize)).toEqual([192, 192, 192]);
-    // the compact arm is the ladder's deeper-thinner rung, so the two share its runs
-    expect(arms[2].shape.config).toEqual(ladderShapes(inputs).deeper.config);
+    // the layers of the smaller sizes take what their embedding frees: FFN 576 > 544 > 480 at one width
+    expect(arms.map((a) => [a.shape.config.hiddenSize, a.shape.config.intermediateSize])).toEqual([
+      [192, 576],
+      [192, 544],
+      [192, 480],
+      [160, 544],
+      [160, 320],
+    ]);
+    // with the ladder's one FFN rate (8/3) the three smallest sizes got the same layers and 4.6 M .. 5.2 M parameters
+    expect(Math.max(...totals) - Math.min(...totals)).toBeLessThan(250_000);
+    expect(arms[0].what).toBe('512 tokens, pruned from the big tokenizer; 192 wide, FFN 576, closest to the budget at 10 layers');
   });
 
-  it('takes the nearest depth that fits when none fits at the study’s depth, and says so (ties: the deeper)', async () => {
-    const arms = await vocabStudy.arms(inputs);
-    // 4,096 tokens: 8 and 11 layers fit (9 and 10 do not), 11 is nearer; 8,192 tokens: 9 and 12 layers fit, 9 is nearer
-    expect(arms[3].what).toContain('widest at 11 layers (no shape of 10 layers fits the budget with this vocabulary');
-    expect(arms[4].what).toContain('widest at 9 layers (no shape of 10 layers fits');
-    expect(arms[0].what).toMatch(/widest at 10 layers$/);
-    const at = (depth: number) => vocabShape({ params: 5_000_000, vocab: 4096, depth, teacher });
+  it('takes the nearest depth that has a shape within the tolerance when the study’s depth has none, and says so (ties: the deeper)', () => {
+    // ±1%, 4,096 tokens: 8, 9, 11, 13 and 15 layers have a shape, 10, 12 and 14 do not
+    const at = (depth: number) => vocabShape({ params: 5_000_000, vocab: 4096, depth, teacher, tolerance: 0.01 });
+    expect(at(9).shape.config.numLayers).toBe(9);
     expect(at(10).shape.config.numLayers).toBe(11);
-    expect(at(9).shape.config.numLayers).toBe(8);
-    expect(at(9).depth).toBe(9);
-    // 22 and 34 layers fit, 23..33 do not: 28 is 6 from both, and the deeper wins
-    expect(at(28).shape.config.numLayers).toBe(34);
-    expect(at(12).shape.config.numLayers).toBe(12);
+    expect(at(10).depth).toBe(10);
+    expect(at(14).shape.config.numLayers).toBe(15);
+    expect(at(16).shape.config.numLayers).toBe(15);
+    expect(Math.abs(countParams(at(10).shape.config).total - 5_000_000)).toBeLessThanOrEqual(50_000);
   });
 
   it('refuses a size with no shape at any depth, naming --params and the size', () => {
@@ -143,11 +130,21 @@ describe('the vocab study’s report', () => {
     const smaller = verdictLine(r.lines, 'a vocabulary smaller than the big one');
     expect(smaller).toContain('**reproduces**');
     expect(smaller).toContain('ours is best at 50.0% of our big 4,096 (below it)');
-    expect(r.lines.join('\n')).toContain("Not at the study's 10 layers");
+    expect(r.lines.join('\n')).not.toContain("Not at the study's");
     expect(r.summary).toMatchObject({
       best: { vocab: 2048, shareOfBig: 0.5 },
       verdicts: { intermediateBest: 'reproduces', smallerBeatsBig: 'reproduces' },
     });
+  });
+
+  it('names the arms that are not at the study’s depth', async () => {
+    const arms = await vocabStudy.arms(inputs);
+    const nine = vocabShape({ params: 5_000_000, vocab: 8192, depth: 9, teacher }).shape;
+    const moved = arms.map((a) => (a.vocab === 8192 ? { ...a, shape: nine } : a));
+    const r = vocabStudy.report(results(moved, PEAK, 0.02), inputs);
+    expect(r.lines).toContain(
+      "Not at the study's 10 layers (no shape of that depth fits the budget with their vocabulary): vocab-8192 at 9 layers.",
+    );
   });
 
   it('does not reproduce the intermediate peak when the smallest size is clearly best', async () => {

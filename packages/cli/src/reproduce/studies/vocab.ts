@@ -1,21 +1,21 @@
 // The paper's vocabulary sweep (PanGu-π Pro, "compact tokenizer") at tiny scale: at one parameter
-// budget and one depth (the ladder's deeper-thinner depth), the widest shape for each tokenizer
-// size from 512 to 8,192 tokens, random init, 1 round, the same steps (equal tokens, as the paper
-// trained). The paper swept 8 k..100 k tokens for a 1 B model and kept 48 k of 100,883. Bits per
+// budget and one depth (the ladder's deeper-thinner depth), for each tokenizer size from 512 to
+// 8,192 tokens the shape whose total is closest to the budget (width and FFN free, FFN 2x to 4x
+// the width), so the parameters a smaller embedding frees go into the layers; random init,
+// 1 round, the same steps (equal tokens, as the paper trained). The paper swept 8 k..100 k tokens for a 1 B model and kept 48 k of 100,883. Bits per
 // byte are tokenizer-independent, so the sizes compare directly; a smaller vocabulary reads fewer
 // bytes of text per token, which the bytes-per-token table shows.
 import type { ArchCandidate, LlamaConfig } from '@tinylm/arch-config';
 import { embeddingShare } from '@tinylm/arch-config';
 import { UsageError } from '../../args';
 import { explainNoShape } from '../../recipe/no-shape';
-import { lineChartSvg } from '../../report/svg-chart';
 import { type Arm, RANDOM } from '../arm';
 import { type ArmSummary, change, signed, summarizeArms } from '../stats';
-import { depthSearchOptions, widestAtEachDepth } from './depth';
+import { bestAtEachDepth, closerToBudget, depthSearchOptions } from './depth';
 import { allOf, type Claim, claimOf } from './claim';
 import { ladderShapes } from './ladder';
 import type { Study, StudyInputs } from './study';
-import { armTable, bpbCell, CURVES_NOTE, curvesChart } from './table';
+import { armTable, bpbCell, CURVES_NOTE, curvesChart, meanAndSeedsChart } from './table';
 
 /** The tokenizer sizes swept (the big one is added when it is not among them). */
 export const VOCAB_SIZES: readonly number[] = [512, 1024, 2048, 4096, 8192];
@@ -36,7 +36,14 @@ export const vocabArmId = (vocab: number) => `vocab-${vocab}`;
 /** The sizes of the study, smallest first: VOCAB_SIZES and the big vocabulary. */
 export const vocabSizes = (bigVocab: number) => [...new Set([...VOCAB_SIZES, bigVocab])].sort((a, b) => a - b);
 
-/** One size's shape: the widest at `depth`, or at the nearest depth that fits (`depth` then differs). */
+/**
+ * FFN rates the vocab study's shapes may take: 2 to 4 times the width in steps of 1/64, so every
+ * FFN size in multiples of 32 in that range is reachable up to a width of 2,048. With the ladder's
+ * one rate (8/3) the widths' steps of 32 leave a smaller vocabulary's freed parameters unspent.
+ */
+export const VOCAB_FFN_RATES: readonly number[] = Array.from({ length: 129 }, (_, k) => 2 + k / 64);
+
+/** One size's shape: the closest to the budget at `depth`, or at the nearest depth that fits (`depth` then differs). */
 export interface VocabShape {
   vocab: number;
   shape: ArchCandidate;
@@ -45,13 +52,14 @@ export interface VocabShape {
 }
 
 /**
- * The widest shape with a `vocab`-token vocabulary at `depth` layers within budget; when none fits
- * at that depth, the widest at the nearest depth that does (ties: the deeper). Refuses (naming
- * --params and the size) a size with no shape at any depth.
+ * The shape with a `vocab`-token vocabulary at `depth` layers whose total is closest to the
+ * budget (ties: the wider), any FFN rate of VOCAB_FFN_RATES; when none is within the tolerance
+ * at that depth, the closest at the nearest depth that has one (ties: the deeper). Refuses
+ * (naming --params and the size) a size with no shape at any depth.
  */
 export function vocabShape(o: { params: number; vocab: number; depth: number; teacher: LlamaConfig; tolerance?: number }): VocabShape {
-  const q = { params: o.params, vocabSize: o.vocab, tolerance: o.tolerance ?? 0.1, teacher: o.teacher };
-  const byDepth = widestAtEachDepth(q);
+  const q = { params: o.params, vocabSize: o.vocab, tolerance: o.tolerance ?? 0.1, teacher: o.teacher, mlpRatios: VOCAB_FFN_RATES };
+  const byDepth = bestAtEachDepth(q, {}, closerToBudget);
   const exact = byDepth.get(o.depth);
   if (exact) return { vocab: o.vocab, shape: exact, depth: o.depth };
   const depths = [...byDepth.keys()];
@@ -118,10 +126,11 @@ export const vocabStudy: Study = {
         L === depth
           ? `${L} layers`
           : `${L} layers (no shape of ${depth} layers fits the budget with this vocabulary: the nearest depth that does)`;
+      const c = s.shape.config;
       return {
         id: vocabArmId(vocab),
         label: String(vocab),
-        what: `${n(vocab)} tokens, ${role(vocab, i)}; widest at ${at}`,
+        what: `${n(vocab)} tokens, ${role(vocab, i)}; ${c.hiddenSize} wide, FFN ${c.intermediateSize}, closest to the budget at ${at}`,
         vocab,
         shape: s.shape,
         init: RANDOM,
@@ -158,7 +167,6 @@ export const vocabStudy: Study = {
     const paperShare = PAPER_VOCAB.kept / PAPER_VOCAB.big;
     const bigBpt = bytesPerToken(big);
     const where = vocabOf(best) < i.bigVocab ? 'below' : vocabOf(best) > i.bigVocab ? 'above' : 'at';
-    const seeds = [...new Set(results.map((r) => r.seed))].sort((a, b) => a - b);
     const log2 = (v: number) => Math.log2(v);
 
     return {
@@ -222,22 +230,12 @@ export const vocabStudy: Study = {
           'we compare held-out bits per byte (lower is better).',
       ],
       charts: {
-        'vocab.svg': lineChartSvg(
+        'vocab.svg': meanAndSeedsChart(
           'held-out bits per byte against vocabulary size (lower is better)',
           `log2(vocabulary size): ${rows.map((r) => `${log2(vocabOf(r)).toFixed(0)} = ${vocabOf(r)}`).join(', ')}`,
-          'held-out bits per byte',
-          [
-            { name: 'mean', points: rows.map((r) => [log2(vocabOf(r)), r.mean] as [number, number]) },
-            ...(seeds.length > 1
-              ? seeds.map((seed) => ({
-                  name: `seed ${seed}`,
-                  points: results
-                    .filter((r) => r.seed === seed && typeof r.heldOutBitsPerByte === 'number')
-                    .map((r) => [log2(r.arm.vocab), r.heldOutBitsPerByte!] as [number, number])
-                    .sort((a, b) => a[0] - b[0]),
-                }))
-              : []),
-          ],
+          rows,
+          results,
+          (a) => log2(a.vocab),
         ),
         'curves.svg': curvesChart('bits per byte during training, first 64 held-out sequences (seed 0)', results),
       },
