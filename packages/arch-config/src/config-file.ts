@@ -4,7 +4,7 @@
 // Node's fs is imported lazily, so the rest of the package stays usable in browsers.
 
 import { CONFIG_INPUT_KEYS, resolveConfig, type LlamaConfig, type LlamaConfigInput } from './config';
-import { ConfigParseError, UnknownPresetError } from './errors';
+import { ConfigParseError, showValue, UnknownPresetError } from './errors';
 import { fromHfConfig } from './hf-config';
 import { getPreset, isPresetName, presetNames } from './presets';
 
@@ -17,7 +17,7 @@ const OWN_MARKERS = ['hiddenSize', 'numLayers', 'vocabSize', 'numHeads'];
 /** Which shape a parsed JSON object has; throws `ConfigParseError` when it is neither or both. */
 export function detectConfigFormat(json: unknown, source?: string): ConfigFormat {
   if (json == null || typeof json !== 'object' || Array.isArray(json)) {
-    throw new ConfigParseError(`expected a JSON object with a model config, found ${Array.isArray(json) ? 'an array' : String(json)}`, {
+    throw new ConfigParseError(`expected a JSON object with a model config, found ${Array.isArray(json) ? 'an array' : showValue(json)}`, {
       source,
     });
   }
@@ -33,7 +33,7 @@ export function detectConfigFormat(json: unknown, source?: string): ConfigFormat
   if (hf.length > 0) return 'huggingface';
   if (own.length > 0) return 'tinylm';
   throw new ConfigParseError(
-    `is not a model config: found keys ${keys.length ? keys.slice(0, 12).join(', ') : '(none)'}; expected a Hugging Face config.json ` +
+    `is not a model config: found keys ${keys.length ? showKeys(keys) : '(none)'}; expected a Hugging Face config.json ` +
       `(model_type, hidden_size, ...) or a tinylm config (${OWN_MARKERS.join(', ')}, ...)`,
     { source },
   );
@@ -49,7 +49,7 @@ export function parseConfigJson(json: unknown, source?: string): LlamaConfig {
   const o = json as Record<string, unknown>;
   for (const key of Object.keys(o)) {
     if (!(CONFIG_INPUT_KEYS as readonly string[]).includes(key)) {
-      throw new ConfigParseError(`unknown key ${JSON.stringify(key)}; allowed: ${CONFIG_INPUT_KEYS.join(', ')}`, { source });
+      throw new ConfigParseError(`unknown key ${showValue(key)}; allowed: ${CONFIG_INPUT_KEYS.join(', ')}`, { source });
     }
   }
   return resolveConfig(o as unknown as LlamaConfigInput, source);
@@ -63,12 +63,12 @@ export async function loadConfigFile(path: string): Promise<LlamaConfig> {
   const { readFile, stat } = await import('node:fs/promises');
   const { join } = await import('node:path');
   let file = path;
-  if ((await stat(path)).isDirectory()) {
+  if ((await stat(path).catch((cause) => Promise.reject(fsError(path, 'look at it', cause)))).isDirectory()) {
     file = join(path, 'config.json');
     if (!(await exists(file)))
       throw new ConfigParseError('is a folder without config.json (expected a Hugging Face model folder)', { source: path });
   }
-  const text = await readFile(file, 'utf8');
+  const text = await readFile(file, 'utf8').catch((cause) => Promise.reject(fsError(file, 'read it', cause)));
   let json: unknown;
   try {
     json = JSON.parse(text);
@@ -96,7 +96,20 @@ async function exists(path: string): Promise<boolean> {
     await stat(path);
     return true;
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return false;
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return false;
+    throw fsError(path, 'look at it', error);
   }
+}
+
+/** An operating-system error (no permission, a name too long) as a `ConfigParseError` naming the path. */
+function fsError(path: string, doing: string, cause: unknown): ConfigParseError {
+  const why = cause instanceof Error ? cause.message : showValue(cause);
+  return new ConfigParseError(`cannot ${doing} (${why.slice(0, 300)})`, { source: path.length > 300 ? showValue(path) : path, cause });
+}
+
+/** The first keys of an object, each shown bounded (a hostile file's keys may be megabytes long). */
+function showKeys(keys: readonly string[]): string {
+  const shown = keys.slice(0, 12).map((k) => (/^[\w.-]{1,40}$/.test(k) ? k : showValue(k)));
+  return keys.length > 12 ? `${shown.join(', ')}, ... (${keys.length} in all)` : shown.join(', ');
 }

@@ -78,7 +78,7 @@ export class UnknownPresetError extends TinylmError {
   readonly available: readonly string[];
 
   constructor(preset: string, available: readonly string[], extra = '') {
-    super(`unknown preset ${JSON.stringify(preset)}${extra}; available: ${available.join(', ')}`, {
+    super(`unknown preset ${showValue(preset)}${extra}; available: ${available.join(', ')}`, {
       field: 'preset',
       value: preset,
       allowed: available.join(', '),

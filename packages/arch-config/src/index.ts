@@ -4,7 +4,7 @@
 
 export type { LlamaConfig, LlamaConfigInput } from './config';
 export { CONFIG_DEFAULTS, CONFIG_INPUT_KEYS, headDim, kvDim, resolveConfig } from './config';
-export { validateConfig } from './validate';
+export { SHAPE_LIMITS, validateConfig } from './validate';
 export type { MlpRatioFit } from './ffn';
 export { ffnFromMlpRatio, INTERNEVO_MULTIPLE_OF, mlpRatioFor } from './ffn';
 

@@ -6,6 +6,23 @@
 import type { LlamaConfig } from './config';
 import { ConfigValueError } from './errors';
 
+/**
+ * The largest value each size may take. A config.json is often a stranger's file, and a 70-byte
+ * one claiming hidden_size 1.6e6 and 1e5 layers would otherwise reach the trainer's allocations;
+ * these bounds refuse such shapes up front while leaving ample room above every published model
+ * (the largest have hidden size ~25,600, ~128 layers, vocabularies ~256k, FFN ~100k, contexts
+ * of ~10M tokens). Beyond them, a shape is taken for a corrupt or hostile file.
+ */
+export const SHAPE_LIMITS: Readonly<Record<(typeof SIZE_FIELDS)[number], number>> = Object.freeze({
+  vocabSize: 2 ** 24,
+  hiddenSize: 2 ** 20,
+  numLayers: 2 ** 14,
+  numHeads: 2 ** 16,
+  numKvHeads: 2 ** 16,
+  intermediateSize: 2 ** 22,
+  maxPositionEmbeddings: 2 ** 28,
+});
+
 const SIZE_FIELDS = [
   'vocabSize',
   'hiddenSize',
@@ -33,7 +50,14 @@ export function validateConfig(config: LlamaConfig, source?: string): LlamaConfi
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 1) {
       fail(field, value, 'a positive integer', value === undefined ? 'it is missing' : undefined);
     }
-    if (value > Number.MAX_SAFE_INTEGER) fail(field, value, `an integer <= ${Number.MAX_SAFE_INTEGER}`);
+    if (value > SHAPE_LIMITS[field]) {
+      fail(
+        field,
+        value,
+        `a positive integer <= ${SHAPE_LIMITS[field]}`,
+        `it is above tinylm's limit for ${field} (SHAPE_LIMITS), far beyond any published model`,
+      );
+    }
   }
 
   const { hiddenSize, numHeads, numKvHeads } = config;
@@ -87,10 +111,16 @@ export function validateConfig(config: LlamaConfig, source?: string): LlamaConfi
   return config;
 }
 
+/** The divisors of `n`, ascending: O(sqrt n) steps, never n (sizes reach SHAPE_LIMITS). */
 function divisors(n: number): number[] {
-  const out: number[] = [];
-  for (let i = 1; i <= n; i++) if (n % i === 0) out.push(i);
-  return out;
+  const low: number[] = [];
+  const high: number[] = [];
+  for (let i = 1; i * i <= n; i++) {
+    if (n % i !== 0) continue;
+    low.push(i);
+    if (i * i !== n) high.push(n / i);
+  }
+  return [...low, ...high.reverse()];
 }
 
 function nearMultiples(value: number, of: number): string {

@@ -1,11 +1,16 @@
 // Flag parsing for subcommands on node:util's parseArgs, with errors that name the flag and
-// what is allowed, and a usage line per command.
+// what is allowed, and a usage line per command. Every refusal is a UsageError (a tinylm error,
+// exit code 2), whatever the argv: parseArgs' own errors are wrapped, values are shown bounded.
 import { parseArgs, type ParseArgsConfig } from 'node:util';
+import { type ErrorDetails, showValue, TinylmError } from '@tinylm/errors';
+import { joinNegativeValues } from './negative-values';
 
-export class UsageError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'UsageError';
+/** A command line the command cannot run: a missing, unknown or out-of-range flag. */
+export class UsageError extends TinylmError {
+  static override readonly kind: string = 'UsageError';
+
+  constructor(message: string, details: ErrorDetails = {}) {
+    super(message, details);
   }
 }
 
@@ -16,35 +21,73 @@ export interface ParsedFlags {
   positionals: string[];
 }
 
+/** parseArgs' messages quote the offending argument verbatim; a megabyte-long one is cut. */
+const MAX_MESSAGE = 500;
+
 export function parseFlags(argv: string[], options: Options, usage: string): ParsedFlags {
   try {
-    const { values, positionals } = parseArgs({ args: argv, options, allowPositionals: true, strict: true });
+    // `--vocab-size -1`: parseArgs reads `-1` as an option ("argument is ambiguous"); joined as
+    // `--vocab-size=-1` it reaches the flag's own check, which says what is allowed.
+    const args = joinNegativeValues(argv, options);
+    const { values, positionals } = parseArgs({ args, options, allowPositionals: true, strict: true });
     return { values: values as ParsedFlags['values'], positionals };
   } catch (e) {
-    throw new UsageError(`${(e as Error).message}\nusage: ${usage}`);
+    const message = e instanceof Error ? e.message : String(e);
+    const shown = message.length > MAX_MESSAGE ? `${message.slice(0, MAX_MESSAGE)}...` : message;
+    throw new UsageError(`${shown}\nusage: ${usage}`, { cause: e });
   }
 }
 
-/** A flag that must be an integer >= min (default 1, a positive integer). */
-export function intFlag(name: string, value: unknown, fallback?: number, min = 1): number {
+/** The numbers a flag accepts; `above` and `below` are exclusive bounds (`a number > 0 and < 1`). */
+export interface FlagRange {
+  min?: number;
+  above?: number;
+  max?: number;
+  below?: number;
+}
+
+/**
+ * A flag that must be an integer >= min (default 1, a positive integer) and <= max (default
+ * Number.MAX_SAFE_INTEGER: beyond it integers are not exact, `1e400` is Infinity).
+ */
+export function intFlag(name: string, value: unknown, fallback?: number, min = 1, max = Number.MAX_SAFE_INTEGER): number {
   if (value === undefined) {
-    if (fallback === undefined) throw new UsageError(`--${name} is required`);
+    if (fallback === undefined) throw new UsageError(`--${name} is required`, { field: `--${name}` });
     return fallback;
   }
-  const n = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isInteger(n) || n < min) {
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  if (!Number.isInteger(n) || n < min || n > max) {
     const what = min === 1 ? 'a positive integer' : `an integer >= ${min}`;
-    throw new UsageError(`--${name} must be ${what}, got "${String(value)}"`);
+    const upTo = max === Number.MAX_SAFE_INTEGER ? '' : ` and <= ${max}`;
+    throw new UsageError(`--${name} must be ${what}${upTo}, got ${showValue(value)}`, {
+      field: `--${name}`,
+      value,
+      allowed: `${what}${upTo}`,
+    });
   }
   return n;
 }
 
-/** A flag that must be a finite number >= min; `fallback` when absent (undefined: optional). */
-export function numberFlag(name: string, value: unknown, fallback?: number, min = 0): number | undefined {
+/** A flag that must be a finite number in `range` (a number: the least allowed); `fallback` when absent (undefined: optional). */
+export function numberFlag(name: string, value: unknown, fallback?: number, range: number | FlagRange = 0): number | undefined {
   if (value === undefined) return fallback;
-  const n = Number(value);
-  if (typeof value !== 'string' || value.trim() === '' || !Number.isFinite(n) || n < min) {
-    throw new UsageError(`--${name} must be a number >= ${min}, got "${String(value)}"`);
+  const { min, above, max, below }: FlagRange = typeof range === 'number' ? { min: range } : range;
+  const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : Number.NaN;
+  const fits =
+    Number.isFinite(n) &&
+    (min === undefined || n >= min) &&
+    (above === undefined || n > above) &&
+    (max === undefined || n <= max) &&
+    (below === undefined || n < below);
+  if (!fits) {
+    const bounds = [
+      min === undefined ? '' : `>= ${min}`,
+      above === undefined ? '' : `> ${above}`,
+      max === undefined ? '' : `<= ${max}`,
+      below === undefined ? '' : `< ${below}`,
+    ].filter(Boolean);
+    const what = `a number${bounds.length > 0 ? ` ${bounds.join(' and ')}` : ''}`;
+    throw new UsageError(`--${name} must be ${what}, got ${showValue(value)}`, { field: `--${name}`, value, allowed: what });
   }
   return n;
 }

@@ -5,6 +5,7 @@ import { UsageError } from './args';
 import { COMMANDS } from './commands/registry';
 import { type CliIo, processIo } from './io';
 import { describeOutOfMemory, describeSystemError } from './system-errors';
+import { showValue } from '@tinylm/errors';
 
 function help(): string {
   const width = Math.max(...COMMANDS.map((c) => c.name.length));
@@ -26,7 +27,7 @@ export async function runCli(argv: string[], io: CliIo = processIo): Promise<num
   }
   const command = COMMANDS.find((c) => c.name === name);
   if (!command) {
-    io.err(`tinylm: unknown command "${name}"; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
+    io.err(`tinylm: unknown command ${showValue(name)}; commands: ${COMMANDS.map((c) => c.name).join(', ')}`);
     return 2;
   }
   if (rest.includes('--help') || rest.includes('-h')) {

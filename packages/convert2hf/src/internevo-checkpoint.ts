@@ -50,7 +50,7 @@ import { readModelSizes } from './internevo-sizes';
 import { EMBED, FINAL_NORM, LM_HEAD } from './llama-params';
 import type { ModelSource, SourceTensor } from './model-source';
 import { loadTorchFile, stateDictOf, type TorchFile } from './torch-checkpoint';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { internEvoOptions } from './options';
 
 export type { InternEvoModelType } from './internevo-layout';
@@ -75,6 +75,8 @@ export interface InternEvoOptions {
   w2?: 'up' | 'down';
   /** `max_position_embeddings` for config.json (InternEvo keeps SEQ_LEN out of the model config); default 2048. */
   maxPositionEmbeddings?: number;
+  /** How far a shard's tensor may exceed its storage (stride-0 views); see `loadTorchFile`'s option of that name. Default 64. */
+  maxTensorExpansion?: number;
 }
 
 /** An InternEvo checkpoint opened by `readInternEvoCheckpoint`. */
@@ -118,24 +120,12 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
       { file: dir },
     );
   }
-  const shards = names.map((n) => SHARD.exec(n)).filter((m): m is RegExpExecArray => m !== null);
-  if (shards.length === 0) {
-    fail(`${dir}: no InternEvo model shards (model_tp{t}_pp{p}.pt) found${names.length ? `; files: ${listSome(names)}` : ''}`, {
-      file: dir,
-    });
-  }
-  const tp = Math.max(...shards.map((m) => Number(m[1]))) + 1;
-  const pp = Math.max(...shards.map((m) => Number(m[2]))) + 1;
-  const missing: string[] = [];
-  for (let p = 0; p < pp; p++)
-    for (let t = 0; t < tp; t++) if (!names.includes(`model_tp${t}_pp${p}.pt`)) missing.push(`model_tp${t}_pp${p}.pt`);
-  if (missing.length > 0) {
-    fail(`${dir}: missing shards ${listSome(missing)} (the files present span tp 0..${tp - 1} x pp 0..${pp - 1})`, { file: dir });
-  }
+  const { tp, pp } = shardGrid(dir, names);
+  const present = new Set(names);
 
-  const fileConfig = names.includes('model_config.pt') ? await readInternEvoModelConfig(join(dir, 'model_config.pt')) : {};
+  const fileConfig = present.has('model_config.pt') ? await readInternEvoModelConfig(join(dir, 'model_config.pt')) : {};
   const modelConfig: InternEvoModelConfig = { ...fileConfig, ...options.modelConfig };
-  const configSource = names.includes('model_config.pt') ? `${join(dir, 'model_config.pt')}` : 'the model config';
+  const configSource = present.has('model_config.pt') ? `${join(dir, 'model_config.pt')}` : 'the model config';
 
   const files: TorchFile[] = [];
   const closeAll = async () => {
@@ -150,7 +140,7 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
       let stageKeys: string | undefined;
       for (let t = 0; t < tp; t++) {
         const path = join(dir, `model_tp${t}_pp${p}.pt`);
-        const file = await loadTorchFile(path);
+        const file = await loadTorchFile(path, { maxTensorExpansion: options.maxTensorExpansion });
         files.push(file);
         const stateDict = stateDictOf(file);
         // row-parallel biases live on rank 0 only, so they are left out of the comparison
@@ -161,14 +151,14 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
           const first = new Set(stageKeys.split('\n'));
           const odd = keys.find((k) => !first.has(k)) ?? [...first].find((k) => !keys.includes(k));
           fail(
-            `${path}: its keys differ from model_tp0_pp${p}.pt's (e.g. ${JSON.stringify(odd)}); all tensor-parallel ranks of a stage must hold the same tensors`,
+            `${path}: its keys differ from model_tp0_pp${p}.pt's (e.g. ${showValue(odd)}); all tensor-parallel ranks of a stage must hold the same tensors`,
             { file: path, tensor: odd },
           );
         }
         const chunked = keys.find((k) => /^\d+\.(layers|blocks|tok_embeddings|embedding|norm|output|head)\b/.test(k));
         if (chunked || (typeof modelConfig.num_chunks === 'number' && modelConfig.num_chunks > 1)) {
           fail(
-            `${path}: interleaved pipeline checkpoints (num_chunks > 1, keys such as ${JSON.stringify(chunked ?? `num_chunks=${modelConfig.num_chunks}`)}) are not supported; re-save with num_chunks=1`,
+            `${path}: interleaved pipeline checkpoints (num_chunks > 1, keys such as ${showValue(chunked ?? `num_chunks=${modelConfig.num_chunks}`)}) are not supported; re-save with num_chunks=1`,
             { file: path, tensor: chunked },
           );
         }
@@ -181,7 +171,7 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
             stageLayers = Math.max(stageLayers, local + 1);
             global = `${m[1]}.${local + layerShift}.${m[3]}`;
           } else if (t === 0 && merged.has(key)) {
-            fail(`${path}: ${JSON.stringify(key)} also appears in an earlier pipeline stage`, { file: path, tensor: key });
+            fail(`${path}: ${showValue(key)} also appears in an earlier pipeline stage`, { file: path, tensor: key });
           }
           let parts = merged.get(global);
           if (!parts) merged.set(global, (parts = []));
@@ -218,6 +208,51 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
     await closeAll();
     throw error;
   }
+}
+
+/**
+ * The tensor x pipeline grid the shard files span, from the files present: a complete grid of
+ * tp x pp ranks has exactly tp x pp files, so the check and the names of the first missing shards
+ * take work bounded by the number of files, never by the ranks a file name claims
+ * (`model_tp40000_pp40000.pt` alone would be a grid of 1.6e9).
+ */
+function shardGrid(dir: string, names: readonly string[]): { tp: number; pp: number } {
+  const ranks = new Map<string, string>();
+  let tp = 0;
+  let pp = 0;
+  for (const name of names) {
+    const m = SHARD.exec(name);
+    if (!m) continue;
+    const t = Number(m[1]);
+    const p = Number(m[2]);
+    const key = `${t},${p}`;
+    const other = ranks.get(key);
+    if (other !== undefined) {
+      fail(`${dir}: ${other} and ${name} are the same shard (tp ${t}, pp ${p}); keep one`, { file: join(dir, name) });
+    }
+    ranks.set(key, name);
+    tp = Math.max(tp, t + 1);
+    pp = Math.max(pp, p + 1);
+  }
+  if (ranks.size === 0) {
+    fail(`${dir}: no InternEvo model shards (model_tp{t}_pp{p}.pt) found${names.length ? `; files: ${listSome(names)}` : ''}`, {
+      file: dir,
+    });
+  }
+  const expected = tp * pp;
+  if (expected === ranks.size) return { tp, pp };
+  // Some are missing: name the first few in grid order. Each rank visited is either present (at
+  // most ranks.size of them) or missing (the walk stops at the ninth), so it ends soon.
+  const missing: string[] = [];
+  for (let p = 0; p < pp && missing.length <= 8; p++) {
+    for (let t = 0; t < tp && missing.length <= 8; t++) if (!ranks.has(`${t},${p}`)) missing.push(`model_tp${t}_pp${p}.pt`);
+  }
+  const shown = missing.length > 8 ? `${missing.slice(0, 8).join(', ')}, ...` : missing.join(', ');
+  return fail(
+    `${dir}: missing shards ${shown} (${expected - ranks.size} of ${expected}: the files present, ${listSome([...ranks.values()], 4)}, ` +
+      `span tp 0..${tp - 1} x pp 0..${pp - 1})`,
+    { file: dir },
+  );
 }
 
 function detectModelType(keys: readonly string[], dir: string): InternEvoModelType {
@@ -371,7 +406,7 @@ function checkConfigValues(
   ffn: number,
 ): void {
   if (modelConfig.norm_type !== undefined && modelConfig.norm_type !== 'rmsnorm')
-    fail(`${configSource}: norm_type=${JSON.stringify(modelConfig.norm_type)}; LLaMA needs "rmsnorm"`, { field: 'norm_type' });
+    fail(`${configSource}: norm_type=${showValue(modelConfig.norm_type)}; LLaMA needs "rmsnorm"`, { field: 'norm_type' });
   if (modelConfig.use_swiglu === false) fail(`${configSource}: use_swiglu=False; LLaMA needs the SwiGLU MLP`, { field: 'use_swiglu' });
   if (modelConfig.apply_post_layer_norm === true)
     fail(`${configSource}: apply_post_layer_norm=True; LLaMA is pre-norm`, { field: 'apply_post_layer_norm' });
@@ -401,7 +436,7 @@ async function checkRotary(part: Part, key: string, base: number, headDim: numbe
     const j = inv.length - 1;
     const estimate = j > 0 ? Math.exp((-Math.log(inv[j]) * headDim) / (2 * j)) : Number.NaN;
     return fail(
-      `${part.file}: tensor ${JSON.stringify(key)} (rotary inv_freq, ${inv.length} values) does not match rope base ${base} and head size ${headDim}` +
+      `${part.file}: tensor ${showValue(key)} (rotary inv_freq, ${inv.length} values) does not match rope base ${base} and head size ${headDim}` +
         `${Number.isFinite(estimate) ? ` (it implies a base near ${estimate.toPrecision(4)})` : ''}; give rope_base in ${configSource} or the options`,
       { file: part.file, tensor: key, field: 'rope_base' },
     );

@@ -75,7 +75,9 @@ export async function readInternEvoModelConfig(path: string): Promise<InternEvoM
     if (!(value instanceof PyDict)) {
       throw new SourceCheckpointError({ message: `${path}: expected InternEvo's model config (a dict), found something else`, file: path });
     }
-    return toPlain(value) as InternEvoModelConfig;
+    // the budget grows with the pickle: a shared reference may appear many times, but a
+    // few hundred bytes may not unfold into billions of nodes
+    return toPlain(value, { source: path, maxNodes: 1024 + 16 * file.pickleBytes }) as InternEvoModelConfig;
   } finally {
     await file.close();
   }

@@ -1,6 +1,7 @@
 // The merged tensors of an InternEvo checkpoint (every key's parts, one per tensor-parallel rank)
 // as the layer readers use them: looked up by key (remembering which were used, so leftovers are
 // reported), checked for the column-parallel / row-parallel / replicated shapes, and read whole.
+import { showValue } from '@tinylm/errors';
 import { SourceCheckpointError } from './errors';
 import type { TorchTensor } from './torch-checkpoint';
 
@@ -23,7 +24,7 @@ export function listSome(items: readonly string[], max = 8): string {
 
 /** A tensor's shape does not fit: names the file, the tensor and why. */
 export function badShape(part: Part, key: string, why: string): never {
-  return fail(`${part.file}: tensor ${JSON.stringify(key)} has shape [${part.tensor.shape}]: ${why}`, { file: part.file, tensor: key });
+  return fail(`${part.file}: tensor ${showValue(key)} has shape [${part.tensor.shape}]: ${why}`, { file: part.file, tensor: key });
 }
 
 export async function readParts(parts: readonly Part[]): Promise<Float32Array[]> {
@@ -83,7 +84,7 @@ export class MergedParts {
   need(key: string): Part[] {
     const parts = this.get(key);
     if (!parts)
-      fail(`${this.dir}: tensor ${JSON.stringify(key)} is missing from the ${this.modelType} checkpoint`, { file: this.dir, tensor: key });
+      fail(`${this.dir}: tensor ${showValue(key)} is missing from the ${this.modelType} checkpoint`, { file: this.dir, tensor: key });
     return parts;
   }
 
@@ -126,10 +127,10 @@ export class MergedParts {
       const all = await readParts(parts);
       for (let t = 1; t < all.length; t++) {
         if (!all[t].every((v, i) => Object.is(v, all[0][i]))) {
-          fail(
-            `${parts[t].file}: tensor ${JSON.stringify(key)} differs between tensor-parallel ranks 0 and ${t}, but it should be replicated`,
-            { file: parts[t].file, tensor: key },
-          );
+          fail(`${parts[t].file}: tensor ${showValue(key)} differs between tensor-parallel ranks 0 and ${t}, but it should be replicated`, {
+            file: parts[t].file,
+            tensor: key,
+          });
         }
       }
       return all[0];

@@ -21,6 +21,9 @@ const globals = z.record(
   z.custom<GlobalHandler>((v) => typeof v === 'object' && v !== null, 'expected a global handler object'),
 );
 
+/** A tensor's element count as a multiple of its storage's (`maxTensorExpansion`): finite, at least 1. */
+const tensorExpansion = z.number().min(1).refine(Number.isFinite, 'expected a finite number');
+
 export const exportGgufOptions = z.strictObject({
   src: z.string(),
   out: z.string(),
@@ -53,6 +56,7 @@ export const internEvoOptions = z.strictObject({
   qkInterleaved: z.boolean().optional(),
   w2: z.enum(['up', 'down']).optional(),
   maxPositionEmbeddings: z.number().optional(),
+  maxTensorExpansion: tensorExpansion.optional(),
 });
 true satisfies SameShape<z.input<typeof internEvoOptions>, InternEvoOptions>;
 
@@ -77,7 +81,7 @@ export const writeGgufOptions = z.strictObject({
 true satisfies SameShape<z.input<typeof writeGgufOptions>, WriteGgufOptions>;
 true satisfies SameShape<WriteGgufOptions['metadata'][number][1], GgufValue>;
 
-export const loadTorchFileOptions = z.strictObject({ extraGlobals: globals.optional() });
+export const loadTorchFileOptions = z.strictObject({ extraGlobals: globals.optional(), maxTensorExpansion: tensorExpansion.optional() });
 true satisfies SameShape<z.input<typeof loadTorchFileOptions>, LoadTorchFileOptions>;
 
 export const stateDictOptions = z.strictObject({ skipNonTensors: z.boolean().optional() });

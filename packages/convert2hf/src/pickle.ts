@@ -9,7 +9,7 @@
 // `copy_reg` -> `copyreg`).
 
 import { PickleFormatError, UnsafePickleError } from './errors';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { unpickleOptions } from './options';
 
 /** A Python tuple (kept apart from lists, which are plain arrays). */
@@ -107,7 +107,25 @@ function isBuildable(value: unknown): value is Buildable {
 const MARK = Symbol('mark');
 type StackItem = PickleValue | typeof MARK;
 
-const RENAMED_MODULES: Readonly<Record<string, string>> = { __builtin__: 'builtins', copy_reg: 'copyreg' };
+// A Map, not an object literal: a module named `__proto__` or `constructor` must not reach a prototype.
+const RENAMED_MODULES: ReadonlyMap<string, string> = new Map([
+  ['__builtin__', 'builtins'],
+  ['copy_reg', 'copyreg'],
+]);
+
+/** A dotted Python name (`torch._utils`, `OrderedDict`): what a module or a global's name can be. */
+const PYTHON_NAME = /^[A-Za-z_][A-Za-z0-9_]*(\.[A-Za-z_][A-Za-z0-9_]*)*$/;
+/** Names that are object machinery in JavaScript (and never a class a checkpoint needs). */
+const RESERVED_NAMES = new Set(['__proto__', 'constructor', 'prototype']);
+
+/**
+ * Work the handlers and BUILD may do per byte of pickle: each REDUCE / NEWOBJ / BUILD is charged the
+ * size of what it is given (items of its list, dict or tuple arguments, characters of its strings),
+ * so a memoised big value handed to a copying handler again and again (a few bytes per BINGET)
+ * cannot turn a small stream into unbounded work or memory. Real pickles pass each value once.
+ */
+const WORK_PER_BYTE = 16;
+const WORK_SLACK = 1 << 16;
 
 /**
  * Reads one pickle from `bytes` with the restricted unpickler (see the file header). Throws
@@ -122,6 +140,9 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
   let stack: StackItem[] = [];
   const metastack: StackItem[][] = [];
   const memo = new Map<number, PickleValue>();
+  const globals = new Map(Object.entries(opts.globals));
+  let work = 0;
+  const workLimit = WORK_SLACK + WORK_PER_BYTE * bytes.length;
 
   const corrupt = (message: string): never => {
     throw new PickleFormatError({ message: `${source}: pickle byte ${pos}: ${message}`, file: source });
@@ -180,19 +201,35 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
   const memoPut = (i: number) => memo.set(i, top());
 
   const findGlobal = (module: string, name: string): PyGlobal => {
-    const mod = RENAMED_MODULES[module] ?? module;
+    const parts = `${module}.${name}`.split('.');
+    if (!PYTHON_NAME.test(module) || !PYTHON_NAME.test(name) || parts.some((p) => RESERVED_NAMES.has(p))) {
+      throw new UnsafePickleError({
+        message: `${source}: the pickle names the global ${showValue(module)}.${showValue(name)}, which is not a Python name this reader accepts (allowed: dotted identifiers, none of ${[...RESERVED_NAMES].join(', ')})`,
+        file: source,
+        value: `${module}.${name}`.slice(0, 200),
+      });
+    }
+    const mod = RENAMED_MODULES.get(module) ?? module;
     const qualified = `${mod}.${name}`;
-    const handler = Object.hasOwn(opts.globals, qualified) ? opts.globals[qualified] : undefined;
+    const handler = globals.get(qualified);
     if (!handler) {
       throw new UnsafePickleError({
         message: `${source}: the pickle needs the global ${qualified}, which is not allowed (allowed: ${
-          Object.keys(opts.globals).sort().join(', ') || 'none'
+          [...globals.keys()].sort().join(', ') || 'none'
         })`,
         file: source,
         global: qualified,
       });
     }
     return new PyGlobal(mod, name, handler);
+  };
+  const charge = (values: readonly PickleValue[], what: string) => {
+    for (const v of values) work += 1 + shallowSize(v);
+    if (work > workLimit) {
+      corrupt(
+        `${what}: the pickle asks for more than ${workLimit} units of work for its ${bytes.length} bytes (the same big value handed over again and again?)`,
+      );
+    }
   };
   const contextFor = (g: PyGlobal): HandlerContext => ({
     refuse(reason: string): never {
@@ -207,12 +244,14 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
   };
   const callGlobal = (callable: PickleValue, args: readonly PickleValue[]): PickleValue => {
     const g = asGlobal(callable, 'a call (REDUCE)');
+    charge(args, g.qualifiedName);
     const call = g.handler.call;
     if (!call) return contextFor(g).refuse('may not be called');
     return call(args, contextFor(g));
   };
   const constructGlobal = (cls: PickleValue, args: readonly PickleValue[]): PickleValue => {
     const g = asGlobal(cls, 'object creation (NEWOBJ)');
+    charge(args, g.qualifiedName);
     const construct = g.handler.construct;
     if (!construct) return contextFor(g).refuse('may not be instantiated');
     return construct(args, contextFor(g));
@@ -322,7 +361,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
         stack.push(utf8(take(u64())));
         break;
       case 0x56: // UNICODE (raw-unicode-escape text)
-        stack.push(rawUnicodeEscape(line()));
+        stack.push(rawUnicodeEscape(line(), corrupt));
         break;
       case 0x53: // STRING (a quoted Python 2 str literal)
         stack.push(pythonStringLiteral(line(), corrupt));
@@ -402,7 +441,8 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
         const items = popMark();
         const list = top();
         if (!Array.isArray(list)) corrupt(`APPENDS to ${describe(list)}, not a list`);
-        (list as PickleValue[]).push(...items);
+        // a loop, not push(...items): a spread of a few hundred thousand arguments overflows the stack
+        for (const item of items) (list as PickleValue[]).push(item);
         break;
       }
       case 0x7d: // EMPTY_DICT
@@ -440,7 +480,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
         const items = popMark();
         const s = top();
         if (!(s instanceof PySet)) corrupt(`ADDITEMS to ${describe(s)}, not a set`);
-        (s as PySet).items.push(...items);
+        for (const item of items) (s as PySet).items.push(item);
         break;
       }
       case 0x91: {
@@ -532,6 +572,7 @@ export function unpickle(bytes: Uint8Array, options: UnpickleOptions): PickleVal
         // BUILD: obj.__setstate__(state), or obj.__dict__.update(state)
         const state = pop();
         const obj = top();
+        charge(state instanceof PyTuple ? state.items : [state], 'BUILD');
         if (isBuildable(obj)) obj.setState(state);
         else if (obj instanceof PyDict) buildDict(obj, state, corrupt);
         else {
@@ -579,7 +620,7 @@ export function describe(value: unknown): string {
   if (value instanceof PySet) return 'a set';
   if (Array.isArray(value)) return `a list of ${value.length}`;
   if (value instanceof Uint8Array) return `bytes (${value.length})`;
-  if (typeof value === 'string') return JSON.stringify(value.length > 40 ? `${value.slice(0, 40)}...` : value);
+  if (typeof value === 'string') return showValue(value.length > 40 ? `${value.slice(0, 40)}...` : value);
   if (typeof value === 'object') return (value as object).constructor?.name ?? 'an object';
   return String(value);
 }
@@ -590,17 +631,31 @@ function latin1(bytes: Uint8Array): string {
   return s;
 }
 
-/** Little-endian two's-complement integer (LONG1 / LONG4), as a number when it is safe. */
+/** The number of items or characters a value holds at its top level (what copying it costs). */
+function shallowSize(value: PickleValue): number {
+  if (typeof value === 'string' || value instanceof Uint8Array || Array.isArray(value)) return value.length;
+  if (value instanceof PyTuple || value instanceof PySet) return value.items.length;
+  if (value instanceof PyDict) return value.map.size;
+  return 0;
+}
+
+const HEX_BYTE = Array.from({ length: 256 }, (_, b) => b.toString(16).padStart(2, '0'));
+
+/**
+ * Little-endian two's-complement integer (LONG1 / LONG4), as a number when it is safe. Built from
+ * one hex string (linear time): shifting a BigInt byte by byte is quadratic, 15 s for 200 KB.
+ */
 function decodeLong(bytes: Uint8Array): number | bigint {
   if (bytes.length === 0) return 0;
-  let v = 0n;
-  for (let i = bytes.length - 1; i >= 0; i--) v = (v << 8n) | BigInt(bytes[i]);
+  const digits: string[] = new Array(bytes.length);
+  for (let i = 0; i < bytes.length; i++) digits[i] = HEX_BYTE[bytes[bytes.length - 1 - i]];
+  let v = BigInt(`0x${digits.join('')}`);
   if (bytes[bytes.length - 1] & 0x80) v -= 1n << BigInt(bytes.length * 8);
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
 
 function parseIntText(text: string, corrupt: (m: string) => never): number | bigint {
-  if (!/^[+-]?\d+$/.test(text.trim())) corrupt(`${JSON.stringify(text)} is not an integer`);
+  if (!/^[+-]?\d+$/.test(text.trim())) corrupt(`${showValue(text.length > 40 ? `${text.slice(0, 40)}...` : text)} is not an integer`);
   const v = BigInt(text.trim());
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v;
 }
@@ -611,10 +666,12 @@ function parseIntIndex(text: string, corrupt: (m: string) => never): number {
   return v as number;
 }
 
-function rawUnicodeEscape(text: string): string {
-  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (_, u4: string, u8: string) =>
-    String.fromCodePoint(parseInt(u4 ?? u8, 16)),
-  );
+/** A protocol-0 UNICODE argument (raw-unicode-escape); an escape above U+10FFFF is corrupt, as in Python. */
+function rawUnicodeEscape(text: string, corrupt: (m: string) => never): string {
+  return text.replace(/\\u([0-9a-fA-F]{4})|\\U([0-9a-fA-F]{8})/g, (seq: string, u4: string, u8: string) => {
+    const code = parseInt(u4 ?? u8, 16);
+    return code <= 0x10ffff ? String.fromCodePoint(code) : corrupt(`UNICODE escape ${seq} is above U+10FFFF, the largest code point`);
+  });
 }
 
 /** A protocol-0 STRING argument: a Python 2 str literal in single or double quotes. */
@@ -622,22 +679,22 @@ function pythonStringLiteral(text: string, corrupt: (m: string) => never): strin
   const q = text[0];
   if (text.length < 2 || (q !== "'" && q !== '"') || text[text.length - 1] !== q) corrupt('STRING argument is not quoted');
   const body = text.slice(1, -1);
-  const simple: Record<string, string> = {
-    n: '\n',
-    r: '\r',
-    t: '\t',
-    '\\': '\\',
-    "'": "'",
-    '"': '"',
-    a: '\x07',
-    b: '\b',
-    f: '\f',
-    v: '\v',
-    '0': '\0',
-  };
+  const simple = new Map<string, string>([
+    ['n', '\n'],
+    ['r', '\r'],
+    ['t', '\t'],
+    ['\\', '\\'],
+    ["'", "'"],
+    ['"', '"'],
+    ['a', '\x07'],
+    ['b', '\b'],
+    ['f', '\f'],
+    ['v', '\v'],
+    ['0', '\0'],
+  ]);
   return body.replace(/\\(x[0-9a-fA-F]{2}|[0-7]{1,3}|.)/g, (_, esc: string) => {
     if (esc[0] === 'x') return String.fromCharCode(parseInt(esc.slice(1), 16));
     if (/^[0-7]+$/.test(esc)) return String.fromCharCode(parseInt(esc, 8));
-    return simple[esc] ?? `\\${esc}`;
+    return simple.get(esc) ?? `\\${esc}`;
   });
 }

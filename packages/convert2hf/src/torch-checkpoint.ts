@@ -14,8 +14,10 @@ import { decodeTensorAsFloat32, type Dtype, dtypeByteSize } from '@tinylm/hf-io'
 import { SourceCheckpointError, ZipFormatError } from './errors';
 import { type GlobalHandler, type PickleValue, PyDict, PyGlobal, PySet, PyTuple, describe, unpickle } from './pickle';
 import { openZip, type ZipArchive } from './zip-reader';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { loadTorchFileOptions, stateDictOptions } from './options';
+
+export { type ToPlainOptions, toPlain } from './pickle-plain';
 
 /** Legacy typed-storage classes (what `storage_type` in a persistent id names) and their dtypes. */
 export const TORCH_STORAGE_DTYPES: Readonly<Record<string, Dtype>> = Object.freeze({
@@ -85,12 +87,19 @@ export class TorchTensor {
     for (let d = 0; d < this.shape.length; d++) span += (this.shape[d] - 1) * this.stride[d];
     const src = await this.storage.archive.readRange(this.storage.entry, this.offset * es, (span + 1) * es);
     const out = new Uint8Array(n * es);
+    // Gathered a row at a time: a row whose elements are adjacent in the storage is one copy.
     const rank = this.shape.length;
+    const rowLength = this.shape[rank - 1];
+    const rowStride = this.stride[rank - 1];
     const index = new Array<number>(rank).fill(0);
     let srcElem = 0;
-    for (let i = 0; i < n; i++) {
-      out.set(src.subarray(srcElem * es, srcElem * es + es), i * es);
-      for (let d = rank - 1; d >= 0; d--) {
+    for (let row = 0; row < n / rowLength; row++) {
+      const at = row * rowLength * es;
+      if (rowStride === 1) out.set(src.subarray(srcElem * es, (srcElem + rowLength) * es), at);
+      else
+        for (let i = 0; i < rowLength; i++)
+          out.set(src.subarray((srcElem + i * rowStride) * es, (srcElem + i * rowStride + 1) * es), at + i * es);
+      for (let d = rank - 2; d >= 0; d--) {
         index[d]++;
         srcElem += this.stride[d];
         if (index[d] < this.shape[d]) break;
@@ -111,7 +120,17 @@ function isInt(v: unknown): v is number {
   return typeof v === 'number' && Number.isSafeInteger(v);
 }
 
+/**
+ * Dimensions a tensor may have. Real ones have a handful; the bound keeps each rebuild call cheap
+ * even when a pickle hands one memoised many-dimensional size (with a 0, so it fits any storage)
+ * to thousands of calls through `_rebuild_from_type_v2`.
+ */
+const MAX_TENSOR_RANK = 64;
+
 function intTuple(value: PickleValue, what: string, refuse: (m: string) => never): number[] {
+  if (value instanceof PyTuple && value.items.length > MAX_TENSOR_RANK) {
+    refuse(`${what} has ${value.items.length} dimensions; at most ${MAX_TENSOR_RANK} are supported`);
+  }
   if (!(value instanceof PyTuple) || !value.items.every(isInt)) refuse(`${what} must be a tuple of integers, found ${describe(value)}`);
   return [...((value as PyTuple).items as number[])];
 }
@@ -120,7 +139,19 @@ function emptyHooks(value: PickleValue): boolean {
   return value === null || (value instanceof PyDict && value.map.size === 0);
 }
 
-function rebuildTensor(args: readonly PickleValue[], refuse: (m: string) => never): TorchTensor {
+/** What `rebuildTensor` lets a tensor claim (see `LoadTorchFileOptions.maxTensorExpansion`). */
+interface TensorLimits {
+  readonly maxTensorExpansion: number;
+  /** The pickle, named in refusals. */
+  readonly source: string;
+}
+
+/** The default of `LoadTorchFileOptions.maxTensorExpansion`. */
+export const DEFAULT_MAX_TENSOR_EXPANSION = 64;
+/** Elements any tensor may have whatever its storage (a broadcast scalar bias, say). */
+const EXPANSION_FLOOR = 65_536;
+
+function rebuildTensor(args: readonly PickleValue[], refuse: (m: string) => never, limits: TensorLimits): TorchTensor {
   const [storage, offset, size, stride] = args;
   if (!(storage instanceof TorchStorage)) refuse(`expects a storage first, found ${describe(storage)}`);
   if (!isInt(offset) || offset < 0) refuse(`storage_offset must be an integer >= 0, found ${describe(offset)}`);
@@ -130,6 +161,21 @@ function rebuildTensor(args: readonly PickleValue[], refuse: (m: string) => neve
   if (shape.some((s) => s < 0) || strides.some((s) => s < 0)) refuse('negative sizes or strides are not supported');
   const s = storage as TorchStorage;
   const n = shape.reduce((a, b) => a * b, 1);
+  // A stride-0 view (`expand()`) of a few elements can claim any size, and reading it materialises
+  // every element: refuse what is far beyond the storage's real elements, before anything is allocated.
+  const allowed = Math.max(EXPANSION_FLOOR, limits.maxTensorExpansion * s.numel);
+  if (n > allowed) {
+    throw new SourceCheckpointError({
+      message:
+        `${limits.source}: a tensor of size [${shape}] stride [${strides}] has ${n} elements but its storage ${showValue(s.key)} holds ${s.numel}; ` +
+        `at most ${allowed} are read (maxTensorExpansion = ${limits.maxTensorExpansion} times the storage, at least ${EXPANSION_FLOOR}); ` +
+        'raise maxTensorExpansion to read such broadcast views',
+      file: limits.source,
+      field: 'maxTensorExpansion',
+      value: n,
+      allowed: `at most ${allowed} elements`,
+    });
+  }
   if (n > 0) {
     let last = offset as number;
     for (let d = 0; d < shape.length; d++) last += (shape[d] - 1) * strides[d];
@@ -142,94 +188,107 @@ function rebuildTensor(args: readonly PickleValue[], refuse: (m: string) => neve
   return new TorchTensor(s, offset as number, shape, strides);
 }
 
-const rebuildTensorV2: GlobalHandler = {
+const rebuildTensorV2 = (limits: TensorLimits): GlobalHandler => ({
   call(args, { refuse }) {
     if (args.length < 6 || args.length > 7) refuse(`expects 6 or 7 arguments, found ${args.length}`);
     if (!emptyHooks(args[5])) refuse('tensors with backward hooks are not supported (hooks are code)');
     if (args.length === 7 && !(args[6] === null || (args[6] instanceof PyDict && args[6].map.size === 0))) {
       refuse('tensor metadata (e.g. conjugate or negative bits) is not supported');
     }
-    return rebuildTensor(args, refuse);
+    return rebuildTensor(args, refuse, limits);
   },
-};
+});
 
 const TENSOR_TYPES = new Set(['torch.Tensor', 'torch.nn.parameter.Parameter']);
 
 /**
- * The globals a torch state dict (or a dict of plain values) may use. Everything here only builds
- * data: tensors and storages, ordered dicts, sets, bytes, and torch dtypes (as strings).
+ * The globals a torch state dict (or a dict of plain values) may use, with tensors held to `limits`.
+ * Everything here only builds data: tensors and storages, ordered dicts, sets, bytes, and torch
+ * dtypes (as strings).
  */
-export const TORCH_GLOBALS: Readonly<Record<string, GlobalHandler>> = Object.freeze({
-  'collections.OrderedDict': {
-    call(args, { refuse }) {
-      const d = new PyDict('collections.OrderedDict');
-      if (args.length === 0) return d;
-      if (args.length === 1 && Array.isArray(args[0])) {
-        for (const pair of args[0] as PickleValue[]) {
-          const kv = pair instanceof PyTuple ? pair.items : Array.isArray(pair) ? pair : undefined;
-          if (kv?.length !== 2) return refuse('expects a list of (key, value) pairs');
-          d.map.set(kv[0], kv[1]);
+function torchGlobals(limits: TensorLimits): Readonly<Record<string, GlobalHandler>> {
+  return Object.freeze({
+    'collections.OrderedDict': {
+      call(args, { refuse }) {
+        const d = new PyDict('collections.OrderedDict');
+        if (args.length === 0) return d;
+        if (args.length === 1 && Array.isArray(args[0])) {
+          for (const pair of args[0] as PickleValue[]) {
+            const kv = pair instanceof PyTuple ? pair.items : Array.isArray(pair) ? pair : undefined;
+            if (kv?.length !== 2) return refuse('expects a list of (key, value) pairs');
+            d.map.set(kv[0], kv[1]);
+          }
+          return d;
         }
-        return d;
-      }
-      return refuse(`expects no arguments or a list of pairs, found ${args.length} arguments`);
+        return refuse(`expects no arguments or a list of pairs, found ${args.length} arguments`);
+      },
     },
-  },
-  'torch._utils._rebuild_tensor_v2': rebuildTensorV2,
-  'torch._utils._rebuild_tensor': {
-    call(args, { refuse }) {
-      if (args.length !== 4) refuse(`expects 4 arguments, found ${args.length}`);
-      return rebuildTensor(args, refuse);
+    'torch._utils._rebuild_tensor_v2': rebuildTensorV2(limits),
+    'torch._utils._rebuild_tensor': {
+      call(args, { refuse }) {
+        if (args.length !== 4) refuse(`expects 4 arguments, found ${args.length}`);
+        return rebuildTensor(args, refuse, limits);
+      },
     },
-  },
-  'torch._utils._rebuild_parameter': {
-    call(args, { refuse }) {
-      if (args.length !== 3 || !(args[0] instanceof TorchTensor)) refuse('expects (tensor, requires_grad, backward_hooks)');
-      if (!emptyHooks(args[2])) refuse('parameters with backward hooks are not supported (hooks are code)');
-      return args[0];
+    'torch._utils._rebuild_parameter': {
+      call(args, { refuse }) {
+        if (args.length !== 3 || !(args[0] instanceof TorchTensor)) refuse('expects (tensor, requires_grad, backward_hooks)');
+        if (!emptyHooks(args[2])) refuse('parameters with backward hooks are not supported (hooks are code)');
+        return args[0];
+      },
     },
-  },
-  'torch._utils._rebuild_parameter_with_state': {
-    call(args, { refuse }) {
-      if (args.length !== 4 || !(args[0] instanceof TorchTensor)) refuse('expects (tensor, requires_grad, backward_hooks, state)');
-      if (!emptyHooks(args[2])) refuse('parameters with backward hooks are not supported (hooks are code)');
-      return args[0];
+    'torch._utils._rebuild_parameter_with_state': {
+      call(args, { refuse }) {
+        if (args.length !== 4 || !(args[0] instanceof TorchTensor)) refuse('expects (tensor, requires_grad, backward_hooks, state)');
+        if (!emptyHooks(args[2])) refuse('parameters with backward hooks are not supported (hooks are code)');
+        return args[0];
+      },
     },
-  },
-  'torch._tensor._rebuild_from_type_v2': {
-    call(args, { refuse }) {
-      const [func, type, inner] = args;
-      if (args.length !== 4 || !(func instanceof PyGlobal) || !(inner instanceof PyTuple)) refuse('expects (func, type, args, state)');
-      const f = func as PyGlobal;
-      if (!(type instanceof PyGlobal) || !TENSOR_TYPES.has(type.qualifiedName)) {
-        refuse(`only torch.Tensor and torch.nn.parameter.Parameter are allowed as the type, found ${describe(type)}`);
-      }
-      const call = f.handler.call;
-      if (!f.qualifiedName.startsWith('torch._utils._rebuild_') || !call)
-        return refuse(`${f.qualifiedName} is not a tensor rebuild function`);
-      return call((inner as PyTuple).items, { refuse });
+    'torch._tensor._rebuild_from_type_v2': {
+      call(args, { refuse }) {
+        const [func, type, inner] = args;
+        if (args.length !== 4 || !(func instanceof PyGlobal) || !(inner instanceof PyTuple)) refuse('expects (func, type, args, state)');
+        const f = func as PyGlobal;
+        if (!(type instanceof PyGlobal) || !TENSOR_TYPES.has(type.qualifiedName)) {
+          refuse(`only torch.Tensor and torch.nn.parameter.Parameter are allowed as the type, found ${describe(type)}`);
+        }
+        const call = f.handler.call;
+        if (!f.qualifiedName.startsWith('torch._utils._rebuild_') || !call)
+          return refuse(`${f.qualifiedName} is not a tensor rebuild function`);
+        return call((inner as PyTuple).items, { refuse });
+      },
     },
-  },
-  'torch.Tensor': {},
-  'torch.nn.parameter.Parameter': {},
-  '_codecs.encode': {
-    // Python 3 pickles bytes at protocol <= 2 as _codecs.encode(text, 'latin1').
-    call(args, { refuse }) {
-      if (args.length !== 2 || typeof args[0] !== 'string' || args[1] !== 'latin1') refuse("expects (str, 'latin1')");
-      const text = args[0] as string;
-      const out = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) {
-        const c = text.charCodeAt(i);
-        if (c > 255) refuse('text is not latin-1');
-        out[i] = c;
-      }
-      return out;
+    'torch.Tensor': {},
+    'torch.nn.parameter.Parameter': {},
+    '_codecs.encode': {
+      // Python 3 pickles bytes at protocol <= 2 as _codecs.encode(text, 'latin1').
+      call(args, { refuse }) {
+        if (args.length !== 2 || typeof args[0] !== 'string' || args[1] !== 'latin1') refuse("expects (str, 'latin1')");
+        const text = args[0] as string;
+        const out = new Uint8Array(text.length);
+        for (let i = 0; i < text.length; i++) {
+          const c = text.charCodeAt(i);
+          if (c > 255) refuse('text is not latin-1');
+          out[i] = c;
+        }
+        return out;
+      },
     },
-  },
-  'builtins.set': { call: (args, ctx) => new PySet(setItems(args, ctx.refuse), false) },
-  'builtins.frozenset': { call: (args, ctx) => new PySet(setItems(args, ctx.refuse), true) },
-  ...Object.fromEntries(Object.keys(TORCH_STORAGE_DTYPES).map((name) => [`torch.${name}`, {}])),
-  ...Object.fromEntries(TORCH_DTYPE_NAMES.map((name) => [`torch.${name}`, {}])),
+    'builtins.set': { call: (args, ctx) => new PySet(setItems(args, ctx.refuse), false) },
+    'builtins.frozenset': { call: (args, ctx) => new PySet(setItems(args, ctx.refuse), true) },
+    ...Object.fromEntries(Object.keys(TORCH_STORAGE_DTYPES).map((name) => [`torch.${name}`, {}])),
+    ...Object.fromEntries(TORCH_DTYPE_NAMES.map((name) => [`torch.${name}`, {}])),
+  });
+}
+
+/**
+ * The globals a torch state dict (or a dict of plain values) may use. Everything here only builds
+ * data: tensors and storages, ordered dicts, sets, bytes, and torch dtypes (as strings). Tensors
+ * are held to the default `maxTensorExpansion`.
+ */
+export const TORCH_GLOBALS: Readonly<Record<string, GlobalHandler>> = torchGlobals({
+  maxTensorExpansion: DEFAULT_MAX_TENSOR_EXPANSION,
+  source: '<pickle>',
 });
 
 function setItems(args: readonly PickleValue[], refuse: (m: string) => never): PickleValue[] {
@@ -245,6 +304,8 @@ export interface TorchFile {
   readonly object: PickleValue;
   /** The archive, open until `close()`. */
   readonly archive: ZipArchive;
+  /** Size of the pickle (`<name>/data.pkl`) in bytes: what budgets for walking `object` are measured against. */
+  readonly pickleBytes: number;
   close(): Promise<void>;
 }
 
@@ -252,6 +313,14 @@ export interface TorchFile {
 export interface LoadTorchFileOptions {
   /** More allowed globals (e.g. a framework's config class), added to `TORCH_GLOBALS`. */
   extraGlobals?: Readonly<Record<string, GlobalHandler>>;
+  /**
+   * The most elements a tensor may have, as a multiple of its storage's elements (never fewer
+   * than 65,536 are allowed). A stride-0 view (`t.expand(...)`) holds few elements but claims
+   * many, and reading it materialises them all, so a few hundred bytes of checkpoint could ask for
+   * gigabytes. Default 64; raise it for a checkpoint that really holds wide broadcast views.
+   * A tensor beyond it is a `SourceCheckpointError` naming the file, the size and this option.
+   */
+  maxTensorExpansion?: number;
 }
 
 /**
@@ -292,15 +361,17 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
       const order = new TextDecoder().decode(await archive.read(`${prefix}byteorder`)).trim();
       if (order !== 'little') {
         throw new SourceCheckpointError({
-          message: `${path}: byteorder is ${JSON.stringify(order)}; only little-endian checkpoints are supported`,
+          message: `${path}: byteorder is ${showValue(order.slice(0, 40))}; only little-endian checkpoints are supported`,
           file: path,
         });
       }
     }
     const storages = new Map<string, TorchStorage>();
     const source = `${path}:${pkl[0]}`;
-    const object = unpickle(await archive.read(pkl[0]), {
-      globals: { ...TORCH_GLOBALS, ...opts.extraGlobals },
+    const pickle = await archive.read(pkl[0]);
+    const limits = { maxTensorExpansion: opts.maxTensorExpansion ?? DEFAULT_MAX_TENSOR_EXPANSION, source };
+    const object = unpickle(pickle, {
+      globals: { ...torchGlobals(limits), ...opts.extraGlobals },
       source,
       persistentLoad(pid) {
         const items = pid instanceof PyTuple ? pid.items : undefined;
@@ -330,7 +401,7 @@ export async function loadTorchFile(path: string, options: LoadTorchFileOptions 
         return storage;
       },
     });
-    return { path, object, archive, close: () => archive.close() };
+    return { path, object, archive, pickleBytes: pickle.length, close: () => archive.close() };
   } catch (error) {
     await archive.close();
     throw error;
@@ -371,37 +442,11 @@ export function stateDictOf(file: TorchFile, options: { skipNonTensors?: boolean
     if (value instanceof TorchTensor) out.set(key, value);
     else if (!opts.skipNonTensors) {
       throw new SourceCheckpointError({
-        message: `${file.path}: state dict entry ${JSON.stringify(key)} is ${describe(value)}, not a tensor`,
+        message: `${file.path}: state dict entry ${showValue(key)} is ${describe(value)}, not a tensor`,
         file: file.path,
         tensor: key,
       });
     }
   }
   return out;
-}
-
-/**
- * A pickled value as plain JSON-like data: dicts become objects (string keys), tuples and lists
- * arrays, torch dtypes strings such as "torch.bfloat16", big integers strings. Tensors and other
- * objects become `undefined` (left out). Depth is limited, so a cyclic pickle cannot hang it.
- */
-export function toPlain(value: PickleValue, depth = 0): unknown {
-  if (depth > 64) return undefined;
-  if (value === null || typeof value === 'boolean' || typeof value === 'number' || typeof value === 'string') return value;
-  if (typeof value === 'bigint') return value.toString();
-  if (value instanceof PyGlobal) return value.qualifiedName;
-  if (value instanceof PyTuple) return value.items.map((v) => toPlain(v, depth + 1));
-  if (Array.isArray(value)) return value.map((v) => toPlain(v, depth + 1));
-  if (value instanceof PySet) return value.items.map((v) => toPlain(v, depth + 1));
-  if (value instanceof PyDict) {
-    const out: Record<string, unknown> = {};
-    for (const [k, v] of value.map) {
-      if (typeof k === 'string' || typeof k === 'number') {
-        const plain = toPlain(v, depth + 1);
-        if (plain !== undefined) out[String(k)] = plain;
-      }
-    }
-    return out;
-  }
-  return undefined;
 }

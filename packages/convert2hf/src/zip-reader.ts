@@ -10,7 +10,8 @@
 
 import { type FileHandle, open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
-import { ZipFormatError } from './errors';
+import { showValue } from '@tinylm/errors';
+import { SourceCheckpointError, ZipFormatError } from './errors';
 
 /** One entry of a zip archive's central directory. */
 export interface ZipEntry {
@@ -79,7 +80,13 @@ export class ZipArchive {
 
   /** Opens `path` and reads its central directory; use `openZip`. */
   static async open(path: string): Promise<ZipArchive> {
-    const handle = await open(path, 'r');
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      // ENOENT, EISDIR, ENAMETOOLONG...: a tinylm error naming the file, the system's words kept as the cause
+      throw new SourceCheckpointError({ message: `${path}: cannot open (${(error as Error).message})`, file: path, cause: error });
+    }
     try {
       const { size } = await handle.stat();
       const entries = await readCentralDirectory(handle, size, path);
@@ -92,7 +99,7 @@ export class ZipArchive {
 
   private fail(message: string, entry?: string): never {
     throw new ZipFormatError({
-      message: `${this.path}: ${entry ? `entry ${JSON.stringify(entry)}: ` : ''}${message}`,
+      message: `${this.path}: ${entry ? `entry ${showValue(entry)}: ` : ''}${message}`,
       file: this.path,
       field: entry,
     });
@@ -101,7 +108,7 @@ export class ZipArchive {
   /** The entry called `name`; throws `ZipFormatError` listing nothing more than the name if absent. */
   entry(name: string): ZipEntry {
     const e = this.entries.get(name);
-    if (!e) this.fail(`no entry ${JSON.stringify(name)} in the archive`);
+    if (!e) this.fail(`no entry ${showValue(name)} in the archive`);
     return e;
   }
 
@@ -129,7 +136,8 @@ export class ZipArchive {
     let data: Uint8Array = raw;
     if (entry.method === 8) {
       try {
-        data = new Uint8Array(zlib.inflateRawSync(raw));
+        // never more than the directory's size: a deflate stream may inflate far beyond it
+        data = new Uint8Array(zlib.inflateRawSync(raw, { maxOutputLength: Math.max(1, entry.size) }));
       } catch (error) {
         this.fail(`cannot inflate (${(error as Error).message})`, name);
       }
@@ -171,13 +179,20 @@ function hex(n: number): string {
   return `0x${n.toString(16).padStart(8, '0')}`;
 }
 
-function u64(view: DataView, offset: number, path: string): number {
+function u64(view: DataView, offset: number, path: string, entry?: string): number {
   const value = view.getBigUint64(offset, true);
   if (value > BigInt(Number.MAX_SAFE_INTEGER)) {
-    throw new ZipFormatError({ message: `${path}: a 64-bit size or offset (${value}) is too large`, file: path });
+    throw new ZipFormatError({
+      message: `${path}: ${entry === undefined ? '' : `entry ${showValue(entry)}: `}a 64-bit size or offset (${value}) is too large`,
+      file: path,
+      field: entry,
+    });
   }
   return Number(value);
 }
+
+/** Deflate's best ratio is about 1032:1, so an entry claiming more than this per compressed byte lies. */
+const MAX_DEFLATE_RATIO = 1032;
 
 async function readCentralDirectory(handle: FileHandle, fileSize: number, path: string): Promise<Map<string, ZipEntry>> {
   const fail = (message: string): never => {
@@ -220,6 +235,8 @@ async function readCentralDirectory(handle: FileHandle, fileSize: number, path: 
   const cv = new DataView(cd.buffer, cd.byteOffset, cd.byteLength);
   const decoder = new TextDecoder('utf-8', { fatal: false });
   const entries = new Map<string, ZipEntry>();
+  if (count * 46 > cd.length)
+    fail(`the central directory claims ${count} entries but its ${cd.length} bytes hold at most ${Math.floor(cd.length / 46)}`);
   let p = 0;
   for (let n = 0; n < count; n++) {
     if (p + 46 > cd.length || cv.getUint32(p, true) !== CENTRAL_SIG) fail(`central directory entry ${n} is corrupt`);
@@ -234,24 +251,40 @@ async function readCentralDirectory(handle: FileHandle, fileSize: number, path: 
     let localHeaderOffset = cv.getUint32(p + 42, true);
     if (p + 46 + nameLength + extraLength + commentLength > cd.length) fail(`central directory entry ${n} is corrupt`);
     const name = decoder.decode(cd.subarray(p + 46, p + 46 + nameLength));
-    // ZIP64 extended information: 64-bit values for the fields whose 32-bit value is all ones.
+    const bad = (message: string): never => {
+      throw new ZipFormatError({ message: `${path}: entry ${showValue(name)}: ${message}`, file: path, field: name });
+    };
+    // ZIP64 extended information: 64-bit values for the fields whose 32-bit value is all ones,
+    // each read only where the field (and the extra area holding it) really has the 8 bytes.
     let e = p + 46 + nameLength;
     const extraEnd = e + extraLength;
     while (e + 4 <= extraEnd) {
       const id = cv.getUint16(e, true);
       const len = cv.getUint16(e + 2, true);
+      const fieldEnd = e + 4 + len;
+      if (fieldEnd > extraEnd)
+        bad(`extra field 0x${id.toString(16).padStart(4, '0')} claims ${len} bytes past the end of the entry's extra area`);
       if (id === 0x0001) {
         let f = e + 4;
-        if (size === 0xffffffff) (size = u64(cv, f, path)), (f += 8);
-        if (compressedSize === 0xffffffff) (compressedSize = u64(cv, f, path)), (f += 8);
-        if (localHeaderOffset === 0xffffffff) localHeaderOffset = u64(cv, f, path);
+        const next = (what: string) => {
+          if (f + 8 > fieldEnd) bad(`the ZIP64 extra field has no 64-bit ${what} (it holds ${len} bytes)`);
+          f += 8;
+          return u64(cv, f - 8, path, name);
+        };
+        if (size === 0xffffffff) size = next('size');
+        if (compressedSize === 0xffffffff) compressedSize = next('compressed size');
+        if (localHeaderOffset === 0xffffffff) localHeaderOffset = next('local header offset');
       }
-      e += 4 + len;
+      e = fieldEnd;
     }
-    if (flags & 1) fail(`entry ${JSON.stringify(name)} is encrypted, which is not supported`);
-    if (method !== 0 && method !== 8)
-      fail(`entry ${JSON.stringify(name)} uses compression method ${method}; allowed: 0 (stored), 8 (deflate)`);
-    if (localHeaderOffset + 30 > fileSize) fail(`entry ${JSON.stringify(name)} starts past the end of the file (truncated?)`);
+    if (flags & 1) bad('is encrypted, which is not supported');
+    if (method !== 0 && method !== 8) bad(`uses compression method ${method}; allowed: 0 (stored), 8 (deflate)`);
+    if (method === 0 && size !== compressedSize) bad(`is stored (not compressed) but claims ${size} bytes in ${compressedSize}`);
+    if (method === 8 && size > MAX_DEFLATE_RATIO * compressedSize + 64) {
+      bad(`claims ${size} bytes inflated from ${compressedSize}, beyond what deflate can do (corrupt archive)`);
+    }
+    if (localHeaderOffset + 30 > fileSize) bad('starts past the end of the file (truncated?)');
+    if (entries.has(name)) bad('appears twice in the central directory (ambiguous archive)');
     entries.set(name, { name, method, compressedSize, size, crc32: crc, localHeaderOffset });
     p += 46 + nameLength + extraLength + commentLength;
   }

@@ -5,6 +5,7 @@
 import { InvalidArgumentError } from '@tinylm/errors';
 import { z } from 'zod';
 import type { Dtype } from './dtype';
+import { showValue } from '@tinylm/errors';
 
 /** A floating-point weight dtype under its canonical (torch / transformers) name. */
 export type FloatDtype = 'float32' | 'float16' | 'bfloat16';
@@ -64,7 +65,7 @@ export function floatDtypeOption<D extends FloatDtype = FloatDtype>(dtypes?: rea
   );
   return z
     .enum(spellings as [FloatDtypeSpelling<D>, ...FloatDtypeSpelling<D>[]], {
-      error: (issue) => `expected a dtype, one of ${floatDtypeNames(dtypes)} (got ${JSON.stringify(issue.input)})`,
+      error: (issue) => `expected a dtype, one of ${floatDtypeNames(dtypes)} (got ${showValue(issue.input)})`,
     })
     .transform((name) => FLOAT_DTYPE_SPELLINGS[name] as unknown as D);
 }

@@ -9,7 +9,7 @@
 
 import { DTYPES, type Dtype, dtypeByteSize, isDtype } from './dtype';
 import { SafetensorsFormatError } from './errors';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { parseHeaderOptions } from './options';
 
 /** Largest header accepted, in bytes (the reference's `MAX_HEADER_SIZE`). */
@@ -57,7 +57,7 @@ export interface ParseHeaderOptions {
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 function fail(file: string, message: string, tensor?: string, field?: string): never {
-  const where = tensor === undefined ? file : `${file}: tensor ${JSON.stringify(tensor)}`;
+  const where = tensor === undefined ? file : `${file}: tensor ${showValue(tensor)}`;
   throw new SafetensorsFormatError({ message: `${where}: ${message}`, file, tensor, field });
 }
 
@@ -104,7 +104,7 @@ function parseMetadata(file: string, value: unknown): Record<string, string> {
     if (typeof v !== 'string') {
       fail(
         file,
-        `"__metadata__" field ${JSON.stringify(key)} is ${JSON.stringify(v)}; metadata values must be strings`,
+        `"__metadata__" field ${showValue(key)} is ${showValue(v)}; metadata values must be strings`,
         undefined,
         `__metadata__.${key}`,
       );
@@ -120,24 +120,24 @@ function parseTensor(file: string, name: string, value: unknown): TensorInfo {
   }
   const { dtype, shape, data_offsets: offsets } = value;
   if (!isDtype(dtype)) {
-    fail(file, `dtype ${JSON.stringify(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name, 'dtype');
+    fail(file, `dtype ${showValue(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name, 'dtype');
   }
   if (!Array.isArray(shape) || !shape.every(isIndex)) {
-    fail(file, `shape ${JSON.stringify(shape)} must be an array of non-negative integers`, name, 'shape');
+    fail(file, `shape ${showValue(shape)} must be an array of non-negative integers`, name, 'shape');
   }
   if (!Array.isArray(offsets) || offsets.length !== 2 || !offsets.every(isIndex) || offsets[0] > offsets[1]) {
-    fail(file, `data_offsets ${JSON.stringify(offsets)} must be [begin, end] with 0 <= begin <= end`, name, 'data_offsets');
+    fail(file, `data_offsets ${showValue(offsets)} must be [begin, end] with 0 <= begin <= end`, name, 'data_offsets');
   }
   let expected = dtypeByteSize(dtype);
   for (const d of shape as number[]) {
     expected *= d;
-    if (!Number.isSafeInteger(expected)) fail(file, `shape ${JSON.stringify(shape)} is too large`, name, 'shape');
+    if (!Number.isSafeInteger(expected)) fail(file, `shape ${showValue(shape)} is too large (more than 2^53 bytes)`, name, 'shape');
   }
   const [begin, end] = offsets as [number, number];
   if (end - begin !== expected) {
     fail(
       file,
-      `data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${JSON.stringify(shape)} needs ` +
+      `data_offsets [${begin}, ${end}] span ${end - begin} bytes but ${dtype} ${showValue(shape)} needs ` +
         `${expected} (${dtypeByteSize(dtype)} bytes × ${expected / dtypeByteSize(dtype)} elements)`,
       name,
       'data_offsets',
@@ -166,7 +166,7 @@ export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOp
     fail(file, 'header is not valid UTF-8');
   }
   if (!text.startsWith('{')) {
-    fail(file, `header must be a JSON object starting with "{", found ${JSON.stringify(text.slice(0, 16))}`);
+    fail(file, `header must be a JSON object starting with "{", found ${showValue(text.slice(0, 16))}`);
   }
   let json: unknown;
   try {
@@ -209,14 +209,14 @@ export function parseSafetensorsHeader(bytes: Uint8Array, options: ParseHeaderOp
       const p = previous as TensorInfo;
       fail(
         file,
-        `data_offsets [${b}, ${e}] overlap tensor ${JSON.stringify(p.name)} [${p.dataOffsets[0]}, ${p.dataOffsets[1]}]; ` +
+        `data_offsets [${b}, ${e}] overlap tensor ${showValue(p.name)} [${p.dataOffsets[0]}, ${p.dataOffsets[1]}]; ` +
           'tensors must not overlap',
         t.name,
         'data_offsets',
       );
     }
     if (b > end) {
-      const after = previous ? `tensor ${JSON.stringify(previous.name)} ends at ${end}` : 'the data starts at 0';
+      const after = previous ? `tensor ${showValue(previous.name)} ends at ${end}` : 'the data starts at 0';
       fail(file, `data_offsets [${b}, ${e}] leave a gap (${after}); tensors must be contiguous`, t.name, 'data_offsets');
     }
     end = e;

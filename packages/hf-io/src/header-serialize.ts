@@ -9,6 +9,7 @@ import { SafetensorsWriteError } from './errors';
 import { SAFETENSORS_MAX_HEADER_SIZE, type TensorInfo } from './header-parse';
 import { parseOptions } from '@tinylm/errors';
 import { layoutOptions } from './options';
+import { showValue } from '@tinylm/errors';
 
 /** What the layout needs to know about a tensor: everything but its data. */
 export interface TensorSpec {
@@ -44,23 +45,23 @@ export interface SafetensorsLayout {
 export const DEFAULT_SAFETENSORS_METADATA: Readonly<Record<string, string>> = Object.freeze({ format: 'pt' });
 
 function fail(file: string, message: string, tensor?: string): never {
-  const where = tensor === undefined ? file : `${file}: tensor ${JSON.stringify(tensor)}`;
+  const where = tensor === undefined ? file : `${file}: tensor ${showValue(tensor)}`;
   throw new SafetensorsWriteError({ message: `${where}: ${message}`, file, tensor });
 }
 
 function checkSpec(file: string, spec: TensorSpec, seen: Set<string>): number {
   const { name, dtype, shape } = spec;
-  if (typeof name !== 'string') fail(file, `tensor name ${JSON.stringify(name)} must be a string`);
+  if (typeof name !== 'string') fail(file, `tensor name ${showValue(name)} must be a string`);
   if (name === '__metadata__') fail(file, '"__metadata__" is reserved by the format and cannot name a tensor', name);
   if (seen.has(name)) fail(file, 'appears twice; tensor names must be unique', name);
   seen.add(name);
-  if (!isDtype(dtype)) fail(file, `dtype ${JSON.stringify(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name);
+  if (!isDtype(dtype)) fail(file, `dtype ${showValue(dtype)} is not supported; allowed: ${DTYPES.join(', ')}`, name);
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
-    fail(file, `shape ${JSON.stringify(shape)} must be an array of non-negative integers`, name);
+    fail(file, `shape ${showValue(shape)} must be an array of non-negative integers`, name);
   }
   let bytes = dtypeByteSize(dtype);
   for (const d of shape) bytes *= d;
-  if (!Number.isSafeInteger(bytes)) fail(file, `shape ${JSON.stringify(shape)} is too large`, name);
+  if (!Number.isSafeInteger(bytes)) fail(file, `shape ${showValue(shape)} is too large`, name);
   return bytes;
 }
 
@@ -83,7 +84,7 @@ export function layoutSafetensors(specs: readonly TensorSpec[], options: LayoutO
     const entries = Object.entries(metadata).map(([key, value]) => {
       if (typeof value !== 'string') {
         throw new SafetensorsWriteError({
-          message: `${file}: metadata field ${JSON.stringify(key)} is ${JSON.stringify(value)}; metadata values must be strings`,
+          message: `${file}: metadata field ${showValue(key)} is ${showValue(value)}; metadata values must be strings`,
           file,
           field: key,
         });

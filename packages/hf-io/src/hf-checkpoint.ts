@@ -7,6 +7,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { TensorArray } from './dtype';
 import { HfFolderError } from './errors';
+import { fileError } from './file-error';
 import type { TensorInfo } from './header-parse';
 import { readJsonFile } from './hf-files';
 import { parseSafetensorsIndex, type SafetensorsIndex } from './hf-index';
@@ -14,7 +15,7 @@ import { openSafetensors, type SafetensorsFile } from './safetensors-file';
 import { lookupTensor } from './tensor-lookup';
 import type { ReadTensorOptions } from './tensor-range';
 import type { TensorSource } from './tensor-source';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { openHfCheckpointOptions } from './options';
 
 /** A tensor of a checkpoint, with the file that holds it. */
@@ -33,8 +34,9 @@ async function kind(path: string): Promise<'file' | 'dir' | 'none'> {
   try {
     return (await stat(path)).isDirectory() ? 'dir' : 'file';
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return 'none';
-    throw error;
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT' || code === 'ENOTDIR') return 'none';
+    throw fileError(path, 'look at it', error);
   }
 }
 
@@ -99,7 +101,9 @@ export class HfCheckpoint {
     } else if ((await kind(join(dir, weightsName))) === 'file') {
       names = [weightsName];
     } else {
-      const found = (await readdir(dir)).filter((f) => f.endsWith('.safetensors')).sort();
+      const found = (await readdir(dir).catch((error) => Promise.reject(fileError(dir, 'list it', error))))
+        .filter((f) => f.endsWith('.safetensors'))
+        .sort();
       throw new HfFolderError({
         message:
           `${dir}: no ${weightsName} or ${indexName}` +
@@ -114,9 +118,11 @@ export class HfCheckpoint {
       if (index) {
         const absent = Object.entries(index.weight_map).filter(([tensor, shard]) => !(files.get(shard) as SafetensorsFile).has(tensor));
         if (absent.length > 0) {
-          const list = absent.map(([tensor, shard]) => `${JSON.stringify(tensor)} (in ${shard})`);
+          const list = absent.slice(0, 10).map(([tensor, shard]) => `${showValue(tensor)} (in ${shard})`);
           throw new HfFolderError({
-            message: `${indexPath}: tensors named in "weight_map" are absent from their shard: ${listSome(list)}`,
+            message: `${indexPath}: tensors named in "weight_map" are absent from their shard: ${listSome(list)}${
+              absent.length > list.length ? `, ... (${absent.length} in all)` : ''
+            }`,
             file: indexPath,
             tensor: absent[0][0],
             field: 'weight_map',

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { atomicCopyFile, atomicWriteFile, type AtomicWriteOptions } from './atomic-write';
 import { HfFolderError } from './errors';
+import { fileError } from './file-error';
 import { type JsonValue, type StringifyJsonOptions, stringifyJson } from './json';
 import { isFile } from './path-probe';
 import { parseOptions } from '@tinylm/errors';
@@ -41,11 +42,7 @@ export async function readJsonFile(path: string): Promise<JsonValue> {
   try {
     text = await readFile(path, 'utf8');
   } catch (error) {
-    throw new HfFolderError({
-      message: `${path}: cannot read (${(error as Error).message})`,
-      file: path,
-      cause: error,
-    });
+    throw fileError(path, 'read', error);
   }
   try {
     return JSON.parse(text) as JsonValue;

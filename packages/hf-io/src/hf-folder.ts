@@ -16,6 +16,7 @@ import type { TensorSource } from './tensor-source';
 import { type WriteShardsOptions, type WrittenShards, writeSafetensorsShards } from './write-shards';
 import { parseOptions } from '@tinylm/errors';
 import { atomicOptionsOf, writeHfFolderOptions } from './options';
+import { showValue } from '@tinylm/errors';
 
 /** A model folder opened by `readHfFolder`. Call `close()` when done with the weights. */
 export interface HfFolder {
@@ -115,7 +116,7 @@ export async function writeHfFolder(dir: string, options: WriteHfFolderOptions):
   for (const name of Object.keys(extra)) {
     if (name === '' || name === '.' || name === '..' || /[/\\]/.test(name)) {
       throw new InvalidArgumentError({
-        message: `extraFiles: ${JSON.stringify(name)} is not allowed; use a bare file name such as "README.md"`,
+        message: `extraFiles: ${showValue(name)} is not allowed; use a bare file name such as "README.md"`,
         field: 'extraFiles',
       });
     }

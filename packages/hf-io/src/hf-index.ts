@@ -2,6 +2,7 @@
 // `{"metadata": {"total_size": <bytes>}, "weight_map": {<tensor name>: <shard file name>}}`,
 // as written by transformers' save_pretrained (`json.dumps(index, indent=2, sort_keys=True) + "\n"`).
 
+import { showValue } from '@tinylm/errors';
 import { HfFolderError } from './errors';
 import { type JsonValue, stringifyJson } from './json';
 import type { ShardPlan } from './shard-plan';
@@ -18,9 +19,26 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-/** True for a plain file name: no folder separators, not `.` or `..`. */
-function isBareFileName(name: string): boolean {
-  return name.length > 0 && name !== '.' && name !== '..' && !/[/\\]/.test(name);
+/** The longest shard file name accepted, in UTF-8 bytes: NAME_MAX of Linux, macOS and Windows file systems. */
+export const MAX_SHARD_NAME_BYTES = 255;
+
+const utf8 = new TextEncoder();
+
+/**
+ * Why `name` is not a plain file name in the same folder, or undefined when it is one: not
+ * empty, `.` or `..`, no folder separators, no control characters (a NUL makes Node's fs throw a
+ * TypeError), at most MAX_SHARD_NAME_BYTES bytes (a longer one fails as ENAMETOOLONG on open).
+ */
+function shardNameProblem(name: unknown): string | undefined {
+  if (typeof name !== 'string') return 'is not a string';
+  if (name.length === 0 || name === '.' || name === '..') return 'is not a file name';
+  if (/[/\\]/.test(name)) return 'names a folder';
+  if (/[\u0000-\u001f\u007f]/.test(name)) return 'holds a control character';
+  // Cheap bound first: a UTF-8 character is at least one byte.
+  if (name.length > MAX_SHARD_NAME_BYTES || utf8.encode(name).length > MAX_SHARD_NAME_BYTES) {
+    return `is longer than ${MAX_SHARD_NAME_BYTES} bytes`;
+  }
+  return undefined;
 }
 
 /**
@@ -45,11 +63,12 @@ export function parseSafetensorsIndex(json: unknown, file: string): SafetensorsI
   }
   const entries = Object.entries(map);
   for (const [tensor, shard] of entries) {
-    if (typeof shard !== 'string' || !isBareFileName(shard)) {
+    const problem = shardNameProblem(shard);
+    if (problem !== undefined) {
       throw new HfFolderError({
-        message: `${file}: "weight_map" maps tensor ${JSON.stringify(tensor)} to ${JSON.stringify(
-          shard,
-        )}; allowed: a file name in the same folder`,
+        message:
+          `${file}: "weight_map" maps tensor ${showValue(tensor)} to ${showValue(shard)}; allowed: a file name in the same ` +
+          `folder, at most ${MAX_SHARD_NAME_BYTES} bytes (this one ${problem})`,
         file,
         tensor,
         field: 'weight_map',

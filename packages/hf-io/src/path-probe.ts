@@ -1,7 +1,8 @@
 // Whether a path exists / is a file. Only "does not exist" (ENOENT, or ENOTDIR for a path below
 // a file) answers false; any other failure (permission, I/O) is thrown, so a problem with the
-// disk is not mistaken for a missing file.
+// disk is not mistaken for a missing file; it is thrown as an `HfFolderError` naming the path.
 import { stat } from 'node:fs/promises';
+import { fileError } from './file-error';
 
 async function statOrNull(path: string) {
   try {
@@ -9,7 +10,7 @@ async function statOrNull(path: string) {
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code === 'ENOENT' || code === 'ENOTDIR') return null;
-    throw error;
+    throw fileError(path, 'look at it', error);
   }
 }
 

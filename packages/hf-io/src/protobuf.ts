@@ -57,9 +57,13 @@ function readVarint(bytes: Uint8Array, pos: number, end: number): { lo: number; 
       lo |= (b & 0x0f) << 28;
       hi |= (b & 0x7f) >> 4;
     } else hi |= (b & 0x7f) << (7 * i - 32);
-    if ((b & 0x80) === 0) return { lo: lo >>> 0, hi: hi >>> 0, next: pos };
+    if ((b & 0x80) === 0) {
+      // The tenth byte holds bit 63 only; more would not fit in 64 bits.
+      if (i === 9 && b > 1) throw new ProtobufDecodeError('varint does not fit in 64 bits', pos - 1);
+      return { lo: lo >>> 0, hi: hi >>> 0, next: pos };
+    }
   }
-  throw new ProtobufDecodeError('varint longer than 10 bytes', pos);
+  throw new ProtobufDecodeError('varint longer than 10 bytes (the most a 64-bit value takes)', pos);
 }
 
 /** Splits `bytes[start, end)` into its fields, in order. Throws `ProtobufDecodeError` when malformed. */
@@ -86,8 +90,16 @@ export function readFields(bytes: Uint8Array, start = 0, end = bytes.length): Ra
     } else if (wire === WIRE_I32) {
       pos += 4;
     } else if (wire === WIRE_LEN) {
+      // The claimed length is checked against the bytes that remain before it is used.
       const len = readVarint(bytes, pos, end);
-      if (len.hi !== 0 || len.lo > 0x7fffffff) throw new ProtobufDecodeError('length too large', pos);
+      const left = end - len.next;
+      if (len.hi !== 0 || len.lo > left) {
+        const claim = len.hi !== 0 ? 'more than 2^32' : String(len.lo);
+        throw new ProtobufDecodeError(
+          `field ${field} runs past the end of its message: it claims ${claim} bytes, ${left} remain`,
+          fieldStart,
+        );
+      }
       valueStart = len.next;
       pos = len.next + len.lo;
     } else {

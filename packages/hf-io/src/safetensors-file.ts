@@ -6,7 +6,9 @@
 import { type FileHandle, open } from 'node:fs/promises';
 import type { TensorArray } from './dtype';
 import { SafetensorsFormatError } from './errors';
+import { fileError } from './file-error';
 import { readAt } from './file-io';
+import { showValue } from '@tinylm/errors';
 import { parseSafetensorsHeader, readHeaderSize, type SafetensorsHeader, type TensorInfo } from './header-parse';
 import { decodeTensor, decodeTensorAsFloat32 } from './tensor-decode';
 import { lookupTensor } from './tensor-lookup';
@@ -30,7 +32,12 @@ export class SafetensorsFile {
 
   /** Opens `path` and reads its header; use `openSafetensors`. */
   static async open(path: string): Promise<SafetensorsFile> {
-    const handle = await open(path, 'r');
+    let handle: FileHandle;
+    try {
+      handle = await open(path, 'r');
+    } catch (error) {
+      throw fileError(path, 'open it', error);
+    }
     try {
       const { size } = await handle.stat();
       const prefix = await readAt(handle, 8, 0);
@@ -42,7 +49,7 @@ export class SafetensorsFile {
       return new SafetensorsFile(path, handle, header);
     } catch (error) {
       await handle.close();
-      throw error;
+      throw fileError(path, 'read its header', error);
     }
   }
 
@@ -70,10 +77,15 @@ export class SafetensorsFile {
   async readTensorBytes(name: string, options?: ReadTensorOptions): Promise<Uint8Array> {
     const range = tensorByteRange(this.info(name), options, this.path);
     const length = range.end - range.begin;
-    const bytes = await readAt(this.handle, length, this.header.dataStart + range.begin);
+    let bytes: Uint8Array;
+    try {
+      bytes = await readAt(this.handle, length, this.header.dataStart + range.begin);
+    } catch (error) {
+      throw fileError(this.path, `read tensor ${showValue(name)}`, error);
+    }
     if (bytes.length !== length) {
       throw new SafetensorsFormatError({
-        message: `${this.path}: tensor ${JSON.stringify(name)}: file ended after ${
+        message: `${this.path}: tensor ${showValue(name)}: file ended after ${
           bytes.length
         } of ${length} bytes (truncated since it was opened?)`,
         file: this.path,

@@ -22,6 +22,7 @@ import {
   WIRE_LEN,
   WIRE_VARINT,
 } from './protobuf';
+import { showValue } from '@tinylm/errors';
 
 /** `ModelProto.SentencePiece.Type`. */
 export const PieceType = Object.freeze({
@@ -237,7 +238,7 @@ export function parseSentencePieceModel(bytes: Uint8Array, file = '<buffer>'): S
     const p = pieces[id];
     if (p.piece === '') fail(`piece ${id} is empty`);
     const before = seen.get(p.piece);
-    if (before !== undefined) fail(`piece ${JSON.stringify(p.piece)} appears twice (ids ${before} and ${id})`);
+    if (before !== undefined) fail(`piece ${showValue(p.piece)} appears twice (ids ${before} and ${id})`);
     seen.set(p.piece, id);
     if (p.type === PieceType.UNKNOWN) {
       if (unk >= 0) fail(`two <unk> pieces (ids ${unk} and ${id})`);

@@ -5,6 +5,7 @@
 // string of digits) is a size in bytes.
 
 import { InvalidArgumentError } from './errors';
+import { showValue } from '@tinylm/errors';
 
 const UNITS: Readonly<Record<string, number>> = {
   '': 1,
@@ -32,7 +33,7 @@ export function parseShardSize(size: number | string): number {
   const bad = (): never => {
     throw new InvalidArgumentError({
       message:
-        `max shard size ${JSON.stringify(size)} is not valid; allowed: a positive number of bytes, or a ` +
+        `max shard size ${showValue(size)} is not valid; allowed: a positive number of bytes, or a ` +
         'number followed by KB, MB, GB, TB (powers of 10) or KiB, MiB, GiB, TiB (powers of 2), e.g. "5GB", "500MB"',
       field: 'maxShardSize',
     });

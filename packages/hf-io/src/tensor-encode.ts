@@ -9,6 +9,7 @@ import { SafetensorsWriteError } from './errors';
 import { float32ArrayToF16 } from './float16';
 import type { TensorInfo } from './header-parse';
 import type { TensorData, TensorSource } from './tensor-source';
+import { showValue } from '@tinylm/errors';
 
 /** The typed-array constructor names accepted for each dtype (besides raw `Uint8Array` bytes). */
 const ACCEPTED: Readonly<Record<Dtype, readonly string[]>> = {
@@ -67,7 +68,7 @@ export function encodeTensor(data: TensorData, dtype: Dtype, location: { file?: 
     }
     return bytes;
   }
-  const where = `${location.file ? `${location.file}: ` : ''}tensor ${JSON.stringify(location.tensor ?? '?')}`;
+  const where = `${location.file ? `${location.file}: ` : ''}tensor ${showValue(location.tensor ?? '?')}`;
   const allowed = ['Uint8Array (raw little-endian bytes)', ...ACCEPTED[dtype]].join(', ');
   throw new SafetensorsWriteError({
     message: `${where}: cannot write ${kind} data as ${dtype}; allowed for ${dtype}: ${allowed}`,
@@ -91,9 +92,7 @@ export async function resolveTensorBytes(source: TensorSource, info: TensorInfo,
       kind === 'Uint8Array' ? `${bytes.length} bytes (raw Uint8Array)` : `${(data as ArrayLike<unknown>).length} elements (${kind})`;
     const needed = kind === 'Uint8Array' ? `${info.byteLength} bytes` : `${info.byteLength / size} elements`;
     throw new SafetensorsWriteError({
-      message: `${file}: tensor ${JSON.stringify(info.name)}: data has ${got} but ${info.dtype} ${JSON.stringify(
-        info.shape,
-      )} needs ${needed}`,
+      message: `${file}: tensor ${showValue(info.name)}: data has ${got} but ${info.dtype} ${showValue(info.shape)} needs ${needed}`,
       file,
       tensor: info.name,
     });

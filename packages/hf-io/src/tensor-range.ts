@@ -6,6 +6,7 @@ import { InvalidArgumentError } from './errors';
 import type { TensorInfo } from './header-parse';
 import { parseOptions } from '@tinylm/errors';
 import { readTensorOptions } from './options';
+import { showValue } from '@tinylm/errors';
 
 /** Options for reading a tensor. */
 export interface ReadTensorOptions {
@@ -29,7 +30,7 @@ export function tensorByteRange(info: TensorInfo, options: ReadTensorOptions | u
   const [begin, end] = info.dataOffsets;
   if (options?.rows === undefined) return { begin, end, shape: info.shape };
   const [start, stop] = options.rows;
-  const where = `${file}: tensor ${JSON.stringify(info.name)}`;
+  const where = `${file}: tensor ${showValue(info.name)}`;
   if (info.shape.length === 0) {
     throw new InvalidArgumentError({
       message: `${where}: is a scalar and has no rows to select`,

@@ -13,6 +13,7 @@
 // (checkpoint-N/ with trainer_state.json).
 
 import { HfFolderError } from './errors';
+import { showValue } from '@tinylm/errors';
 
 /** `trainer_state.json`'s `format`. */
 export const TRAINER_STATE_FORMAT = 'tinylm-checkpoint';
@@ -52,7 +53,7 @@ export interface TrainerState<DataPosition = unknown, RngState = unknown> {
 /** The folder name of the checkpoint at `step` (e.g. `step-00001200`). */
 export function checkpointDirName(step: number): string {
   if (!Number.isSafeInteger(step) || step < 0) {
-    throw new HfFolderError({ message: `checkpoint step must be an integer >= 0, got ${JSON.stringify(step)}`, field: 'step' });
+    throw new HfFolderError({ message: `checkpoint step must be an integer >= 0, got ${showValue(step)}`, field: 'step' });
   }
   return `step-${String(step).padStart(8, '0')}`;
 }
@@ -75,22 +76,22 @@ export function validateTrainerState(value: unknown, file = TRAINER_STATE_FILE, 
   };
   if (value == null || typeof value !== 'object' || Array.isArray(value)) bad('(the whole file)', 'must be a JSON object');
   const state = value as Record<string, unknown>;
-  if (state.format !== TRAINER_STATE_FORMAT) bad('format', `is ${JSON.stringify(state.format)}; expected "${TRAINER_STATE_FORMAT}"`);
+  if (state.format !== TRAINER_STATE_FORMAT) bad('format', `is ${showValue(state.format)}; expected "${TRAINER_STATE_FORMAT}"`);
   if (state.version !== TRAINER_STATE_VERSION) {
     const newer = typeof state.version === 'number' && state.version > TRAINER_STATE_VERSION ? ' (written by a newer tinylm: upgrade)' : '';
-    bad('version', `is ${JSON.stringify(state.version)}; this reader understands version ${TRAINER_STATE_VERSION}${newer}`);
+    bad('version', `is ${showValue(state.version)}; this reader understands version ${TRAINER_STATE_VERSION}${newer}`);
   }
   const counts = ['step', 'round', ...('optimizerStep' in state ? ['optimizerStep'] : [])];
   for (const field of counts) {
     if (!Number.isSafeInteger(state[field]) || (state[field] as number) < 0)
-      bad(field, `is ${JSON.stringify(state[field])}; expected an integer >= 0`);
+      bad(field, `is ${showValue(state[field])}; expected an integer >= 0`);
   }
   for (const field of ['data_position', 'rng_state']) if (!(field in state)) bad(field, 'is missing');
   if ('settings' in state && (state.settings == null || typeof state.settings !== 'object' || Array.isArray(state.settings))) {
-    bad('settings', `is ${JSON.stringify(state.settings)}; expected a JSON object`);
+    bad('settings', `is ${showValue(state.settings)}; expected a JSON object`);
   }
   if ('elapsed' in state && !(typeof state.elapsed === 'number' && Number.isFinite(state.elapsed) && state.elapsed >= 0)) {
-    bad('elapsed', `is ${JSON.stringify(state.elapsed)}; expected seconds >= 0`);
+    bad('elapsed', `is ${showValue(state.elapsed)}; expected seconds >= 0`);
   }
   if (expectedStep !== undefined && state.step !== expectedStep)
     bad('step', `is ${state.step} but the folder is named for step ${expectedStep}`);

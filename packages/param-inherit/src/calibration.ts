@@ -11,7 +11,7 @@
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { CalibrationError } from './errors';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { calibrationOptions } from './options';
 
 /** Calibration options. Give `files` or `tokens`. */
@@ -85,7 +85,7 @@ export async function loadCalibration(
     ['batchSize', batchSize],
   ] as const) {
     if (!Number.isInteger(v) || v < 1)
-      throw new CalibrationError(`calibration ${k} = ${v} is invalid: allowed positive integers`, { field: k });
+      throw new CalibrationError(`calibration ${k} = ${showValue(v)} is invalid: allowed positive integers`, { field: k, value: v });
   }
   if (seqLen > source.maxPositionEmbeddings) {
     throw new CalibrationError(
@@ -111,7 +111,10 @@ export async function loadCalibration(
     for (let i = 0; i < ids.length; i++) {
       const id = ids[i];
       if (!Number.isInteger(id) || id < 0 || id >= source.vocabSize) {
-        throw new CalibrationError(`${file}: token ${i} is ${id}, outside the source vocabulary [0, ${source.vocabSize})`, { file });
+        throw new CalibrationError(`${file}: token ${i} is ${showValue(id)}, outside the source vocabulary [0, ${source.vocabSize})`, {
+          file,
+          value: id,
+        });
       }
     }
   };
@@ -139,7 +142,8 @@ export async function loadCalibration(
         } catch (e) {
           throw new CalibrationError(`${file}:${lineNo}: not valid JSON (${(e as Error).message})`, { file, cause: e });
         }
-        const r = rec as { tokens?: unknown; text?: unknown };
+        // `null`, a number or an array on a line is no record (reading `.tokens` of null threw a TypeError)
+        const r = (rec !== null && typeof rec === 'object' && !Array.isArray(rec) ? rec : {}) as { tokens?: unknown; text?: unknown };
         if (Array.isArray(r.tokens)) for (const t of r.tokens) tokens.push(t as number);
         else if (typeof r.text === 'string') {
           texts += 1;

@@ -31,7 +31,7 @@ import { LAYER_CRITERIA, type LayerCriterion } from './select-layers';
 import { openSourceModel } from './source-model';
 import type { VocabMap } from './vocab-map';
 import { checkpointWeights, memoryWeights, type WrittenInherited, writeInherited } from './write-inherited';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { inheritOptions } from './options';
 
 /** Width criteria. */
@@ -95,17 +95,17 @@ function checkOptions(options: InheritOptions): { layers: LayerCriterion; width:
   const layers = options.layers ?? 'first-last';
   const width = options.width ?? 'l2';
   if (!LAYER_CRITERIA.includes(layers)) {
-    throw new InheritOptionError(`layers = ${JSON.stringify(layers)} is not a depth criterion; allowed: ${LAYER_CRITERIA.join(', ')}`, {
+    throw new InheritOptionError(`layers = ${showValue(layers)} is not a depth criterion; allowed: ${LAYER_CRITERIA.join(', ')}`, {
       field: 'layers',
     });
   }
   if (!WIDTH_CRITERIA.includes(width)) {
-    throw new InheritOptionError(`width = ${JSON.stringify(width)} is not a width criterion; allowed: ${WIDTH_CRITERIA.join(', ')}`, {
+    throw new InheritOptionError(`width = ${showValue(width)} is not a width criterion; allowed: ${WIDTH_CRITERIA.join(', ')}`, {
       field: 'width',
     });
   }
   if (options.keepFirst !== undefined && layers !== 'first-last') {
-    throw new InheritOptionError(`keepFirst applies to layers = "first-last", not ${JSON.stringify(layers)}`, { field: 'keepFirst' });
+    throw new InheritOptionError(`keepFirst applies to layers = "first-last", not ${showValue(layers)}`, { field: 'keepFirst' });
   }
   return { layers, width };
 }

@@ -6,6 +6,7 @@
 import { fromHfConfig, type LlamaConfig, UnsupportedArchitectureError } from '@tinylm/arch-config';
 import { type Dtype, type HfCheckpoint, type HfFolder, readHfFolder } from '@tinylm/hf-io';
 import { EMBED, LM_HEAD, paramSpecs } from '@tinylm/model';
+import { showValue } from '@tinylm/errors';
 import { SourceModelError } from './errors';
 
 /** An opened source folder. Call `close()` when done. */
@@ -65,13 +66,13 @@ export async function openSourceModel(dir: string): Promise<SourceModel> {
       }
       const info = ck.info(name);
       if (info.shape.join() !== spec.shape.join()) {
-        throw new SourceModelError(`${dir}: tensor ${name} has shape [${info.shape}], config.json implies [${spec.shape}]`, {
+        throw new SourceModelError(`${dir}: tensor ${name} has shape ${showValue(info.shape)}, config.json implies [${spec.shape}]`, {
           file: dir,
           tensor: name,
         });
       }
       if (!FLOAT_DTYPES.includes(info.dtype)) {
-        throw new SourceModelError(`${dir}: tensor ${name} has dtype ${info.dtype}; allowed: ${FLOAT_DTYPES.join(', ')}`, {
+        throw new SourceModelError(`${dir}: tensor ${name} has dtype ${showValue(info.dtype)}; allowed: ${FLOAT_DTYPES.join(', ')}`, {
           file: dir,
           tensor: name,
         });

@@ -3,6 +3,7 @@
 // (docs/method.md section 1: surviving pieces keep their relative order). Inheritance takes the
 // embedding and LM-head rows of the kept old ids, in new-id order.
 import { readFile } from 'node:fs/promises';
+import { showValue } from '@tinylm/errors';
 import { VocabMapError } from './errors';
 
 /** A parsed vocabulary map: `oldIds[newId]` is the source id of each new id. */
@@ -21,10 +22,8 @@ export interface VocabMap {
 export function parseVocabMap(json: unknown, sourceVocab: number, source = '<object>'): VocabMap {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) {
     throw new VocabMapError(
-      `${source}: expected a JSON object { "<old id>": <new id>, ... }, found ${Array.isArray(json) ? 'an array' : String(json)}`,
-      {
-        file: source,
-      },
+      `${source}: expected a JSON object { "<old id>": <new id>, ... }, found ${Array.isArray(json) ? 'an array' : showValue(json)}`,
+      { file: source, value: json },
     );
   }
   const entries = Object.entries(json as Record<string, unknown>);
@@ -34,20 +33,20 @@ export function parseVocabMap(json: unknown, sourceVocab: number, source = '<obj
   for (const [key, value] of entries) {
     const oldId = Number(key);
     if (!/^\d+$/.test(key) || !Number.isSafeInteger(oldId)) {
-      throw new VocabMapError(`${source}: key ${JSON.stringify(key)} is not an old token id (a non-negative integer)`, {
+      throw new VocabMapError(`${source}: key ${showValue(key)} is not an old token id (a non-negative integer)`, {
         file: source,
         field: key,
       });
     }
     if (oldId >= sourceVocab) {
       throw new VocabMapError(
-        `${source}: old id ${oldId} (entry "${key}") is outside the source vocabulary: vocab_size is ${sourceVocab}, ids must be < ${sourceVocab}`,
+        `${source}: old id ${oldId} (entry ${showValue(key)}) is outside the source vocabulary: vocab_size is ${sourceVocab}, ids must be < ${sourceVocab}`,
         { file: source, field: key },
       );
     }
     if (typeof value !== 'number' || !Number.isInteger(value) || value < 0 || value >= n) {
       throw new VocabMapError(
-        `${source}: entry "${key}" maps to ${JSON.stringify(value)}; new ids must be integers 0..${n - 1} (the map has ${n} entries)`,
+        `${source}: entry ${showValue(key)} maps to ${showValue(value)}; new ids must be integers 0..${n - 1} (the map has ${n} entries)`,
         { file: source, field: key },
       );
     }
@@ -78,11 +77,16 @@ export async function readVocabMap(path: string, sourceVocab: number): Promise<V
   } catch (e) {
     throw new VocabMapError(`${path}: cannot read the vocabulary map (${(e as Error).message})`, { file: path, cause: e });
   }
+  return parseVocabMapText(text, sourceVocab, path);
+}
+
+/** The text of a vocab-map.json, parsed and checked (see `parseVocabMap`); a JSON syntax error is a VocabMapError too. */
+export function parseVocabMapText(text: string, sourceVocab: number, source = '<text>'): VocabMap {
   let json: unknown;
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new VocabMapError(`${path}: not valid JSON (${(e as Error).message})`, { file: path, cause: e });
+    throw new VocabMapError(`${source}: not valid JSON (${(e as Error).message})`, { file: source, cause: e });
   }
-  return parseVocabMap(json, sourceVocab, path);
+  return parseVocabMap(json, sourceVocab, source);
 }

@@ -17,6 +17,7 @@ export {
   type CountSource,
   countsToArray,
   mergeTokenCounts,
+  parseTokenCounts,
   readTokenCounts,
   type TokenCounts,
   validateTokenCounts,

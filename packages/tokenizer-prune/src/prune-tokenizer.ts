@@ -128,7 +128,7 @@ export async function pruneTokenizer(options: PruneTokenizerOptions): Promise<Pr
   const source = await readTokenizerSource(options.tokenizer);
   const countsFile = typeof options.counts === 'string' ? options.counts : null;
   const counts = countsFile ? await readTokenCounts(countsFile) : validateTokenCounts(options.counts, '<counts>');
-  assertSameTokenizer(counts, source.hash, countsFile ?? '<counts>', source.path);
+  assertSameTokenizer(counts, source.hash, countsFile ?? '<counts>', source.path, source.vocabSize);
   if (counts.total === 0) {
     throw new CorpusError({
       message: `${countsFile ?? '<counts>'}: no tokens were counted (an empty corpus)`,

@@ -18,6 +18,7 @@ import {
   tokenizerJsonKind,
 } from '@tinylm/hf-io';
 import { TokenizerFormatError } from './errors';
+import { MAX_JSON_DEPTH, showPath, tooDeepAt } from './json-depth';
 import { type HfBpeTokenizer, parseHfTokenizerJson, SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';
 
 interface SourceCommon {
@@ -75,9 +76,21 @@ export async function resolveTokenizerPath(pathOrDir: string): Promise<string> {
   });
 }
 
+/**
+ * tokenizer_config.json or special_tokens_map.json beside the tokenizer, or null. Refused when
+ * it nests deeper than MAX_JSON_DEPTH: the special-token settings are walked recursively.
+ */
 async function optionalJson(path: string): Promise<Record<string, JsonValue> | null> {
   if ((await kindOf(path)) !== 'file') return null;
   const v = await readJsonFile(path);
+  const deep = tooDeepAt(v);
+  if (deep) {
+    throw new TokenizerFormatError({
+      message: `${path}: ${showPath(deep)} nests deeper than ${MAX_JSON_DEPTH} levels (a tokenizer config nests fewer than 10)`,
+      file: path,
+      field: showPath(deep),
+    });
+  }
   return v !== null && typeof v === 'object' && !Array.isArray(v) ? v : null;
 }
 

@@ -10,7 +10,8 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { type JsonValue, PieceType, type TokenizerKind } from '@tinylm/hf-io';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
 import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
+import { TokenizerFormatError } from './errors';
 import { decodeOptions } from './options';
 
 /** Which tokenizer family a `Tokenizer` runs: hf-io's TokenizerKind, one of 'bpe-byte-level', 'bpe-byte-fallback', 'sentencepiece-bpe', 'sentencepiece-unigram'. */
@@ -101,7 +102,22 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
   const { bpe } = source;
   // tokenizers.js wants every pipeline key present (null when unused) and a config object.
   const json = { normalizer: null, pre_tokenizer: null, post_processor: null, decoder: null, added_tokens: [], ...bpe.json };
-  const hf = new HfTokenizer(json, (source.config ?? {}) as object);
+  let hf: HfTokenizer;
+  try {
+    hf = new HfTokenizer(json, (source.config ?? {}) as object);
+  } catch (error) {
+    // parseHfTokenizerJson checked every field tokenizers.js reads, so this is a regex it cannot
+    // compile or a tokenizer_config.json setting of the wrong type; its own error is the cause.
+    throw new TokenizerFormatError({
+      message:
+        `${source.path}: tokenizers.js cannot build this tokenizer (${error instanceof Error ? error.message : showValue(error)})`.slice(
+          0,
+          2000,
+        ),
+      file: source.path,
+      cause: error,
+    });
+  }
   speedUpBpeCache(hf);
   const byContent = new Map<string, number>();
   for (const [t, id] of bpe.vocab) byContent.set(t, id);

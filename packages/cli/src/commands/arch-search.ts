@@ -13,6 +13,7 @@ import {
   type SearchOptions,
   toHfConfig,
 } from '@tinylm/arch-config';
+import { showValue } from '@tinylm/errors';
 import { intFlag, numberFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import { fitsInsideTeacher, insideTeacherBounds } from '../recipe/inside-teacher';
@@ -47,23 +48,21 @@ export const SEARCH_FLAGS = {
   json: { type: 'boolean' },
 } as const;
 
-function numberList(flag: string, value: unknown): number[] | undefined {
+/** `--mlp-ratios 2,2.5`: numbers > 0; with `integers`, positive integers (`--head-sizes 64,128`). */
+function numberList(flag: string, value: unknown, integers = false): number[] | undefined {
   if (value === undefined) return undefined;
+  const what = integers ? 'a positive integer' : 'a positive number';
   return String(value)
     .split(',')
     .map((s) => {
-      const n = Number(s);
-      if (s.trim() === '' || !Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag}: "${s}" is not a positive number`);
+      const n = s.trim() === '' ? Number.NaN : Number(s);
+      if (!Number.isFinite(n) || n <= 0 || (integers && !Number.isSafeInteger(n)))
+        throw new UsageError(`--${flag}: ${showValue(s)} is not ${what} (give a comma-separated list of them)`);
       return n;
     });
 }
 
-function positive(flag: string, value: unknown): number | undefined {
-  if (value === undefined) return undefined;
-  const n = Number(value);
-  if (!Number.isFinite(n) || n <= 0) throw new UsageError(`--${flag} must be a positive number, got "${String(value)}"`);
-  return n;
-}
+const positive = (flag: string, value: unknown) => numberFlag(flag, value, undefined, { above: 0 });
 
 const optionalInt = (flag: string, value: unknown) => (value === undefined ? undefined : intFlag(flag, value));
 
@@ -88,11 +87,11 @@ export async function archSearch(argv: string[], io: CliIo): Promise<number> {
       })(),
     vocabSize: intFlag('vocab', values.vocab),
     tolerance: positive('tolerance', values.tolerance),
-    headSizes: numberList('head-sizes', values['head-sizes']) ?? bounds.headSizes,
+    headSizes: numberList('head-sizes', values['head-sizes'], true) ?? bounds.headSizes,
     widthMultiple: optionalInt('width-multiple', values['width-multiple']),
     multipleOf: optionalInt('multiple-of', values['multiple-of']),
     mlpRatios: numberList('mlp-ratios', values['mlp-ratios']),
-    kvGroups: numberList('kv-groups', values['kv-groups']),
+    kvGroups: numberList('kv-groups', values['kv-groups'], true),
     minLayers: optionalInt('min-layers', values['min-layers']),
     maxLayers: optionalInt('max-layers', values['max-layers']) ?? bounds.maxLayers,
     minHidden: optionalInt('min-hidden', values['min-hidden']),

@@ -6,6 +6,7 @@ import { archSearch, SEARCH_USAGE } from './arch-search';
 import type { CliIo } from '../io';
 import type { Command } from './command';
 import { CONFIG_FLAGS, configFromFlags } from './config-flags';
+import { showValue } from '@tinylm/errors';
 
 const USAGE = [
   'tinylm arch (--preset NAME | --config FILE) [--seq N] [--batch N] [--json]',
@@ -32,7 +33,7 @@ async function report(argv: string[], io: CliIo): Promise<number> {
 async function emit(argv: string[], io: CliIo): Promise<number> {
   const { values } = parseFlags(argv, { ...CONFIG_FLAGS, format: { type: 'string' } }, USAGE);
   const format = values.format;
-  if (format !== 'hf' && format !== 'internevo') throw new UsageError(`--format must be hf or internevo, got "${String(format)}"`);
+  if (format !== 'hf' && format !== 'internevo') throw new UsageError(`--format must be hf or internevo, got ${showValue(format)}`);
   const { config } = await configFromFlags(values);
   const mlpRatio = typeof values.preset === 'string' ? getPreset(values.preset).mlpRatio : undefined;
   io.out(format === 'hf' ? JSON.stringify(toHfConfig(config), null, 2) : toInternEvoConfig(config, { mlpRatio }));

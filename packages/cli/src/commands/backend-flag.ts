@@ -5,6 +5,7 @@ import { type BackendReport, initBackend } from '@tinylm/kernels';
 import { type WebGpuStepChoice, webgpuStepChoice } from '@tinylm/model';
 import { intFlag, UsageError } from '../args';
 import type { CliIo } from '../io';
+import { showValue } from '@tinylm/errors';
 
 export const BACKEND_FLAG = { backend: { type: 'string' }, threads: { type: 'string' } } as const;
 
@@ -17,7 +18,7 @@ export function webgpuStepFlag(value: unknown): WebGpuStepChoice {
     return webgpuStepChoice(value === undefined ? undefined : String(value));
   } catch {
     throw new UsageError(
-      `--webgpu-step must be compiled or tfjs (or TINYLM_WEBGPU_STEP), got "${String(value ?? process.env.TINYLM_WEBGPU_STEP)}"`,
+      `--webgpu-step must be compiled or tfjs (or TINYLM_WEBGPU_STEP), got ${showValue(value ?? process.env.TINYLM_WEBGPU_STEP)}`,
     );
   }
 }

@@ -10,6 +10,7 @@ import type { CliIo } from '../io';
 import { BACKEND_FLAG, startBackend, WEBGPU_STEP_FLAG, webgpuStepFlag } from './backend-flag';
 import type { Command } from './command';
 import { runTorchReference, type TorchReference, torchReferenceSetup } from './torch-reference';
+import { showValue } from '@tinylm/errors';
 
 const USAGE =
   'tinylm bench train --preset bench-5m|bench-20m|bench-100m [--backend NAME] [--threads N] [--all] [--webgpu-step compiled|tfjs] [--steps N] [--warmup N] [--max-seconds S] [--seed S] [--json]';
@@ -55,7 +56,7 @@ export const benchCommand: Command = {
   summary: 'training-throughput benchmark (tokens/s) of a bench preset, side by side with PyTorch',
   usage: USAGE,
   async run(argv: string[], io: CliIo) {
-    if (argv[0] !== 'train') throw new UsageError(`unknown benchmark "${argv[0] ?? ''}"\nusage: ${USAGE}`);
+    if (argv[0] !== 'train') throw new UsageError(`unknown benchmark ${showValue(argv[0] ?? '')}\nusage: ${USAGE}`);
     const { values } = parseFlags(
       argv.slice(1),
       {
@@ -73,7 +74,8 @@ export const benchCommand: Command = {
     );
     const preset = (values.preset as string | undefined) ?? 'bench-5m';
     const shape = SHAPES[preset];
-    if (!shape) throw new UsageError(`--preset must be one of ${Object.keys(SHAPES).join(', ')}, got "${preset}"\nusage: ${USAGE}`);
+    if (!shape)
+      throw new UsageError(`--preset must be one of ${Object.keys(SHAPES).join(', ')}, got ${showValue(preset)}\nusage: ${USAGE}`);
     const config = getPreset(preset).config;
     const steps = intFlag('steps', values.steps, 3);
     const warmup = intFlag('warmup', values.warmup, 1, 0);

@@ -8,6 +8,7 @@ import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import type { Command } from './command';
 import { dtypeFlag } from './dtype-flag';
+import { showValue } from '@tinylm/errors';
 
 const USAGE =
   'tinylm convert2hf --src PATH --out DIR [--from tinylm|internevo] [--tokenizer DIR|FILE] [--no-tokenizer] ' +
@@ -17,7 +18,7 @@ const USAGE =
 
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${showValue(value)}`);
   return value as T;
 }
 
@@ -104,8 +105,11 @@ export const convert2hfCommand: Command = {
     if (values.pre !== undefined) throw new UsageError('--pre applies to --gguf only');
     if (values.tokenizer !== undefined && values['no-tokenizer']) throw new UsageError('give --tokenizer or --no-tokenizer, not both');
     const from = oneOf('from', values.from, ['tinylm', 'internevo'] as const);
+    // numbers are checked before --model-config is read
+    const numHeads = values['num-heads'] === undefined ? undefined : intFlag('num-heads', values['num-heads']);
+    const maxPosition = values['max-position'] === undefined ? undefined : intFlag('max-position', values['max-position']);
     const modelConfig = await modelConfigFlag(values['model-config']);
-    if (values['num-heads'] !== undefined) modelConfig.num_attention_heads = intFlag('num-heads', values['num-heads']);
+    if (numHeads !== undefined) modelConfig.num_attention_heads = numHeads;
     const rotary = oneOf('rotary', values.rotary, ['interleaved', 'half'] as const);
     const result = await convert2hf({
       src,
@@ -120,7 +124,7 @@ export const convert2hfCommand: Command = {
         modelConfig,
         qkInterleaved: rotary === undefined ? undefined : rotary === 'interleaved',
         w2: oneOf('w2', values.w2, ['up', 'down'] as const),
-        maxPositionEmbeddings: values['max-position'] === undefined ? undefined : intFlag('max-position', values['max-position']),
+        maxPositionEmbeddings: maxPosition,
       },
     });
     for (const note of result.notes) io.err(`note: ${note}`);

@@ -13,6 +13,7 @@ import {
 import { intFlag, parseFlags, UsageError } from '../args';
 import { type CliIo, processIo } from '../io';
 import type { Command } from './command';
+import { showValue } from '@tinylm/errors';
 
 const USAGE =
   'tinylm count --tokenizer PATH --input FILES... --out counts.json [--workers N] [--pretokenized] ' +
@@ -98,10 +99,10 @@ export const countCommand: Command = {
     if (inputs.length === 0) throw new UsageError(`--input is required\nusage: ${USAGE}`);
     const format = (values.format as string | undefined) ?? (values.pretokenized ? 'tokens' : 'auto');
     if (!(FORMATS as readonly string[]).includes(format)) {
-      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got "${format}"`);
+      throw new UsageError(`--format must be one of ${FORMATS.join(', ')}, got ${showValue(format)}`);
     }
     if (values.pretokenized && format !== 'tokens') throw new UsageError('--pretokenized means --format tokens');
-    const workers = values.workers === '0' ? 0 : values.workers === undefined ? undefined : intFlag('workers', values.workers as string);
+    const workers = values.workers === undefined ? undefined : intFlag('workers', values.workers, undefined, 0);
     const progress = progressReporter(io);
     const started = performance.now();
     const counts = await countTokens({

@@ -2,6 +2,7 @@
 // vocabulary with the API, from @tinylm/hf-io), refused with the list of spellings allowed.
 import { type FloatDtype, floatDtypeNames, normalizeFloatDtype } from '@tinylm/hf-io';
 import { UsageError } from '../args';
+import { showValue } from '@tinylm/errors';
 
 /** The canonical dtype named by `value` (undefined when the flag is absent); `dtypes` narrows what the command supports. */
 export function dtypeFlag<D extends FloatDtype = FloatDtype>(value: unknown, dtypes?: readonly D[], flag = 'dtype'): D | undefined {
@@ -9,6 +10,6 @@ export function dtypeFlag<D extends FloatDtype = FloatDtype>(value: unknown, dty
   try {
     return normalizeFloatDtype(value, `--${flag}`, dtypes);
   } catch {
-    throw new UsageError(`--${flag} must be one of ${floatDtypeNames(dtypes)}, got "${String(value)}"`);
+    throw new UsageError(`--${flag} must be one of ${floatDtypeNames(dtypes)}, got ${showValue(value)}`);
   }
 }

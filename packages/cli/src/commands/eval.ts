@@ -31,6 +31,9 @@ export const evalCommand: Command = {
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
     const files = values.data as string[] | undefined;
     if (!files?.length) throw new UsageError(`--data FILES is required\nusage: ${USAGE}`);
+    // flags are checked before the model is loaded (--seq's default depends on it)
+    const givenSeq = values.seq === undefined ? undefined : intFlag('seq', values.seq);
+    const maxSequences = values['max-sequences'] === undefined ? undefined : intFlag('max-sequences', values['max-sequences']);
     await startBackend(values, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
     // the model folder's own tokenizer unless one is named
@@ -38,9 +41,8 @@ export const evalCommand: Command = {
       if (values.tokenizer) throw e;
       return undefined;
     });
-    const seq = intFlag('seq', values.seq, Math.min(256, model.config.maxPositionEmbeddings));
+    const seq = givenSeq ?? Math.min(256, model.config.maxPositionEmbeddings);
     const data = await loadPacked(files, { seqLen: seq, vocabSize: model.config.vocabSize, tokenizer });
-    const maxSequences = values['max-sequences'] === undefined ? undefined : intFlag('max-sequences', values['max-sequences']);
     const r = await evaluate(model, data, { tokenizer, maxSequences });
     model.dispose();
     if (values.json) io.out(JSON.stringify({ loss: r.loss, perplexity: r.perplexity, bits_per_byte: r.bitsPerByte, tokens: r.tokens }));

@@ -39,23 +39,28 @@ export const generateCommand: Command = {
     );
     if (!values.model) throw new UsageError(`--model DIR is required\nusage: ${USAGE}`);
     if ((values.prompt === undefined) === (values.ids === undefined)) throw new UsageError('give exactly one of --ids and --prompt');
+    // every flag is checked before a tokenizer or model is loaded
+    const sampling = {
+      greedy: Boolean(values.greedy),
+      temperature: numberFlag('temperature', values.temperature),
+      topK: values['top-k'] === undefined ? undefined : intFlag('top-k', values['top-k'], undefined, 0),
+      topP: numberFlag('top-p', values['top-p'], undefined, { min: 0, max: 1 }),
+      seed: intFlag('seed', values.seed, 0, 0),
+    };
+    const maxNewTokens = intFlag('max-new-tokens', values['max-new-tokens'], 32, 0);
+    const ids = values.ids === undefined ? undefined : parseIds(values.ids);
     let tokenizer: Tokenizer | undefined;
     let prompt: number[];
     if (values.prompt !== undefined) {
       tokenizer = await loadTokenizer((values.tokenizer as string | undefined) ?? (values.model as string));
       prompt = [...(tokenizer.bosId === null ? [] : [tokenizer.bosId]), ...tokenizer.encode(values.prompt as string)];
-    } else prompt = parseIds(values.ids);
-    const maxNewTokens = intFlag('max-new-tokens', values['max-new-tokens'], 32, 0);
+    } else prompt = ids!;
     await startBackend(values, io, Boolean(values.json));
     const model = await loadHfModel(values.model as string);
     try {
       const out = await generate(model, prompt, {
         maxNewTokens,
-        greedy: Boolean(values.greedy),
-        temperature: numberFlag('temperature', values.temperature),
-        topK: numberFlag('top-k', values['top-k']),
-        topP: numberFlag('top-p', values['top-p']),
-        seed: intFlag('seed', values.seed, 0, 0),
+        ...sampling,
         stopIds: tokenizer?.eosId === null || tokenizer === undefined ? undefined : [tokenizer.eosId],
       });
       // decode prompt + continuation together: decoders drop a leading space on a sequence's first token

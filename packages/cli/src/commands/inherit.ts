@@ -9,6 +9,7 @@ import { clock, statusLine } from '../progress';
 import { BACKEND_FLAG, startBackend } from './backend-flag';
 import type { Command } from './command';
 import { dtypeFlag } from './dtype-flag';
+import { showValue } from '@tinylm/errors';
 
 const USAGE =
   'tinylm inherit --from DIR --to CONFIG_OR_PRESET --out DIR [--vocab-map FILE] [--tokenizer DIR] ' +
@@ -18,7 +19,7 @@ const USAGE =
 
 function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
   if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got "${String(value)}"`);
+  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${showValue(value)}`);
   return value as T;
 }
 
@@ -72,6 +73,14 @@ export const inheritCommand: Command = {
     const tokenDtype = oneOf('calib-token-dtype', values['calib-token-dtype'], ['uint16', 'uint32'] as const);
     const calib = files(values.calib);
     const opt = (name: string, min = 1) => (values[name] === undefined ? undefined : intFlag(name, values[name], undefined, min));
+    // every numeric flag is checked before the target config is read
+    const numbers = {
+      keepFirst: opt('keep-first', 0),
+      seqLen: opt('calib-seq'),
+      samples: opt('calib-samples'),
+      batchSize: opt('calib-batch'),
+      steps: opt('steps', 0),
+    };
     const to = await configFromPresetOrFile(values.to as string);
     const dataDriven = ['block-influence', 'learned'].includes(layers ?? '') || ['activation', 'taylor', 'learned'].includes(width ?? '');
     if (dataDriven) await startBackend(values, io, Boolean(values.json));
@@ -85,20 +94,20 @@ export const inheritCommand: Command = {
       vocabMap: values['vocab-map'] as string | undefined,
       tokenizerDir: values.tokenizer as string | undefined,
       layers,
-      keepFirst: opt('keep-first', 0),
+      keepFirst: numbers.keepFirst,
       width,
       calibration:
         calib.length > 0
           ? {
               files: calib,
               tokenizer: values['calib-tokenizer'] as string | undefined,
-              seqLen: opt('calib-seq'),
-              samples: opt('calib-samples'),
-              batchSize: opt('calib-batch'),
+              seqLen: numbers.seqLen,
+              samples: numbers.samples,
+              batchSize: numbers.batchSize,
               tokenDtype,
             }
           : undefined,
-      learned: { steps: opt('steps', 0), trainWeights: Boolean(values['train-weights']) },
+      learned: { steps: numbers.steps, trainWeights: Boolean(values['train-weights']) },
       dtype,
       maxShardSize: values['max-shard-size'] as string | undefined,
       force: Boolean(values.force),

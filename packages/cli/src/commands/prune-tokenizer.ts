@@ -6,6 +6,7 @@ import { type DropAddedTokens, type ParamShareModel, pruneTokenizer } from '@tin
 import { intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import type { Command } from './command';
+import { showValue } from '@tinylm/errors';
 
 const USAGE =
   'tinylm prune-tokenizer --tokenizer PATH --counts counts.json --vocab-size N --out DIR ' +
@@ -34,7 +35,9 @@ function dropAddedTokensFlag(value: string | undefined): DropAddedTokens | undef
   try {
     return new RegExp(value);
   } catch (error) {
-    throw new UsageError(`--drop-added-tokens must be "unused" or a regular expression, got "${value}" (${(error as Error).message})`);
+    throw new UsageError(
+      `--drop-added-tokens must be "unused" or a regular expression, got ${showValue(value)} (${(error as Error).message})`,
+    );
   }
 }
 
@@ -71,7 +74,7 @@ export const pruneTokenizerCommand: Command = {
     const heldOut = [...((values['held-out'] as string[] | undefined) ?? []), ...positionals];
     const heldOutFormat = (values['held-out-format'] as string | undefined) ?? 'auto';
     if (!(HELD_OUT_FORMATS as readonly string[]).includes(heldOutFormat)) {
-      throw new UsageError(`--held-out-format must be one of ${HELD_OUT_FORMATS.join(', ')}, got "${heldOutFormat}"`);
+      throw new UsageError(`--held-out-format must be one of ${HELD_OUT_FORMATS.join(', ')}, got ${showValue(heldOutFormat)}`);
     }
     const dropAddedTokens = dropAddedTokensFlag(values['drop-added-tokens'] as string | undefined);
     let model: ParamShareModel | undefined;

@@ -6,6 +6,7 @@ import { runReproduce } from '../reproduce/run';
 import { STUDY_NAMES, type StudyName } from '../reproduce/studies';
 import type { Command } from './command';
 import { RECIPE_FLAGS, recipeOptions } from './recipe-flags';
+import { showValue } from '@tinylm/errors';
 
 const b = BASE_BUDGET;
 const USAGE =
@@ -36,10 +37,18 @@ export const reproduceCommand: Command = {
       USAGE,
     );
     const studies = parseStudies(values.study as string | undefined);
-    const scale = numberFlag('scale', values.scale, 1, Number.MIN_VALUE) as number;
+    const scale = numberFlag('scale', values.scale, 1, { above: 0 }) as number;
     const budget = scaledBudget(scale);
-    const sampleRate = numberFlag('sample-rate', values['sample-rate'], 0.5, Number.MIN_VALUE) as number;
+    const sampleRate = numberFlag('sample-rate', values['sample-rate'], 0.5, { above: 0 }) as number;
     if (!(sampleRate < 1)) throw new UsageError(`--sample-rate must be in (0, 1), got ${sampleRate}`);
+    // the study's own numbers are checked before recipeOptions starts the backend
+    const own = {
+      params: intFlag('params', values.params, budget.params),
+      steps: intFlag('steps', values.steps, budget.steps),
+      seeds: intFlag('seeds', values.seeds, budget.seeds),
+      lr: numberFlag('lr', values.lr, 2e-3, { above: 0 }) as number,
+      teacherBytes: intFlag('teacher-bytes', values['teacher-bytes'], budget.teacherBytes),
+    };
     const options = await recipeOptions(values, io, {
       out: 'tinylm-reproduce',
       teacherVocab: 4096,
@@ -53,12 +62,8 @@ export const reproduceCommand: Command = {
       {
         ...options,
         studies,
-        params: intFlag('params', values.params, budget.params),
-        steps: intFlag('steps', values.steps, budget.steps),
-        seeds: intFlag('seeds', values.seeds, budget.seeds),
-        lr: numberFlag('lr', values.lr, 2e-3, Number.MIN_VALUE) as number,
+        ...own,
         sampleRate,
-        teacherBytes: intFlag('teacher-bytes', values['teacher-bytes'], budget.teacherBytes),
         valBytes: budget.valBytes,
         command: ['tinylm', 'reproduce', ...argv].join(' '),
       },
@@ -76,7 +81,7 @@ function parseStudies(value: string | undefined): StudyName[] {
   const names = value.split(',').map((s) => s.trim());
   for (const n of names) {
     if (!(STUDY_NAMES as string[]).includes(n))
-      throw new UsageError(`--study: unknown study "${n}"; allowed: ${STUDY_NAMES.join(', ')}, all (or a comma-separated list)`);
+      throw new UsageError(`--study: unknown study ${showValue(n)}; allowed: ${STUDY_NAMES.join(', ')}, all (or a comma-separated list)`);
   }
   return [...new Set(names)] as StudyName[];
 }

@@ -2,6 +2,7 @@
 // switches the process-wide backend under its caller; the CLI, examples and tests choose it
 // (initBackend from @tinylm/kernels, or tfjs's own setBackend).
 import * as tf from '@tensorflow/tfjs-core';
+import { showValue } from '@tinylm/errors';
 import { InheritOptionError } from '../errors';
 
 /** The current backend's name; throws naming what to call when none is set up, or when `requested` is another. */
@@ -16,8 +17,8 @@ export function currentBackend(requested: string | undefined, why: string): stri
   }
   if (requested !== undefined && requested !== current) {
     throw new InheritOptionError(
-      `backend = ${JSON.stringify(requested)}, but the current tfjs backend is "${current}": inheritParams uses the caller's backend and no longer ` +
-        `switches it; call initBackend({ backend: ${JSON.stringify(requested)} }) from @tinylm/kernels before inheritParams`,
+      `backend = ${showValue(requested)}, but the current tfjs backend is "${current}": inheritParams uses the caller's backend and no longer ` +
+        `switches it; call initBackend({ backend: ${showValue(requested)} }) from @tinylm/kernels before inheritParams`,
       { field: 'backend' },
     );
   }
