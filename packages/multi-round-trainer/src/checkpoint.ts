@@ -8,7 +8,7 @@
 //   trainer_state.json     { format: "tinylm-checkpoint", version: 1, step, round, data_position, ... }
 // The newest `keep` are kept. Loading falls back to an older checkpoint when the newest is
 // unreadable, and says so.
-import { readdir, rm, writeFile } from 'node:fs/promises';
+import { readdir, rename, rm, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { toHfConfig } from '@tinylm/arch-config';
@@ -19,6 +19,7 @@ import {
   listCheckpointDirs,
   openSafetensors,
   readTrainerState,
+  tempSiblingPath,
   TRAINER_STATE_FILE,
   TRAINER_STATE_FORMAT,
   TRAINER_STATE_VERSION,
@@ -107,7 +108,13 @@ export async function saveCheckpoint(
   } finally {
     tf.dispose([...Object.values(opt.m), ...Object.values(opt.v)]);
   }
-  for (const old of (await listCheckpointDirs(runDir)).slice(Math.max(1, keep))) await rm(old.dir, { recursive: true, force: true });
+  for (const old of (await listCheckpointDirs(runDir)).slice(Math.max(1, keep))) {
+    // renamed out of the checkpoint names first: a kill part-way through the deletion leaves a
+    // `step-*.old-*` leftover that the next start removes, never a half-deleted `step-*` folder
+    const doomed = tempSiblingPath(old.dir, 'old');
+    await rename(old.dir, doomed);
+    await rm(doomed, { recursive: true, force: true });
+  }
   return dir;
 }
 

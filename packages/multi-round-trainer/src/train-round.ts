@@ -45,7 +45,8 @@ export interface StepLoop {
   /** performance.now() and the step when this process started: tokens/s and ETA count this process only. */
   processStartedAt: number;
   processStartStep: number;
-  evaluateHeldOut: (round: number, step: number) => Promise<EvalResult | undefined>;
+  /** Evaluates the held-out data; logs it to metrics.jsonl unless `log` is false. */
+  evaluateHeldOut: (round: number, step: number, log?: boolean) => Promise<EvalResult | undefined>;
   checkpoint: (at: CheckpointAt) => Promise<void>;
 }
 
@@ -97,7 +98,10 @@ export async function trainRound(
     if (evalDue) lastEval = (await loop.evaluateHeldOut(plan.round, step)) ?? lastEval;
     if (checkpointDue) await loop.checkpoint({ step, round: plan.round, position, selection, elapsed });
   }
-  if (!(loop.evalEvery && step % loop.evalEvery === 0)) lastEval = (await loop.evaluateHeldOut(plan.round, step)) ?? lastEval;
+  // a round resumed already complete (from the run's last checkpoint) logged its evaluation before that checkpoint
+  const resumedComplete = start.position >= end;
+  if (!resumedComplete && !(loop.evalEvery && step % loop.evalEvery === 0))
+    lastEval = (await loop.evaluateHeldOut(plan.round, step)) ?? lastEval;
   return { step, position, elapsed, lastEval };
 }
 

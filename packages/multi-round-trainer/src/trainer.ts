@@ -215,7 +215,8 @@ export async function train(options: TrainOptions): Promise<TrainResult> {
         emit({ kind: 'score', round: run.rounds, for: 'final-scores', done: scored, total }),
       );
     }
-    const finalEval = lastEval ?? (await loop.evaluateHeldOut(run.rounds, step)) ?? null;
+    // resumed from the checkpoint after the last step: that evaluation is in metrics.jsonl already, so it is not logged again
+    const finalEval = lastEval ?? (await loop.evaluateHeldOut(run.rounds, step, false)) ?? null;
     return { steps: step, tokens: step * run.gradAccum * run.batchSize * run.seqLen, finalEval, runDir: outDir };
   } finally {
     runner.dispose();
@@ -231,14 +232,14 @@ function roundPlan(run: RunSettings, round: number, selection: Uint32Array | und
     : refinedRoundPlan(round, selection!, run.batchSize, microBatches);
 }
 
-/** Evaluates the held-out data and logs it; resolves undefined when the run has no `val`. */
+/** Evaluates the held-out data and logs it (unless `log` is false); resolves undefined when the run has no `val`. */
 function heldOutEvaluator(options: TrainOptions, run: RunSettings, metrics: MetricsLog, emit: (event: TrainEvent) => void) {
   const val = options.val;
   if (!val) return async () => undefined;
   const bytesPerToken = bytesPerTokenOf(val, run.evalSequences, options.tokenizer);
-  return async (round: number, step: number): Promise<EvalResult> => {
+  return async (round: number, step: number, log = true): Promise<EvalResult> => {
     const result = await evaluate(options.model, val, { maxSequences: run.evalSequences, chunk: run.scoreChunk, bytesPerToken });
-    await metrics.write({ step, round, val_loss: result.loss, val_bpb: result.bitsPerByte, val_ppl: result.perplexity });
+    if (log) await metrics.write({ step, round, val_loss: result.loss, val_bpb: result.bitsPerByte, val_ppl: result.perplexity });
     emit({ kind: 'eval', round, step, result });
     return result;
   };
