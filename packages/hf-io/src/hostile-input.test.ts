@@ -13,6 +13,7 @@ import { parseSafetensorsHeader } from './header-parse';
 import { openHfCheckpoint } from './hf-checkpoint';
 import { parseSafetensorsIndex } from './hf-index';
 import { ProtobufDecodeError, ProtoWriter, readFields } from './protobuf';
+import { hasByteLevelStep, MAX_TOKENIZER_STEPS } from './tokenizer-kind';
 import { parseSafetensors, serializeSafetensors } from './safetensors-bytes';
 import { openSafetensors } from './safetensors-file';
 import { parseSentencePieceModel } from './sentencepiece-model';
@@ -150,5 +151,27 @@ describe('SentencePiece protobuf: claims are checked against the bytes that rema
     expect(HfFolderError.isInstance(error)).toBe(true);
     expect(error?.message).toMatch(/dup\.model: .*piece "p+…" \(100000 characters\) appears twice \(ids 1 and 2\)$/);
     expect(error?.message.length).toBeLessThan(400);
+  });
+});
+
+describe('hasByteLevelStep on hostile tokenizer.json sections', () => {
+  const nest = (depth: number, leaf: unknown) => {
+    let node: unknown = leaf;
+    for (let i = 0; i < depth; i++) node = { type: 'Sequence', pretokenizers: [node] };
+    return node;
+  };
+
+  it('finds a ByteLevel step inside Sequences, and answers a section nested 100,000 deep without overflowing the stack', () => {
+    expect(hasByteLevelStep(nest(3, { type: 'ByteLevel' }))).toBe(true);
+    expect(hasByteLevelStep({ type: 'Sequence', decoders: [{ type: 'Strip' }, { type: 'ByteLevel' }] })).toBe(true);
+    expect(hasByteLevelStep(nest(3, { type: 'Metaspace' }))).toBe(false);
+    // the walk stops after MAX_TOKENIZER_STEPS steps: a ByteLevel step that deep is not looked for
+    expect(hasByteLevelStep(nest(100_000, { type: 'ByteLevel' }))).toBe(false);
+    expect(hasByteLevelStep(nest(MAX_TOKENIZER_STEPS - 2, { type: 'ByteLevel' }))).toBe(true);
+  });
+
+  it('looks at a bounded number of steps of a Sequence with a million entries', () => {
+    const wide = { type: 'Sequence', pretokenizers: [...new Array(1_000_000).fill({ type: 'Split' }), { type: 'ByteLevel' }] };
+    expect(hasByteLevelStep(wide)).toBe(false);
   });
 });

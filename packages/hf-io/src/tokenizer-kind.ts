@@ -9,14 +9,30 @@ import type { SentencePieceModel } from './sentencepiece-model';
 /** The kind of a tokenizer. */
 export type TokenizerKind = 'sentencepiece-bpe' | 'sentencepiece-unigram' | 'bpe-byte-level' | 'bpe-byte-fallback' | 'unigram' | 'other';
 
-/** True when a pre-tokenizer, decoder or post-processor config (possibly a Sequence) has a ByteLevel step. */
+/** Most steps `hasByteLevelStep` looks at: far more than any real Sequence holds, so hostile nesting costs bounded work. */
+export const MAX_TOKENIZER_STEPS = 4096;
+
+/**
+ * True when a pre-tokenizer, decoder or post-processor config (possibly a Sequence, possibly
+ * nested) has a ByteLevel step. Walks iteratively and looks at no more than MAX_TOKENIZER_STEPS
+ * steps, so a section nested 100,000 deep is answered without a stack overflow.
+ */
 export function hasByteLevelStep(section: unknown): boolean {
-  if (!section || typeof section !== 'object') return false;
-  const node = section as Record<string, unknown>;
-  if (node.type === 'ByteLevel') return true;
-  return ['pretokenizers', 'decoders', 'processors'].some(
-    (key) => Array.isArray(node[key]) && (node[key] as unknown[]).some(hasByteLevelStep),
-  );
+  const pending: unknown[] = [section];
+  for (let seen = 0; pending.length > 0 && seen < MAX_TOKENIZER_STEPS; seen++) {
+    const node = pending.pop();
+    if (!node || typeof node !== 'object') continue;
+    const step = node as Record<string, unknown>;
+    if (step.type === 'ByteLevel') return true;
+    for (const key of ['pretokenizers', 'decoders', 'processors']) {
+      const children = step[key];
+      if (!Array.isArray(children)) continue;
+      // the first children that fit, pushed last-first so they are looked at in order
+      const take = Math.min(children.length, MAX_TOKENIZER_STEPS - pending.length);
+      for (let i = take - 1; i >= 0; i--) pending.push(children[i]);
+    }
+  }
+  return false;
 }
 
 /** The kind of a parsed tokenizer.json (by its `model.type`, `model.byte_fallback` and ByteLevel steps). */
