@@ -18,14 +18,14 @@
 // with the machine's speed. A run on a busy 2-core machine (seed 18): 6 kills in a checkpoint write,
 // 5 in a scoring pass (3 for round 2's data, 2 for the final scores), 2 during start-up, 7 in
 // training steps or an evaluation; ~85 s in all.
-import { mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, symlink } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@tinylm/kernels';
 import { loadLatestCheckpoint } from '@tinylm/multi-round-trainer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { folderState, mulberry32, type RunEvent, type RunShape, RunWatch } from './kill-chain';
-import { ROOT } from './support';
+import { writeTinyRun } from './tiny-run';
 
 const SEED = 18;
 const KILLS = { checkpoint: 6, scoring: 4, random: 8, startup: 2 };
@@ -46,20 +46,7 @@ const args = (out: string, resume: boolean) => [
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' }); // for the checkpoint reader
   dir = await mkdtemp(join(tmpdir(), 'tinylm-crash-'));
-  const text = await readFile(join(ROOT, 'README.md'));
-  await writeFile(join(dir, 'docs.bin'), Buffer.from(Uint16Array.from(text).buffer));
-  await writeFile(
-    join(dir, 'cfg.json'),
-    JSON.stringify({
-      vocabSize: 256,
-      hiddenSize: 32,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 2,
-      intermediateSize: 64,
-      maxPositionEmbeddings: 64,
-    }),
-  );
+  await writeTinyRun(dir);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });

@@ -3,12 +3,13 @@
 // CPU training path: BLAS products, SIMD kernels, reused memory), where it is present.
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gate } from '../tooling/test-env';
 import { ROOT, tinylm } from './support';
+import { writeTinyRun } from './tiny-run';
 
 let dir: string;
 const blas = JSON.parse(tinylm(['backends', '--json']).stdout).backends.find((b: { name: string }) => b.name === 'blas');
@@ -56,20 +57,7 @@ async function losses(run: string): Promise<[number, number][]> {
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'tinylm-resume-'));
-  const text = await readFile(join(ROOT, 'README.md'));
-  await writeFile(join(dir, 'docs.bin'), Buffer.from(Uint16Array.from(text).buffer));
-  await writeFile(
-    join(dir, 'cfg.json'),
-    JSON.stringify({
-      vocabSize: 256,
-      hiddenSize: 32,
-      numLayers: 2,
-      numHeads: 4,
-      numKvHeads: 2,
-      intermediateSize: 64,
-      maxPositionEmbeddings: 64,
-    }),
-  );
+  await writeTinyRun(dir);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
