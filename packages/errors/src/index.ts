@@ -7,3 +7,4 @@ export { parseOptions } from './parse-options';
 export type { SameShape } from './same-shape';
 export { showValue } from './show-value';
 export type { StandardSchemaV1 } from './standard-schema';
+export { MAX_JSON_DEPTH, showPath, tooDeepAt } from './json-depth';

@@ -33,6 +33,10 @@ describe('safetensors index', () => {
   });
 
   it('sorts integer-like keys as strings, like Python', () => {
+    const deep = JSON.parse(`${'['.repeat(100_000)}${']'.repeat(100_000)}`);
+    for (const sortKeys of [false, true]) {
+      expect(() => stringifyJson({ a: deep }, { sortKeys })).toThrow(/nests deeper than 64 levels at a\[0\]/);
+    }
     expect(stringifyJson({ b: 1, 10: 2, 9: [true, null], a: {} }, { sortKeys: true })).toBe(
       '{\n  "10": 2,\n  "9": [\n    true,\n    null\n  ],\n  "a": {},\n  "b": 1\n}\n',
     );

@@ -1,7 +1,7 @@
 // JSON values and the stringify Hugging Face uses for the files it writes: 2-space indent and a
 // trailing newline, keys sorted when asked (transformers writes config.json and the safetensors
 // index with `json.dumps(..., indent=2, sort_keys=True) + "\n"`).
-import { parseOptions } from '@tinylm/errors';
+import { InvalidArgumentError, MAX_JSON_DEPTH, parseOptions, showPath, tooDeepAt } from '@tinylm/errors';
 import { stringifyJsonOptions } from './options';
 
 /** Any JSON value. */
@@ -40,6 +40,16 @@ function sorted(value: unknown, pad: string, depth: number): string | undefined 
 /** JSON text with indentation and a trailing newline, as Hugging Face writes its files. */
 export function stringifyJson(value: unknown, options: StringifyJsonOptions = {}): string {
   options = parseOptions(stringifyJsonOptions, options, 'stringifyJson');
+  // Both ways of writing below recurse once per level; refuse what would overflow the stack.
+  const deep = tooDeepAt(value);
+  if (deep) {
+    throw new InvalidArgumentError({
+      field: 'stringifyJson(value)',
+      value,
+      reason: `it nests deeper than ${MAX_JSON_DEPTH} levels at ${showPath(deep)}`,
+      allowed: `JSON values nested at most ${MAX_JSON_DEPTH} levels`,
+    });
+  }
   const indent = options.indent ?? 2;
   const text = options.sortKeys ? sorted(value, ' '.repeat(indent), 0) : JSON.stringify(value, null, indent);
   if (text === undefined) throw new TypeError(`cannot write ${typeof value} as JSON`);

@@ -63,6 +63,13 @@ describe('validateTrainerState', () => {
       expect((error as HfFolderError).file).toBe('f.json');
     }
   });
+
+  it('refuses a state nested past the depth every later walk can take, naming where', () => {
+    const settings = JSON.parse(`{"lr": ${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+    expect(() => validateTrainerState({ ...good, settings }, 'deep.json')).toThrow(
+      /^deep.json: settings.lr\[0\]\[0\].* nests deeper than 64 levels/,
+    );
+  });
 });
 
 describe('listCheckpointDirs / readTrainerState', () => {

@@ -13,7 +13,7 @@
 // (checkpoint-N/ with trainer_state.json).
 
 import { HfFolderError } from './errors';
-import { showValue } from '@tinylm/errors';
+import { MAX_JSON_DEPTH, showPath, showValue, tooDeepAt } from '@tinylm/errors';
 
 /** `trainer_state.json`'s `format`. */
 export const TRAINER_STATE_FORMAT = 'tinylm-checkpoint';
@@ -75,6 +75,9 @@ export function validateTrainerState(value: unknown, file = TRAINER_STATE_FILE, 
     throw new HfFolderError({ message: `${file}: ${field} ${why}`, file, field });
   };
   if (value == null || typeof value !== 'object' || Array.isArray(value)) bad('(the whole file)', 'must be a JSON object');
+  // The trainer compares and prints these fields (settings, data position) with recursive walks.
+  const deep = tooDeepAt(value);
+  if (deep) bad(showPath(deep), `nests deeper than ${MAX_JSON_DEPTH} levels; a trainer state nests fewer than 10`);
   const state = value as Record<string, unknown>;
   if (state.format !== TRAINER_STATE_FORMAT) bad('format', `is ${showValue(state.format)}; expected "${TRAINER_STATE_FORMAT}"`);
   if (state.version !== TRAINER_STATE_VERSION) {

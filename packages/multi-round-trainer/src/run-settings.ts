@@ -1,6 +1,7 @@
 // The first phase of `train`: the options resolved to the values a run uses (defaults filled in,
 // the data partitioned into batches, every round's steps planned, the learning-rate schedule),
 // and the settings record a checkpoint keeps so a resume with other settings is refused.
+import { showValue } from '@tinylm/errors';
 import type { PackedData } from './data/dataset';
 import { type BatchPartition, partitionBatches } from './batches';
 import { TrainingDataError } from './errors';
@@ -120,7 +121,7 @@ function dataRecord(options: { model: { config: unknown }; train: PackedData; va
 export function firstDifference(run: Record<string, unknown>, checkpoint: Record<string, unknown>): string | undefined {
   for (const key of new Set([...Object.keys(run), ...Object.keys(checkpoint)])) {
     if (JSON.stringify(run[key]) !== JSON.stringify(checkpoint[key])) {
-      return `${key}: checkpoint has ${JSON.stringify(checkpoint[key])}, this run has ${JSON.stringify(run[key])}`;
+      return `${key}: checkpoint has ${showValue(checkpoint[key])}, this run has ${showValue(run[key])}`;
     }
   }
   return undefined;

@@ -9,7 +9,7 @@ import { writeJsonFile } from '@tinylm/hf-io';
 import { showValue } from '@tinylm/errors';
 import { z } from 'zod';
 import { CountFileError, TokenizerMismatchError } from './errors';
-import { MAX_JSON_DEPTH, showPath, tooDeepAt } from './json-depth';
+import { MAX_JSON_DEPTH, showPath, tooDeepAt } from '@tinylm/errors';
 
 /** How a corpus file is read. */
 export type CorpusFormat = 'text' | 'jsonl' | 'tokens';

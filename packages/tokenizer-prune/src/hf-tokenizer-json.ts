@@ -12,7 +12,7 @@ import { bytePieceName, tokenizerJsonKind } from '@tinylm/hf-io';
 import { z } from 'zod';
 import { BYTE_LEVEL_ALPHABET } from './byte-level';
 import { TokenizerFormatError } from './errors';
-import { MAX_JSON_DEPTH, showPath, tooDeepAt } from './json-depth';
+import { MAX_JSON_DEPTH, showPath, tooDeepAt } from '@tinylm/errors';
 import { DECODERS, NORMALIZERS, POST_PROCESSORS, PRE_TOKENIZERS, type SectionKind, sectionIssue } from './tokenizer-json-pipeline';
 
 /** What this package can read, for error messages. */

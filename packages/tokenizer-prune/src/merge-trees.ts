@@ -12,6 +12,8 @@
 //   highest score first, leftmost on ties; characters need not be pieces to be merged, so only
 //   the merge results are needed.
 
+import { PairHeap } from './pair-heap';
+
 /** The tokens `token` needs (itself included), or null when BPE does not produce it from its characters. */
 export type MergeTree = readonly string[] | null;
 
@@ -55,22 +57,15 @@ export class HfMergeTrees {
       nodes.add(s);
     }
     if (leavesOk) {
-      for (;;) {
-        let best = -1;
-        let bestRank = Infinity;
-        for (let i = 0; i + 1 < symbols.length; i++) {
-          const r = this.rank(symbols[i], symbols[i + 1]);
-          if (r !== undefined && r < bestRank) {
-            bestRank = r;
-            best = i;
-          }
-        }
-        if (best < 0) break;
-        const merged = symbols[best] + symbols[best + 1];
-        symbols.splice(best, 2, merged);
-        nodes.add(merged);
-      }
-      if (symbols.length === 1 && symbols[0] === token) return [...nodes];
+      const final = mergeAll(
+        symbols,
+        (a, b) => {
+          const r = this.rank(a, b);
+          return r === undefined ? undefined : -r;
+        },
+        nodes,
+      );
+      if (final.length === 1 && final[0] === token) return [...nodes];
     }
     // With ignore_merges, a whole pre-token found in the vocabulary is emitted as is, so such a
     // token is reachable on its own even when merges do not build it.
@@ -89,25 +84,44 @@ export class SpmMergeTrees {
   tree(piece: string): MergeTree {
     const hit = this.memo.get(piece);
     if (hit !== undefined) return hit;
-    const symbols = Array.from(piece);
     const created = new Set<string>();
-    for (;;) {
-      let best = -1;
-      let bestScore = -Infinity;
-      for (let i = 0; i + 1 < symbols.length; i++) {
-        const s = this.scores.get(symbols[i] + symbols[i + 1]);
-        if (s !== undefined && (best < 0 || s > bestScore)) {
-          bestScore = s;
-          best = i;
-        }
-      }
-      if (best < 0) break;
-      const merged = symbols[best] + symbols[best + 1];
-      symbols.splice(best, 2, merged);
-      created.add(merged);
-    }
+    const symbols = mergeAll(Array.from(piece), (a, b) => this.scores.get(a + b), created);
     const result = symbols.length === 1 && symbols[0] === piece ? (created.size ? [...created] : [piece]) : null;
     this.memo.set(piece, result);
     return result;
   }
+}
+
+/**
+ * Runs BPE on `symbols`: repeatedly merges the adjacent pair of highest `score` (leftmost on ties;
+ * undefined = not a merge) until none is left, adding each merged symbol to `created`; returns the
+ * final symbols. Heap-driven over a linked list, so a token of n characters costs O(n log n): a
+ * hostile tokenizer.json with a megabyte-long token must not cost n^2.
+ */
+function mergeAll(symbols: string[], score: (a: string, b: string) => number | undefined, created: Set<string>): string[] {
+  const n = symbols.length;
+  const sym = symbols.slice();
+  const next = Int32Array.from({ length: n }, (_, i) => (i + 1 < n ? i + 1 : -1));
+  const prev = Int32Array.from({ length: n }, (_, i) => i - 1);
+  const heap = new PairHeap();
+  const consider = (l: number, r: number) => {
+    if (l < 0 || r < 0) return;
+    const s = score(sym[l], sym[r]);
+    if (s !== undefined) heap.push(l, r, s, sym[l].length + sym[r].length);
+  };
+  for (let i = 0; i + 1 < n; i++) consider(i, i + 1);
+  while (heap.length > 0) {
+    const { left: l, right: r, size } = heap.pop();
+    if (sym[l] === '' || sym[r] === '' || next[l] !== r || sym[l].length + sym[r].length !== size) continue;
+    sym[l] += sym[r];
+    created.add(sym[l]);
+    sym[r] = '';
+    next[l] = next[r];
+    if (next[r] >= 0) prev[next[r]] = l;
+    consider(prev[l], l);
+    consider(l, next[l]);
+  }
+  const out: string[] = [];
+  for (let i = n > 0 ? 0 : -1; i !== -1; i = next[i]) out.push(sym[i]);
+  return out;
 }

@@ -6,7 +6,7 @@
 // create_post_processor / create_decoder), with the fields it reads typed as the tokenizers
 // library writes them (tokenizers/src/{normalizers,pre_tokenizers,processors,decoders}); other
 // fields are left alone, as both libraries ignore them. Sequences are checked step by step; the
-// file's depth is bounded before this runs (json-depth.ts), so the recursion is too.
+// file's depth is bounded before this runs (tooDeepAt, @tinylm/errors), so the recursion is too.
 
 import { z } from 'zod';
 

@@ -18,7 +18,7 @@ import {
   tokenizerJsonKind,
 } from '@tinylm/hf-io';
 import { TokenizerFormatError } from './errors';
-import { MAX_JSON_DEPTH, showPath, tooDeepAt } from './json-depth';
+import { MAX_JSON_DEPTH, showPath, tooDeepAt } from '@tinylm/errors';
 import { type HfBpeTokenizer, parseHfTokenizerJson, SUPPORTED_TOKENIZERS } from './hf-tokenizer-json';
 
 interface SourceCommon {

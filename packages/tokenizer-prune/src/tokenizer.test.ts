@@ -5,6 +5,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { InvalidArgumentError } from '@tinylm/errors';
 import { countTokens } from './count-tokens';
 import { hfEncode, hfLoad, LLAMA2_DIR, LLAMA2_JSON, QWEN3_DIR } from './__fixtures__/hf';
 import { pyEncode, spmTools, TRAIN_TEXT, trainSpm } from './__fixtures__/spm';
@@ -32,7 +33,10 @@ describe('loadTokenizer', () => {
     expect(tok.decode([...ids, tok.eosId!], { skipSpecialTokens: true })).toBe('Hello 世界 🌍');
     expect(tok.decode([...ids, tok.eosId!], { skipSpecialTokens: false })).toBe('Hello 世界 🌍<|im_end|>');
     expect(tok.decode([])).toBe('');
-    expect(() => tok.decode([151669])).toThrow(/token id 151669 is not in/);
+    for (const bad of [151669, -1, 1.5, Number.NaN]) {
+      expect(() => tok.decode([5, bad])).toThrow(InvalidArgumentError);
+    }
+    expect(() => tok.decode([5, 151669])).toThrow(/decode: ids\[1\] = 151669 is invalid: no token of .* has it; allowed: ids 0\.\.151668/);
   });
 
   it('Llama-2-style tokenizer.json: <s>, </s>, <unk>; encode adds no BOS; round trip', async () => {
@@ -74,6 +78,7 @@ describe('loadTokenizer', () => {
       expect([tok.unkId, tok.bosId, tok.eosId, tok.padId]).toEqual([0, 1, 2, null]);
       expect(HARD_TEXTS.map((t) => tok.encode(t))).toEqual(pyEncode(tools!, model, [...HARD_TEXTS]));
       expect(tok.decode([1, ...tok.encode('hello'), 2])).toBe('hello');
+      expect(() => tok.decode([1, 1600])).toThrow(/decode: ids\[1\] = 1600 is invalid.*allowed: ids 0\.\.1599/);
       const dir = join(shared.dir, 'spm-folder');
       mkdirSync(dir);
       writeFileSync(join(dir, 'tokenizer.model'), await import('node:fs').then((fs) => fs.readFileSync(model)));

@@ -10,7 +10,7 @@ import { Tokenizer as HfTokenizer } from '@huggingface/tokenizers';
 import { type JsonValue, PieceType, type TokenizerKind } from '@tinylm/hf-io';
 import { SentencePieceEncoder } from './sentencepiece-encoder';
 import { readTokenizerSource, type TokenizerSource, tokenizerKindOf } from './tokenizer-source';
-import { parseOptions, showValue } from '@tinylm/errors';
+import { InvalidArgumentError, parseOptions, showValue } from '@tinylm/errors';
 import { TokenizerFormatError } from './errors';
 import { decodeOptions } from './options';
 
@@ -138,11 +138,7 @@ function hfTokenizer(source: Extract<TokenizerSource, { format: 'tokenizer.json'
       options = parseOptions(decodeOptions, options, 'decode');
       const kept = options.skipSpecialTokens !== false ? ids.filter((id) => !special.has(id)) : ids;
       if (kept.length === 0) return '';
-      for (const id of kept) {
-        if (!Number.isInteger(id) || id < 0 || id >= source.vocabSize || bpe.idToToken[id] === undefined) {
-          throw new RangeError(`token id ${id} is not in ${source.path} (ids 0..${source.vocabSize - 1})`);
-        }
-      }
+      checkDecodeIds(kept, source.path, source.vocabSize, (id) => bpe.idToToken[id] !== undefined);
       return hf.decode([...kept], { skip_special_tokens: false, clean_up_tokenization_spaces: false });
     },
     idToToken: (id) => bpe.idToToken[id],
@@ -203,9 +199,27 @@ function sentencePieceTokenizer(source: Extract<TokenizerSource, { format: 'sent
     padId: specialId(source, 'pad_token', control(t.padPiece), lookup),
     unkId: unk >= 0 ? unk : null,
     encode: (text) => sp.encode(text),
-    decode: (ids, options = {}) =>
-      sp.decode(parseOptions(decodeOptions, options, 'decode').skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids),
+    decode: (ids, options = {}) => {
+      options = parseOptions(decodeOptions, options, 'decode');
+      checkDecodeIds(ids, source.path, source.vocabSize, () => true);
+      return sp.decode(options.skipSpecialTokens !== false ? ids.filter((id) => !hidden.has(id)) : ids);
+    },
     idToToken: (id) => sp.idToPiece(id),
     tokenToId: lookup,
   };
+}
+
+/** Refuses an id that names no token of the file (a non-integer, negative, past the vocabulary or a hole in it). */
+function checkDecodeIds(ids: readonly number[], path: string, vocabSize: number, known: (id: number) => boolean): void {
+  for (let i = 0; i < ids.length; i++) {
+    const id = ids[i];
+    if (!Number.isInteger(id) || id < 0 || id >= vocabSize || !known(id)) {
+      throw new InvalidArgumentError({
+        field: `decode: ids[${i}]`,
+        value: id,
+        reason: `no token of ${path} has it`,
+        allowed: `ids 0..${vocabSize - 1}`,
+      });
+    }
+  }
 }

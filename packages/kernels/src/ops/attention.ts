@@ -4,6 +4,7 @@
 // keys 0 .. offset + i.
 import * as tf from '@tensorflow/tfjs-core';
 import { ArgumentError } from '../errors';
+import { showValue } from '@tinylm/errors';
 import { checkDim, checkDtype, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused } from './fused';
@@ -33,7 +34,7 @@ export function causalSelfAttention(q: tf.Tensor, k: tf.Tensor, v: tf.Tensor, op
   options = parseOptions(attentionOptions, options, 'causalSelfAttention');
   const layout = options.layout ?? 'bhtd';
   if (layout !== 'bhtd' && layout !== 'bthd')
-    throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+    throw new ArgumentError(`causalSelfAttention: layout must be 'bhtd' or 'bthd', got ${showValue(layout)}`);
   const [ha, ta] = layout === 'bhtd' ? [1, 2] : [2, 1]; // heads axis, sequence axis
   const [qDesc, kDesc] =
     layout === 'bhtd'

@@ -9,7 +9,7 @@ import { checkDim, checkDtype, checkPositiveInt, checkRank } from './check';
 import { customGradOp } from './custom-grad';
 import { hasFusedKernel, runFused1 } from './fused';
 import { type HeadLayout, ROTARY } from '../kernels/names';
-import { parseOptions } from '@tinylm/errors';
+import { parseOptions, showValue } from '@tinylm/errors';
 import { rotaryOptions } from '../options';
 
 export interface RotaryTables {
@@ -61,7 +61,7 @@ export function applyRotary(x: tf.Tensor, tables: RotaryTables, options: RotaryO
   options = parseOptions(rotaryOptions, options, 'applyRotary');
   const layout = options.layout ?? 'bhtd';
   if (layout !== 'bhtd' && layout !== 'bthd')
-    throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${JSON.stringify(layout)}`);
+    throw new ArgumentError(`applyRotary: layout must be 'bhtd' or 'bthd', got ${showValue(layout)}`);
   const seqAxis = layout === 'bhtd' ? 2 : 1;
   checkRank('applyRotary', 'x', x, 4, layout === 'bhtd' ? '(batch, heads, seq, headDim)' : '(batch, seq, heads, headDim)');
   checkDtype('applyRotary', 'x', x, ['float32']);

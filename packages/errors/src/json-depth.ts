@@ -1,10 +1,10 @@
 // How deep a parsed JSON file nests, measured without recursion. JSON.parse itself takes any
 // depth, but everything after it that walks the value recursively (JSON.stringify in a message,
 // the fingerprint's canonical form, hf-io's ByteLevel search, tokenizers.js' Sequence builders)
-// overflows the stack on a few thousand levels. Real tokenizer and count files nest fewer than
+// overflows the stack on a few thousand levels. Real tokenizer, count, config and trainer-state files nest fewer than
 // ten levels, so the readers refuse a file deeper than MAX_JSON_DEPTH before walking it.
 
-/** The deepest nesting a tokenizer-prune JSON file may have (a real tokenizer.json has about 6 levels). */
+/** The deepest nesting a tinylm JSON file may have (a real tokenizer.json has about 6 levels, config.json 3). */
 export const MAX_JSON_DEPTH = 64;
 
 /**
