@@ -1,4 +1,4 @@
-// Helpers for test/trainer-crash.test.ts: a seeded PRNG, and a watcher that turns what a running
+// Helpers for test/trainer-crash.test.ts: a watcher that turns what a running
 // `tinylm train` leaves in its run folder into a timeline of events (a step or eval line in
 // metrics.jsonl, a checkpoint write starting (its `step-*.tmp-*` folder) and committed, a round's
 // data file, final-scores.json, the final model's write starting), so kills can be aimed at moments
@@ -8,21 +8,6 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { existsSync, type FSWatcher, readdirSync, readFileSync, statSync, watch } from 'node:fs';
 import { join } from 'node:path';
 import { ROOT } from './support';
-
-/**
- * mulberry32 (Tommy Ettinger's 32-bit generator, public domain): a few lines, good enough to draw
- * test moments from a fixed seed, the same on every machine. Returns floats in [0, 1).
- */
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** The events of a run at one step, in the order the trainer produces them. */
 export const PHASES = ['step', 'val', 'round-file', 'ckpt-start', 'ckpt-done', 'final-scores', 'final-save'] as const;

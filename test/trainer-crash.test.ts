@@ -23,8 +23,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { initBackend } from '@tinylm/kernels';
 import { loadLatestCheckpoint } from '@tinylm/multi-round-trainer';
+import { seededRandom } from '@tinylm/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { folderState, mulberry32, type RunEvent, type RunShape, RunWatch } from './kill-chain';
+import { folderState, type RunEvent, type RunShape, RunWatch } from './kill-chain';
 import { writeTinyRun } from './tiny-run';
 
 const SEED = 18;
@@ -95,7 +96,7 @@ const isScoringStart = (e: RunEvent) =>
 
 /** Draws the kill moments from the reference run's timeline (see the file header). */
 function drawMoments(timeline: RunEvent[]): Moment[] {
-  const rand = mulberry32(SEED);
+  const rand = seededRandom(SEED);
   const pick = <T>(xs: T[]) => xs[Math.floor(rand() * xs.length)];
   const after = (e: RunEvent, phase: RunEvent['phase']) => timeline.find((x) => x.t >= e.t && x.phase === phase)!;
   const moments: Moment[] = [];

@@ -10,10 +10,12 @@
 // `npm test` runs FUZZ_RUNS cases per target from a fixed seed; `npm run fuzz` raises the count
 // (TINYLM_FUZZ_RUNS) and draws a new seed, and every failing input is written to
 // TINYLM_FUZZ_OUT (default fuzz-failures/) as a reproducer named after the target and seed.
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { isTinylmError } from '@tinylm/errors';
 import fc from 'fast-check';
+import { afterAll } from 'vitest';
 
 /** Cases per target: a few thousand in `npm test`, set by `npm run fuzz` for a long campaign. */
 export const FUZZ_RUNS = Number(process.env.TINYLM_FUZZ_RUNS ?? 2000);
@@ -130,4 +132,11 @@ function concat(...parts: Uint8Array[]): Uint8Array {
     o += p.length;
   }
   return out;
+}
+
+/** A temp folder for the files a fuzz test file writes its inputs to, removed after its tests. */
+export function fuzzScratchDir(prefix: string): string {
+  const dir = mkdtempSync(join(tmpdir(), `${prefix}-fuzz-`));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return dir;
 }

@@ -3,11 +3,10 @@
 // each must give a validated config or a tinylm error, in bounded time and memory. A config
 // that loads must also give a memory estimate (arithmetic only, nothing allocated).
 
-import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, it } from 'vitest';
-import { FUZZ_TIMEOUT_MS, fuzz, jsonMutants } from '../../../tooling/fuzz/harness';
+import { describe, it } from 'vitest';
+import { FUZZ_TIMEOUT_MS, fuzz, fuzzScratchDir, jsonMutants } from '../../../tooling/fuzz/harness';
 import { loadConfigFile } from './config-file';
 import { trainingMemory } from './memory';
 
@@ -15,8 +14,7 @@ const FIXTURES = join(__dirname, '__fixtures__');
 const seeds = readdirSync(FIXTURES)
   .filter((f) => f.endsWith('.json'))
   .map((f) => readFileSync(join(FIXTURES, f), 'utf8'));
-const dir = mkdtempSync(join(tmpdir(), 'arch-config-fuzz-'));
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const dir = fuzzScratchDir('arch-config');
 
 describe('loadConfigFile under fuzzing', () => {
   it(

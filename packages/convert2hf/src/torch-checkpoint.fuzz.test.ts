@@ -3,11 +3,9 @@
 // and deflated archives, a state dict at pickle protocols 2 and 4, InternEvo's model config, a cut
 // pickle, a malicious one) are written to a file and opened, and every entry or tensor is read.
 import { readFileSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, it } from 'vitest';
-import { FUZZ_TIMEOUT_MS, fuzz, mutants } from '../../../tooling/fuzz/harness';
+import { describe, it } from 'vitest';
+import { FUZZ_TIMEOUT_MS, fuzz, fuzzScratchDir, mutants } from '../../../tooling/fuzz/harness';
 import { INTERNEVO_CONFIG_GLOBALS } from './internevo-config';
 import { toPlain } from './pickle-plain';
 import { loadTorchFile, stateDictOf } from './torch-checkpoint';
@@ -30,13 +28,7 @@ const SEEDS = [
 /** Entries read per archive: enough for every seed; an archive of many overlapping entries costs each read again. */
 const MAX_ENTRIES_READ = 32;
 
-let dir: string;
-beforeAll(async () => {
-  dir = await mkdtemp(join(tmpdir(), 'convert2hf-fuzz-'));
-});
-afterAll(async () => {
-  await rm(dir, { recursive: true, force: true });
-});
+const dir = fuzzScratchDir('convert2hf');
 
 describe('fuzz: torch checkpoints', () => {
   it(

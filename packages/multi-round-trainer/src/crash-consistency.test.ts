@@ -2,17 +2,16 @@
 // 20 moments; these pin the two defects it led to): a resume from the run's last checkpoint (killed
 // during the final scores or the final model's write) logs no second evaluation of the last step,
 // and a kill while an old checkpoint is being pruned never leaves a half-deleted `step-*` folder.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import * as fsp from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { resolveConfig } from '@tinylm/arch-config';
 import { initBackend } from '@tinylm/kernels';
-import { LlamaModel } from '@tinylm/model';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listCheckpoints, loadLatestCheckpoint } from './checkpoint';
-import { loadPacked, splitHeldOut } from './data/dataset';
 import { type TrainOptions, train } from './trainer';
+import { byteRunOptions, writeByteCorpus } from './__fixtures__/byte-run';
 
 // `rm` as the trainer sees it; `killDuringPrune` makes the next recursive removal of a checkpoint
 // folder (or of its pruning name) delete one file and then stop, as a SIGKILL there would
@@ -48,27 +47,21 @@ let dataFile: string;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   dir = await mkdtemp(join(tmpdir(), 'tinylm-crash-unit-'));
-  const text = await readFile(new URL('./__fixtures__/state-of-the-union.txt', import.meta.url));
-  dataFile = join(dir, 'docs.bin');
-  await writeFile(dataFile, Buffer.from(Uint16Array.from(text.subarray(0, 3000)).buffer));
+  dataFile = await writeByteCorpus(dir, 3000);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
 async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<TrainOptions> {
-  const { train: t, val } = splitHeldOut(await loadPacked([dataFile], { seqLen: 16, vocabSize: 256 }), 0.1);
-  return {
-    model: LlamaModel.create(config, { seed: 1 }),
-    train: t,
-    val,
+  return byteRunOptions(config, dataFile, 16, {
     outDir: join(dir, out),
     batchSize: 4,
     lr: 1e-2,
     steps: 4,
     seed: 2,
     ...extra,
-  };
+  });
 }
 
 describe('crash consistency of the trainer', () => {

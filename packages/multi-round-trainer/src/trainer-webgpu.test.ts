@@ -2,19 +2,18 @@
 // the per-op tfjs path, a run resumed from a mid-run checkpoint repeats the uninterrupted one bit
 // for bit, and a diverging run stops naming the step with the last good checkpoint kept, although
 // step outcomes arrive a step late. On SwiftShader in CI.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { resolveConfig } from '@tinylm/arch-config';
 import { initBackend, probeBackend } from '@tinylm/kernels';
-import { LlamaModel } from '@tinylm/model';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gate } from '../../../tooling/test-env';
 import { listCheckpoints } from './checkpoint';
-import { loadPacked, splitHeldOut } from './data/dataset';
 import { TrainingDivergedError } from './errors';
 import { readMetrics } from './metrics';
 import { type TrainEvent, type TrainOptions, train } from './trainer';
+import { byteRunOptions, writeByteCorpus } from './__fixtures__/byte-run';
 
 const webgpu = await probeBackend('webgpu');
 const config = resolveConfig({
@@ -30,12 +29,7 @@ let dir: string;
 let dataFile: string;
 
 async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<TrainOptions> {
-  const all = await loadPacked([dataFile], { seqLen: 16, vocabSize: 256 });
-  const { train: t, val } = splitHeldOut(all, 0.1);
-  return {
-    model: LlamaModel.create(config, { seed: 1 }),
-    train: t,
-    val,
+  return byteRunOptions(config, dataFile, 16, {
     outDir: join(dir, out),
     batchSize: 2,
     lr: 1e-2,
@@ -45,7 +39,7 @@ async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<
     seed: 3,
     evalSequences: 4,
     ...extra,
-  };
+  });
 }
 
 const losses = async (o: TrainOptions) => (await readMetrics(join(o.outDir, 'metrics.jsonl'))).filter((l) => 'loss' in l);
@@ -54,9 +48,7 @@ describe.runIf(gate('webgpu', webgpu.available, webgpu.reason))('train on webgpu
   beforeAll(async () => {
     await initBackend({ backend: 'webgpu' });
     dir = await mkdtemp(join(tmpdir(), 'tinylm-trainer-webgpu-'));
-    const text = await readFile(new URL('./__fixtures__/state-of-the-union.txt', import.meta.url));
-    dataFile = join(dir, 'docs.bin');
-    await writeFile(dataFile, Buffer.from(Uint16Array.from(text.subarray(0, 3000)).buffer));
+    dataFile = await writeByteCorpus(dir, 3000);
   });
   afterAll(async () => {
     await rm(dir, { recursive: true, force: true });

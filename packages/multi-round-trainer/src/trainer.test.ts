@@ -14,6 +14,7 @@ import { loadPacked, splitHeldOut } from './data/dataset';
 import { TrainerCheckpointError, TrainingDataError, TrainingDivergedError } from './errors';
 import { readMetrics } from './metrics';
 import { type TrainEvent, type TrainOptions, train } from './trainer';
+import { byteRunOptions, writeByteCorpus } from './__fixtures__/byte-run';
 
 const config = resolveConfig({
   vocabSize: 256,
@@ -30,25 +31,14 @@ let dataFile: string;
 beforeAll(async () => {
   await initBackend({ backend: 'cpu' });
   dir = await mkdtemp(join(tmpdir(), 'tinylm-trainer-'));
-  // a fixed text (public-domain State of the Union prose from corpus/), so the trajectory never
-  // changes with the docs
-  const text = await readFile(new URL('./__fixtures__/state-of-the-union.txt', import.meta.url));
-  dataFile = join(dir, 'docs.u16.bin');
-  const ids = Uint16Array.from(text.subarray(0, 6000)); // byte-level ids
-  await writeFile(dataFile.replace('.u16.bin', '.bin'), Buffer.from(ids.buffer));
-  dataFile = dataFile.replace('.u16.bin', '.bin');
+  dataFile = await writeByteCorpus(dir, 6000);
 });
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
 async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<TrainOptions> {
-  const all = await loadPacked([dataFile], { seqLen: 32, vocabSize: 256 });
-  const { train: t, val } = splitHeldOut(all, 0.1);
-  return {
-    model: LlamaModel.create(config, { seed: 1 }),
-    train: t,
-    val,
+  return byteRunOptions(config, dataFile, 32, {
     outDir: join(dir, out),
     batchSize: 4,
     lr: 1e-2,
@@ -57,7 +47,7 @@ async function options(out: string, extra: Partial<TrainOptions> = {}): Promise<
     sampleRate: 0.5,
     seed: 3,
     ...extra,
-  };
+  });
 }
 
 describe('train', () => {
