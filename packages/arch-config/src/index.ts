@@ -58,6 +58,12 @@ export type { ConfigFormat } from './config-file';
 export { configFromPresetOrFile, detectConfigFormat, loadConfigFile, parseConfigJson } from './config-file';
 export type { InternEvoConfigOptions } from './internevo-config';
 export { toInternEvoConfig } from './internevo-config';
+export type { InternEvoEmitOptions, InternEvoTrainingOptions } from './internevo-emit';
+export { emitInternEvoConfig } from './internevo-emit';
+export type { InternEvoParallel, InternEvoParallelInput } from './internevo-parallel';
+export { internEvoParallel } from './internevo-parallel';
+export type { InternEvoCkptKind, InternEvoVersionInfo, InternEvoVersionName, RotaryLayout } from './internevo-versions';
+export { DEFAULT_INTERNEVO_VERSION, INTERNEVO_VERSIONS, resolveInternEvoVersion } from './internevo-versions';
 
 export type { ArchReport, ArchReportOptions } from './report';
 export { archReport, formatArchReport } from './report';

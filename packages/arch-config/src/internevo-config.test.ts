@@ -1,51 +1,17 @@
-// Tests of internevo-config.ts: the emitted file is run by Python and compared with configs/LLM1B.py.
-import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+// Tests of internevo-config.ts (toInternEvoConfig): the emitted file is loaded by Python as InternEvo does and compared with configs/LLM1B.py.
+import { describe, expect, it } from 'vitest';
+import { loadInInternEvo, needPython } from './__fixtures__/internevo-python';
 import { resolveConfig } from './config';
 import { InternEvoExportError, InvalidArgumentError } from './errors';
 import { toInternEvoConfig } from './internevo-config';
 import { getPreset } from './presets';
 
-// Executes the emitted file with python3 and reads its constants back as JSON. Without python3
-// the test is skipped with a printed reason, unless TINYLM_REQUIRE contains "python".
-// TINYLM_PYTHON picks another interpreter.
-const PYTHON = process.env.TINYLM_PYTHON ?? 'python3';
-const hasPython = spawnSync(PYTHON, ['--version']).status === 0;
-const pythonRequired = (process.env.TINYLM_REQUIRE ?? '').includes('python');
-const tmp = mkdtempSync(join(tmpdir(), 'internevo-'));
-afterAll(() => rmSync(tmp, { recursive: true, force: true }));
-
-const READ_BACK = `
-import json, runpy, sys
-ns = runpy.run_path(sys.argv[1])
-keys = ["JOB_NAME", "SEQ_LEN", "HIDDEN_SIZE", "NUM_ATTENTION_HEAD", "NUM_KV_ATTENTION_HEAD", "MLP_RATIO", "NUM_LAYER",
-        "VOCAB_SIZE", "MODEL_ONLY_FOLDER", "model_type", "model", "data", "adam", "lr_scheduler", "ckpt",
-        "hybrid_zero_optimizer", "beta2_scheduler", "parallel", "monitor"]
-out = {k: ns[k] for k in keys}
-# InternEvo's FFN sizing, executed by Python itself (modeling_llama.py + FeedForward multiple_of=256)
-h = int(ns["HIDDEN_SIZE"] * ns["MLP_RATIO"])
-out["ffn"] = 256 * ((h + 256 - 1) // 256)
-print(json.dumps(out))
-`;
-
-function runPython(source: string, name: string): Record<string, any> {
-  const file = join(tmp, `${name}.py`);
-  writeFileSync(file, source);
-  const r = spawnSync(PYTHON, ['-c', READ_BACK, file], { encoding: 'utf8' });
-  if (r.status !== 0) throw new Error(`python3 failed on ${file}:\n${r.stderr}`);
-  return JSON.parse(r.stdout);
-}
-
-function needPython(ctx: { skip: () => void }): void {
-  if (hasPython) return;
-  if (pythonRequired) throw new Error(`TINYLM_REQUIRE includes "python" but ${PYTHON} was not found`);
-  console.warn(
-    `skipped: ${PYTHON} not found, so the emitted InternEvo config is not executed (set TINYLM_REQUIRE=python to make this fail)`,
-  );
-  ctx.skip();
+// The legacy entry point, kept for its callers: InternEvo v0.3 (the authors' line) through
+// emitInternEvoConfig. Each emitted file is loaded as InternEvo's Config.from_file loads it.
+function runPython(source: string, _name: string) {
+  const py = loadInInternEvo(source);
+  py.ffn = py.__ffn__;
+  return py;
 }
 
 describe('toInternEvoConfig executed by Python', () => {
@@ -83,6 +49,7 @@ describe('toInternEvoConfig executed by Python', () => {
       num_kv_attention_heads: 14,
       use_flash_attn: true,
       num_chunks: 1,
+      adapt_hf: true, // InternEvo v0.3's key; the weights' rotary layout is Hugging Face's half split
     });
     expect(py.adam).toEqual({ lr: 1e-4, adam_beta1: 0.9, adam_beta2: 0.95, adam_beta2_c: 0, adam_eps: 1e-8, weight_decay: 0.1 });
     expect(py.lr_scheduler).toEqual({ total_steps: 50000, init_steps: 0, warmup_ratio: 0.03, eta_min: 1e-5, last_epoch: -1 });
@@ -145,7 +112,7 @@ describe('toInternEvoConfig executed by Python', () => {
     );
     expect(py.JOB_NAME).toBe('pruned "x"');
     expect(py.MODEL_ONLY_FOLDER).toBe('local:/data/pruned-hf');
-    expect(py.ckpt.load_ckpt_info).toEqual({ path: 'local:/data/pruned-hf', content: ['model'], ckpt_type: 'hf_llama' });
+    expect(py.ckpt.load_ckpt_info).toEqual({ path: 'local:/data/pruned-hf', content: { __tuple__: ['model'] }, ckpt_type: 'hf_llama' });
     expect(py.ckpt.load_given_ckpt).toBe(true);
     expect(py.data).toMatchObject({ seq_len: 1024, micro_num: 4, micro_bsz: 2, total_steps: 1000, train_folder: '/data/tokens' });
     expect(py.adam).toMatchObject({ lr: 3e-4, weight_decay: 0 });
