@@ -96,8 +96,9 @@ export class SentencePieceEncoder {
     this.normalizer = new SpmNormalizer(model.normalizerSpec, {
       userDefined: user,
       treatWhitespaceAsSuffix: trainerSpec.treatWhitespaceAsSuffix,
+      source: `${file}: normalizer_spec`,
     });
-    this.denormalizer = model.denormalizerSpec ? new SpmNormalizer(model.denormalizerSpec) : null;
+    this.denormalizer = model.denormalizerSpec ? new SpmNormalizer(model.denormalizerSpec, { source: `${file}: denormalizer_spec` }) : null;
   }
 
   /** Whether unknown characters become `<0xNN>` byte pieces. */

@@ -7,6 +7,7 @@
 // (checked against python3-sentencepiece in the tests).
 
 import type { ByteTrie } from './byte-trie';
+import { TokenizerFormatError } from './errors';
 import type { SentencePieceNormalizerSpec as NormalizerSpec } from '@tinylm/hf-io';
 
 /** U+2581 LOWER ONE EIGHTH BLOCK, SentencePiece's whitespace symbol, in UTF-8. */
@@ -83,11 +84,18 @@ class Charsmap {
   private readonly units: Uint32Array;
   private readonly table: Uint8Array;
 
-  constructor(blob: Uint8Array) {
-    if (blob.length <= 4) throw new Error('precompiled_charsmap is broken (shorter than its header)');
+  /** `where` names the spec in messages (`tokenizer.model: normalizer_spec`). */
+  constructor(blob: Uint8Array, where: string) {
+    const broken = (why: string) =>
+      new TokenizerFormatError({ message: `${where}.precompiled_charsmap is broken: ${why}`, field: 'precompiled_charsmap' });
+    if (blob.length <= 4) throw broken(`${blob.length} bytes, shorter than its 4-byte header and one trie unit`);
     const view = new DataView(blob.buffer, blob.byteOffset, blob.length);
     const trieSize = view.getUint32(0, true);
-    if (trieSize >= blob.length || trieSize % 4 !== 0) throw new Error('precompiled_charsmap trie size exceeds the blob');
+    if (trieSize === 0 || trieSize > blob.length - 4 || trieSize % 4 !== 0) {
+      throw broken(
+        `its trie claims ${trieSize} bytes; allowed: a positive multiple of 4, at most the ${blob.length - 4} bytes after the header`,
+      );
+    }
     this.units = new Uint32Array(trieSize / 4);
     for (let i = 0; i < this.units.length; i++) this.units[i] = view.getUint32(4 + 4 * i, true);
     this.table = blob.subarray(4 + trieSize);
@@ -131,6 +139,8 @@ export interface SpmNormalizerOptions {
   userDefined?: ByteTrie | null;
   /** TrainerSpec.treat_whitespace_as_suffix: the dummy whitespace goes at the end. */
   treatWhitespaceAsSuffix?: boolean;
+  /** Names the spec in error messages (`tokenizer.model: normalizer_spec`). */
+  source?: string;
 }
 
 /** SentencePiece's Normalizer: UTF-8 in, normalized UTF-8 out. */
@@ -143,7 +153,8 @@ export class SpmNormalizer {
     private readonly spec: NormalizerSpec,
     options: SpmNormalizerOptions = {},
   ) {
-    this.charsmap = spec.precompiledCharsmap.length > 0 ? new Charsmap(spec.precompiledCharsmap) : null;
+    this.charsmap =
+      spec.precompiledCharsmap.length > 0 ? new Charsmap(spec.precompiledCharsmap, options.source ?? 'normalizer_spec') : null;
     this.userDefined = options.userDefined ?? null;
     this.suffix = options.treatWhitespaceAsSuffix ?? false;
   }
