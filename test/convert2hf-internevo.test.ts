@@ -9,6 +9,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, mkdtemp, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { convert2hf } from '@tinylm/convert2hf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   hasSentencePiece,
@@ -34,6 +35,14 @@ afterAll(async () => {
 function convert(args: string[]) {
   return tinylm(['convert2hf', ...args]);
 }
+
+/** The writer's spec with its InternLM2 layout and config-file keys (python/write_internevo_ckpt.py). */
+type Spec = Omit<InternEvoSpec, 'layout'> & {
+  layout: InternEvoSpec['layout'] | 'INTERNLM2';
+  config_file?: boolean;
+  config_drop?: string[];
+};
+const write = (to: string, spec: Spec, ids: number[]) => writeInternEvo(to, spec as InternEvoSpec, ids);
 
 const LLAMA2: InternEvoSpec = {
   layout: 'LLAMA2', // the PanGu-π Pro release's model type (configs/LLM1B.py)
@@ -173,6 +182,84 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
     expect(maxAbsDiff(tinylmLogitsBig(sharded, IDS, dir), ours)).toBe(0);
   });
 
+  // InternLM2 (modeling_internlm2.py): one wqkv per layer, rows grouped per kv head, (h gs d).
+  const INTERNLM2: Spec = {
+    layout: 'INTERNLM2',
+    tp: 2,
+    pp: 2,
+    vocab: 96,
+    hidden: 64,
+    layers: 3,
+    heads: 8,
+    kv_heads: 2, // gs = 8/2 + 2 = 6 rows of heads per group, one group per rank
+    mlp_ratio: 8 / 3,
+    dtype: 'bfloat16',
+    adapt_hf: false, // interleaved q/k inside the groups: the permutation must follow the de-grouping
+    mlp: 'new',
+    config_file: true,
+    seed: 6,
+  };
+
+  it('INTERNLM2, tp=2 pp=2, GQA, grouped wqkv: the model type from config_file.pt, logits match a PyTorch forward', async () => {
+    const src = join(dir, 'internlm2-tp2-pp2');
+    const reference = write(src, INTERNLM2, IDS);
+    const out = join(dir, 'internlm2-hf');
+    const r = convert(['--src', src, '--out', out, '--no-tokenizer', '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const notes = JSON.parse(r.stdout).notes.join('\n');
+    expect(notes).toMatch(/InternEvo INTERNLM2 checkpoint, tensor parallel 2 x pipeline parallel 2/);
+    expect(notes).toMatch(/permuted wq\/wk rows/);
+    expect(JSON.parse(readFileSync(join(out, 'config.json'), 'utf8'))).toMatchObject({
+      num_attention_heads: 8,
+      num_key_value_heads: 2,
+      max_position_embeddings: 4096, // SEQ_LEN in config_file.pt
+    });
+    const ours = tinylmLogits(out, IDS);
+    const torch = torchLogits(out, IDS);
+    console.log(
+      `[internevo INTERNLM2 tp2 pp2] max |logit diff|: tinylm ${maxAbsDiff(ours, reference).toExponential(2)}, HF PyTorch ${maxAbsDiff(torch, reference).toExponential(2)}`,
+    );
+    expect(maxAbsDiff(ours, reference)).toBeLessThan(1e-4);
+    expect(maxAbsDiff(torch, reference)).toBeLessThan(1e-4);
+  });
+
+  it('INTERNLM2 with half-split q/k (adapt_hf=True), no config_file.pt: refused until the model type is given', async () => {
+    const src = join(dir, 'internlm2-no-file');
+    const reference = write(src, { ...INTERNLM2, tp: 1, pp: 2, adapt_hf: true, config_file: false, bias: true, seed: 7 }, IDS);
+    const out = join(dir, 'internlm2-no-file-hf');
+    const r = convert(['--src', src, '--out', out, '--no-tokenizer']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/attention\.wqkv.*fused.*InternLM2.*modelType: 'INTERNLM2' or 'LLAMA2'/);
+    expect(leftovers(out)).toEqual([]);
+    await convert2hf({ src, out, allowMissingTokenizer: true, internevo: { modelType: 'INTERNLM2' } });
+    expect(maxAbsDiff(torchLogits(out, IDS), reference)).toBeLessThan(1e-4);
+    // read as a fused LLAMA2 ([q; k; v] rows, the old detection) the same shards are far off
+    const asLlama = join(dir, 'internlm2-as-llama2-hf');
+    await convert2hf({ src, out: asLlama, allowMissingTokenizer: true, internevo: { modelType: 'LLAMA2', rotary: 'half' } });
+    expect(maxAbsDiff(torchLogits(asLlama, IDS), reference)).toBeGreaterThan(0.05);
+  });
+
+  it('LLAMA2 whose configs do not record the rotary layout: refused, asking for --rotary; config_file.pt can tell it', async () => {
+    const src = join(dir, 'llama2-no-rotary');
+    const spec: Spec = { ...LLAMA2, config_drop: ['adapt_hf'], seed: 8 };
+    const reference = write(src, spec, IDS);
+    const out = join(dir, 'llama2-no-rotary-hf');
+    const r = convert(['--src', src, '--out', out, '--no-tokenizer']);
+    expect(r.status).toBe(1);
+    expect(r.stderr).toMatch(/rotary layout.*not recorded.*--rotary interleaved\|half/);
+    expect(leftovers(out)).toEqual([]);
+    expect(convert(['--src', src, '--out', out, '--no-tokenizer', '--rotary', 'interleaved']).status).toBe(0);
+    expect(maxAbsDiff(torchLogits(out, IDS), reference)).toBeLessThan(1e-4);
+    // the same shards with the training config's text beside them (adapt_hf=False in its model dict)
+    const withFile = join(dir, 'llama2-config-file');
+    write(withFile, { ...spec, config_drop: [], config_file: true }, [1]);
+    await rm(join(withFile, 'model_config.pt'));
+    const out2 = join(dir, 'llama2-config-file-hf');
+    const r2 = convert(['--src', withFile, '--out', out2, '--no-tokenizer', '--num-heads', '4']);
+    expect(r2.status, r2.stderr).toBe(0);
+    expect(maxAbsDiff(torchLogits(out2, IDS), reference)).toBeLessThan(1e-4);
+  });
+
   describe('bad input', () => {
     let good: string;
     beforeAll(async () => {
@@ -248,8 +335,19 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
     it('asks for the head count when model_config.pt is absent, and takes --num-heads', () => {
       const src = join(dir, 'no-config');
       writeInternEvo(src, { ...LLAMA2, model_config: false }, [1]);
-      expectFailure(src, join(dir, 'no-config-hf'), /attention heads.*--num-heads/);
-      const r = convert(['--src', src, '--out', join(dir, 'no-config-hf'), '--no-tokenizer', '--num-heads', '4']);
+      expectFailure(src, join(dir, 'no-config-hf'), /attention heads.*--num-heads/, ['--rotary', 'interleaved']);
+      expectFailure(src, join(dir, 'no-config-hf'), /rotary layout.*not recorded/, ['--num-heads', '4']);
+      const r = convert([
+        '--src',
+        src,
+        '--out',
+        join(dir, 'no-config-hf'),
+        '--no-tokenizer',
+        '--num-heads',
+        '4',
+        '--rotary',
+        'interleaved',
+      ]);
       expect(r.status, r.stderr).toBe(0);
     });
 

@@ -13,6 +13,12 @@ keys), not its training code:
 - INTERNLM (internlm/model/modeling_internlm.py, PackedFlashBaseLayer1D / MHA):
   embedding, blocks.{i}.mixer.{Wqkv,out_proj} (+ rotary_emb.inv_freq), norm1, norm2,
   mlp.{w1,w2,w3}, norm, head; qkv = rearrange(Wqkv(x), "(three h d) -> three h d").
+- INTERNLM2 (internlm/model/modeling_internlm2.py, MODEL_TYPE "INTERNLM2_PUBLIC", MHA): LLAMA2's
+  names but one fused layers.{i}.attention.wqkv whose output is
+  rearrange(qkv, "(h gs d) -> h gs d", gs=q_per_kv + 2): per key/value head its q_per_kv q heads,
+  then its k head, then its v head; q = qkv[..., :q_per_kv, :], k = qkv[..., -2, :],
+  v = qkv[..., -1, :]. rot_embed_HF_impl=adapt_hf (default True); when False q/k are
+  de-interleaved as in LLAMA2. Column-parallel split of wqkv keeps whole groups per rank.
 - FeedForward (internlm/model/modules/mlp.py): old generation out = w3(silu(w1 x) * w2 x),
   new generation out = w2(silu(w1 x) * w3 x).
 Sharding follows InternEvo: pipeline stages from partition_uniform
@@ -26,8 +32,9 @@ the model config, InternEvo's Config dict subclass from internlm.core.context.pa
 
 Spec keys: layout ("LLAMA2"|"INTERNLM"), tp, pp, vocab, hidden, layers, heads, kv_heads,
 mlp_ratio, eps, rope_base, seed, std, dtype ("bfloat16"|"float32"), bias (true|"zero"|false),
-adapt_hf (LLAMA2), mlp ("old"|"new"), model_config (bool), config_overrides (dict merged into
-model_config.pt), extra (dict of extra non-tensor entries to put in stage 0's state dict: "evil"
+adapt_hf (LLAMA2, INTERNLM2), mlp ("old"|"new"), model_config (bool), config_overrides (dict merged into
+model_config.pt), config_drop (keys left out of model_config.pt), config_file (bool: write
+config_file.pt, the training config's text as one str, with model_type), extra (dict of extra non-tensor entries to put in stage 0's state dict: "evil"
 adds an object whose __reduce__ asks for os.system).
 """
 import json
@@ -72,9 +79,20 @@ def rnd(*shape):
 
 # ---- global (unsharded) tensors, InternEvo layout ----
 g = {}
-emb_key = "tok_embeddings.weight" if layout == "LLAMA2" else "embedding.weight"
-head_key = "output.weight" if layout == "LLAMA2" else "head.weight"
-pre = "layers" if layout == "LLAMA2" else "blocks"
+LLAMA_NAMES = layout in ("LLAMA2", "INTERNLM2")  # tok_embeddings / layers / attention / feed_forward / output
+emb_key = "tok_embeddings.weight" if LLAMA_NAMES else "embedding.weight"
+head_key = "output.weight" if LLAMA_NAMES else "head.weight"
+pre = "layers" if LLAMA_NAMES else "blocks"
+QPK = NH // NKV
+
+
+def group_qkv(q, k, v):
+    """InternLM2's (h gs d) rows: per kv head, its q heads, its k head, its v head."""
+    rows = []
+    for h in range(NKV):
+        rows += [q[h * QPK * HD : (h + 1) * QPK * HD], k[h * HD : (h + 1) * HD], v[h * HD : (h + 1) * HD]]
+    return torch.cat(rows, 0)
+
 g[emb_key] = rnd(V, H)
 inv_freq = 1.0 / (BASE ** (torch.arange(0, HD, 2).float() / HD))
 for i in range(L):
@@ -82,11 +100,17 @@ for i in range(L):
     q, k, v, o = rnd(H, H), rnd(KV, H), rnd(KV, H), rnd(H, H)
     if BIAS:
         bq, bk, bv, bo = (torch.zeros(n) if BIAS == "zero" else rnd(n) for n in (H, KV, KV, H))
-    if layout == "LLAMA2":
-        g[p + "attention.wq.weight"], g[p + "attention.wk.weight"], g[p + "attention.wv.weight"] = q, k, v
+    if LLAMA_NAMES:
+        if layout == "LLAMA2":
+            g[p + "attention.wq.weight"], g[p + "attention.wk.weight"], g[p + "attention.wv.weight"] = q, k, v
+        else:
+            g[p + "attention.wqkv.weight"] = group_qkv(q, k, v)
         g[p + "attention.wo.weight"] = o
         if BIAS:
-            g[p + "attention.wq.bias"], g[p + "attention.wk.bias"], g[p + "attention.wv.bias"] = bq, bk, bv
+            if layout == "LLAMA2":
+                g[p + "attention.wq.bias"], g[p + "attention.wk.bias"], g[p + "attention.wv.bias"] = bq, bk, bv
+            else:
+                g[p + "attention.wqkv.bias"] = group_qkv(bq, bk, bv)
             g[p + "attention.wo.bias"] = bo
         g[p + "attention.rotary_emb.inv_freq"] = inv_freq.clone()
         g[p + "attention_norm.weight"] = 1 + rnd(H)
@@ -135,10 +159,14 @@ def forward(token_ids):
     mask = torch.full((T, T), float("-inf")).triu(1)
     for i in range(L):
         p = f"{pre}.{i}."
-        if layout == "LLAMA2":
+        if LLAMA_NAMES:
             h = rms(x, w[p + "attention_norm.weight"])
             lin = lambda n, t: t @ w[p + f"attention.{n}.weight"].T + (w[p + f"attention.{n}.bias"] if BIAS else 0)
-            q, k, v = lin("wq", h).view(T, NH, HD), lin("wk", h).view(T, NKV, HD), lin("wv", h).view(T, NKV, HD)
+            if layout == "LLAMA2":
+                q, k, v = lin("wq", h).view(T, NH, HD), lin("wk", h).view(T, NKV, HD), lin("wv", h).view(T, NKV, HD)
+            else:  # modeling_internlm2.py MHA._forward
+                qkv = lin("wqkv", h).view(T, NKV, QPK + 2, HD)
+                q, k, v = qkv[..., :QPK, :].reshape(T, NH, HD), qkv[..., -2, :], qkv[..., -1, :]
             if not ADAPT_HF:
                 q = torch.cat([q[..., ::2], q[..., 1::2]], -1)
                 k = torch.cat([k[..., ::2], k[..., 1::2]], -1)
@@ -152,7 +180,7 @@ def forward(token_ids):
         k, v = k.repeat_interleave(rep, 1), v.repeat_interleave(rep, 1)
         att = torch.einsum("thd,shd->hts", q, k) / math.sqrt(HD) + mask
         ctx = torch.einsum("hts,shd->thd", att.softmax(-1), v).reshape(T, H)
-        if layout == "LLAMA2":
+        if LLAMA_NAMES:
             x = x + ctx @ w[p + "attention.wo.weight"].T + (w[p + "attention.wo.bias"] if BIAS else 0)
             h = rms(x, w[p + "ffn_norm.weight"])
             m = p + "feed_forward."
@@ -197,6 +225,15 @@ class Attention(nn.Module):  # LLAMA2 MHA
         self.wo = linear(H // tp, H, has_bias and rank == 0)
 
 
+class FusedAttention(nn.Module):  # InternLM2 MHA: wqkv holds NKV/tp whole groups per rank
+    def __init__(self, rank):
+        super().__init__()
+        has_bias = bool(BIAS)
+        self.rotary_emb = Rotary()
+        self.wqkv = linear(H, (H + 2 * KV) // tp, has_bias)
+        self.wo = linear(H // tp, H, has_bias and rank == 0)
+
+
 class Mixer(nn.Module):  # InternLM MHA
     def __init__(self, rank):
         super().__init__()
@@ -219,8 +256,8 @@ class FeedForward(nn.Module):
 class Layer(nn.Module):
     def __init__(self, rank):
         super().__init__()
-        if layout == "LLAMA2":
-            self.attention = Attention(rank)
+        if LLAMA_NAMES:
+            self.attention = Attention(rank) if layout == "LLAMA2" else FusedAttention(rank)
             self.attention_norm, self.ffn_norm = RMSNorm(), RMSNorm()
             self.feed_forward = FeedForward()
         else:
@@ -239,17 +276,17 @@ class Stage(nn.Module):
     def __init__(self, rank, n_layers, first, last):
         super().__init__()
         if first:
-            if layout == "LLAMA2":
+            if LLAMA_NAMES:
                 self.tok_embeddings = Embedding1D()
             else:
                 self.embedding = Embedding1D()
-        if layout == "LLAMA2":
+        if LLAMA_NAMES:
             self.layers = nn.ModuleList([Layer(rank) for _ in range(n_layers)])
         else:
             self.blocks = nn.ModuleList([Layer(rank) for _ in range(n_layers)])
         if last:
             self.norm = RMSNorm()
-            if layout == "LLAMA2":
+            if LLAMA_NAMES:
                 self.output = linear(H, V // tp, False)
             else:
                 self.head = linear(H, V // tp, False)
@@ -276,6 +313,8 @@ def rank_slice(name, t, rank):
     if name in (emb_key,):
         return t.chunk(tp, 1)[rank]  # Embedding1D: hidden split
     if name == head_key:
+        return t.chunk(tp, 0)[rank]
+    if "attention.wqkv" in name:  # InternLM2: whole (q heads, k, v) groups per rank
         return t.chunk(tp, 0)[rank]
     if "Wqkv" in name:  # per rank [q_r; k_r; v_r]
         q, k, v = t.split([H, KV, KV], 0)
@@ -343,15 +382,27 @@ if spec.get("model_config", True):
         use_flash_attn=True,
         num_chunks=1,
     )
-    if layout == "LLAMA2":
+    if LLAMA_NAMES:
         values.update(num_kv_attention_heads=NKV, adapt_hf=ADAPT_HF, no_bias=not BIAS)
     if BASE != 10000:
         values["rope_base"] = BASE
     values.update(spec.get("config_overrides", {}))
+    for key in spec.get("config_drop", []):
+        values.pop(key, None)
     cfg = Config()
     for key, value in values.items():
         setattr(cfg, key, value)
     torch.save(cfg, os.path.join(out_dir, "model_config.pt"))
+
+if spec.get("config_file", False):
+    # the training config's text, as train.py hands it to CheckpointManager(model_config_file=...)
+    names = {"LLAMA2": "LLAMA2", "INTERNLM": "INTERNLM", "INTERNLM2": "INTERNLM2_PUBLIC"}
+    model_keys = dict(num_layers=L, hidden_size=H, num_attention_heads=NH, num_kv_attention_heads=NKV, vocab_size=V)
+    if "adapt_hf" not in spec.get("config_drop", []):
+        model_keys["adapt_hf"] = ADAPT_HF
+    body = ",\n    ".join(f"{k}={v!r}" for k, v in model_keys.items())
+    text = f'# a training config\nJOB_NAME = "test"\nSEQ_LEN = 4096\nmodel_type = "{names[layout]}"\nmodel = dict(\n    {body},\n)\n'
+    torch.save(text, os.path.join(out_dir, "config_file.pt"))
 
 with torch.no_grad():
     logits = forward(ids)

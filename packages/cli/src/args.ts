@@ -91,3 +91,16 @@ export function numberFlag(name: string, value: unknown, fallback?: number, rang
   }
   return n;
 }
+
+/** A flag that takes one of a few words: the word, undefined when absent; a UsageError listing them otherwise. */
+export function choiceFlag<T extends string>(name: string, value: unknown, allowed: readonly T[]): T | undefined {
+  if (value === undefined) return undefined;
+  if (!allowed.includes(value as T)) {
+    throw new UsageError(`--${name} must be one of ${allowed.join(', ')}, got ${showValue(value)}`, {
+      field: `--${name}`,
+      value,
+      allowed: allowed.join(', '),
+    });
+  }
+  return value as T;
+}

@@ -3,9 +3,17 @@
 // every class).
 import { TinylmError } from '@tinylm/errors';
 import { describe, expect, it } from 'vitest';
-import { CheckpointError, GgufExportError, PickleFormatError, SourceCheckpointError, UnsafePickleError, ZipFormatError } from './index';
+import {
+  CheckpointError,
+  CheckpointWriteError,
+  GgufExportError,
+  PickleFormatError,
+  SourceCheckpointError,
+  UnsafePickleError,
+  ZipFormatError,
+} from './index';
 
-const classes = [UnsafePickleError, PickleFormatError, ZipFormatError, SourceCheckpointError, GgufExportError];
+const classes = [UnsafePickleError, PickleFormatError, ZipFormatError, SourceCheckpointError, GgufExportError, CheckpointWriteError];
 
 describe('convert2hf error classes', () => {
   it('each kind is recognised by its own isInstance and by TinylmError.isInstance, not by the others', () => {

@@ -64,6 +64,21 @@ export const CheckpointError = SourceCheckpointError;
 /** @deprecated Renamed to SourceCheckpointError; the old name goes in 0.3. */
 export type CheckpointError = SourceCheckpointError;
 
+/**
+ * What was given to a checkpoint writer (`writeTorchStateDict`, the pickle and zip writers under
+ * it) cannot be written as asked: a duplicate or malformed tensor name, an unknown dtype, a shape
+ * that is not a list of sizes, data whose byte length disagrees with dtype x shape, a value the
+ * pickle writer does not encode, an archive name that is not one path segment. The message names
+ * the tensor or field and what is allowed; nothing is written.
+ */
+export class CheckpointWriteError extends TinylmError {
+  static override readonly kind: string = 'CheckpointWriteError';
+
+  constructor(options: TinylmErrorOptions) {
+    super(options.message, options);
+  }
+}
+
 /** A model or tokenizer cannot be written as GGUF for llama.cpp's `llama` architecture. */
 export class GgufExportError extends TinylmError {
   static override readonly kind: string = 'GgufExportError';

@@ -9,14 +9,14 @@
 // convert_hf_to_gguf.py keeps 1-D tensors). Tied embeddings: no `output.weight`, llama.cpp then
 // uses token_embd. Tokenizer metadata: see gguf-tokenizer.ts.
 
-import { basename, join } from 'node:path';
-import { readFile, stat } from 'node:fs/promises';
+import { basename } from 'node:path';
+import { stat } from 'node:fs/promises';
 import { type FloatDtypeSpelling, float32ArrayToF16, openHfCheckpoint, OutputExistsError } from '@tinylm/hf-io';
-import { SourceCheckpointError, GgufExportError } from './errors';
+import { GgufExportError } from './errors';
 import { ggufVocab } from './gguf-tokenizer';
 import { type GgufTensor, type GgufValue, type WrittenGguf, writeGguf } from './gguf-writer';
 import { EMBED, FINAL_NORM, LM_HEAD, layerName, permuteRotaryRows } from './llama-params';
-import { checkWeights, readLlamaConfig } from './tinylm-checkpoint';
+import { checkWeights, readFolderLlamaConfig } from './tinylm-checkpoint';
 import { hasTokenizer, readTokenizer } from './tokenizer-files';
 import { parseOptions } from '@tinylm/errors';
 import { exportGgufOptions } from './options';
@@ -91,18 +91,7 @@ export async function exportGguf(options: ExportGgufOptions): Promise<ExportedGg
   ) {
     throw new OutputExistsError({ message: `${opts.out} already exists; pass force: true (--force) to replace it`, file: opts.out });
   }
-  const configPath = join(opts.src, 'config.json');
-  let configJson: unknown;
-  try {
-    configJson = JSON.parse(await readFile(configPath, 'utf8'));
-  } catch (error) {
-    throw new SourceCheckpointError({
-      message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`,
-      file: configPath,
-      cause: error,
-    });
-  }
-  const { config, attentionBias } = readLlamaConfig(configJson, configPath);
+  const { config, attentionBias } = await readFolderLlamaConfig(opts.src);
   const tokenizerPath = opts.tokenizer ?? ((await hasTokenizer(opts.src)) ? opts.src : undefined);
   if (!tokenizerPath) {
     throw new GgufExportError({

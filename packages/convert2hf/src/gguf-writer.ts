@@ -10,7 +10,7 @@
 // temporary file renamed at the end (hf-io's withAtomicFile).
 
 import { stat } from 'node:fs/promises';
-import { OutputExistsError, withAtomicFile } from '@tinylm/hf-io';
+import { ByteBuffer, OutputExistsError, withAtomicFile } from '@tinylm/hf-io';
 import { GgufExportError } from './errors';
 import { parseOptions } from '@tinylm/errors';
 import { writeGgufOptions } from './options';
@@ -78,86 +78,19 @@ export interface WrittenGguf {
 
 const ELEMENT_BYTES = { F32: 4, F16: 2, BF16: 2 } as const;
 
-class ByteWriter {
-  private buf = new Uint8Array(1 << 16);
-  private view = new DataView(this.buf.buffer);
-  length = 0;
+/** The header buffer: hf-io's ByteBuffer plus GGUF's length-prefixed strings and alignment padding. */
+class ByteWriter extends ByteBuffer {
   private readonly encoder = new TextEncoder();
 
-  private reserve(n: number): void {
-    if (this.length + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.length + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.length));
-    this.buf = next;
-    this.view = new DataView(next.buffer);
+  constructor() {
+    super(1 << 16);
   }
-  u8(v: number) {
-    this.reserve(1);
-    this.view.setUint8(this.length, v);
-    this.length += 1;
-  }
-  i8(v: number) {
-    this.reserve(1);
-    this.view.setInt8(this.length, v);
-    this.length += 1;
-  }
-  u16(v: number) {
-    this.reserve(2);
-    this.view.setUint16(this.length, v, true);
-    this.length += 2;
-  }
-  i16(v: number) {
-    this.reserve(2);
-    this.view.setInt16(this.length, v, true);
-    this.length += 2;
-  }
-  u32(v: number) {
-    this.reserve(4);
-    this.view.setUint32(this.length, v, true);
-    this.length += 4;
-  }
-  i32(v: number) {
-    this.reserve(4);
-    this.view.setInt32(this.length, v, true);
-    this.length += 4;
-  }
-  f32(v: number) {
-    this.reserve(4);
-    this.view.setFloat32(this.length, v, true);
-    this.length += 4;
-  }
-  f64(v: number) {
-    this.reserve(8);
-    this.view.setFloat64(this.length, v, true);
-    this.length += 8;
-  }
-  u64(v: number | bigint) {
-    this.reserve(8);
-    this.view.setBigUint64(this.length, BigInt(v), true);
-    this.length += 8;
-  }
-  i64(v: number | bigint) {
-    this.reserve(8);
-    this.view.setBigInt64(this.length, BigInt(v), true);
-    this.length += 8;
-  }
-  string(s: string) {
+  string(s: string): this {
     const bytes = this.encoder.encode(s);
-    this.u64(bytes.length);
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.length);
-    this.length += bytes.length;
+    return this.u64(bytes.length).bytes(bytes);
   }
-  pad(alignment: number) {
-    const n = (alignment - (this.length % alignment)) % alignment;
-    this.reserve(n);
-    this.buf.fill(0, this.length, this.length + n);
-    this.length += n;
-  }
-  bytes(): Uint8Array {
-    return this.buf.subarray(0, this.length);
+  pad(alignment: number): this {
+    return this.zeros((alignment - (this.length % alignment)) % alignment);
   }
 }
 
@@ -267,7 +200,7 @@ export async function writeGguf(path: string, options: WriteGgufOptions): Promis
     offset += Math.ceil(size / alignment) * alignment;
   }
   w.pad(alignment);
-  const header = w.bytes();
+  const header = w.view();
   const dataOffset = header.length;
   const padding = new Uint8Array(alignment);
   const fileSize = await withAtomicFile(path, async (handle) => {

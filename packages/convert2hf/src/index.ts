@@ -11,7 +11,15 @@ export {
   openModelSource,
   type SourceFormat,
 } from './convert';
-export { CheckpointError, GgufExportError, PickleFormatError, SourceCheckpointError, UnsafePickleError, ZipFormatError } from './errors';
+export {
+  CheckpointError,
+  CheckpointWriteError,
+  GgufExportError,
+  PickleFormatError,
+  SourceCheckpointError,
+  UnsafePickleError,
+  ZipFormatError,
+} from './errors';
 export { type ExportedGguf, type ExportGgufOptions, exportGguf, type GgufDtype } from './gguf-export';
 export { detectPreTokenizer, GGUF_TOKEN_TYPES, type GgufVocab, type GgufVocabOptions, ggufVocab } from './gguf-tokenizer';
 export {
@@ -39,6 +47,9 @@ export {
   readInternEvoCheckpoint,
 } from './internevo-checkpoint';
 export { INTERNEVO_CONFIG_GLOBALS, type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
+export { type InternEvoConfigFile, parseInternEvoConfigText, readInternEvoConfigFile } from './internevo-config-file';
+export { internEvoModelConfig, type WriteInternEvoOptions, type WrittenInternEvo, writeInternEvoCheckpoint } from './internevo-export';
+export { type InternEvoDtype, partitionUniform } from './internevo-export-layout';
 export { EMBED, FINAL_NORM, LM_HEAD, type LlamaParam, layerName, llamaParams, permuteRotaryRows } from './llama-params';
 export type { ModelSource, SourceKind, SourceTensor } from './model-source';
 // The SentencePiece .model reader, whose home is @tinylm/hf-io (re-exported for existing callers).
@@ -61,6 +72,14 @@ export {
   type TrainerState,
   validateTrainerState,
 } from '@tinylm/hf-io';
+export {
+  encodeTorchStateDict,
+  TORCH_SAVE_DTYPES,
+  type TorchSaveDtype,
+  type TorchTensorToSave,
+  type WriteTorchStateDictOptions,
+  writeTorchStateDict,
+} from './torch-save';
 export { readTokenizer, type SpecialTokenIds, TOKENIZER_FILE_NAMES, type TokenizerInfo, type TokenizerKind } from './tokenizer-files';
 // Deprecated root aliases of `@tinylm/convert2hf/internals` (unpickle, PyDict, crc32, openZip, TorchStorage, ...).
 export * from './deprecated-internals';

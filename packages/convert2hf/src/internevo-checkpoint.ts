@@ -43,6 +43,7 @@ import { join } from 'node:path';
 import { ffnFromMlpRatio, type LlamaConfig, resolveConfig } from '@tinylm/arch-config';
 import { SourceCheckpointError } from './errors';
 import { type InternEvoModelConfig, readInternEvoModelConfig } from './internevo-config';
+import { type InternEvoConfigFile, readInternEvoConfigFile } from './internevo-config-file';
 import { type LayerReading, type LayerWidths, readLayer } from './internevo-layer';
 import { type InternEvoModelType, LAYOUTS, type Layout } from './internevo-layout';
 import { badShape, concatCols, concatRows, fail, listSome, MergedParts, type Part, readParts } from './internevo-parts';
@@ -63,17 +64,26 @@ export interface InternEvoOptions {
    * do not record the head count, so `num_attention_heads` must come from one of the two.
    */
   modelConfig?: InternEvoModelConfig;
-  /** The model type; default: detected from the state-dict keys. */
+  /**
+   * The model type; default: `model_type` in `config_file.pt` beside the shards, else told from
+   * the state-dict keys where they are unambiguous (a fused `attention.wqkv` is not: InternLM2
+   * groups its rows per key/value head, a fused LLAMA2 does not, so it needs this or config_file.pt).
+   */
   modelType?: InternEvoModelType;
   /**
-   * LLAMA2 only: true when wq/wk rows are in the interleaved rotary layout (permuted to Hugging
-   * Face's on the way out). Default: from the config (`qk_interleaved`, or `!adapt_hf`), else true,
-   * InternEvo's old default that the PanGu-π Pro configs use.
+   * LLAMA2 / INTERNLM2: the rotary layout of the wq/wk (wqkv) rows. 'interleaved' (InternEvo's
+   * `adapt_hf=False` / `qk_interleaved=True`) is permuted to Hugging Face's half-split on the
+   * way out, 'half' is kept. Default: from model_config.pt or config_file.pt (`qk_interleaved`,
+   * else `adapt_hf`); INTERNLM2 defaults to 'half' (adapt_hf=True, InternEvo's default for it in
+   * every version); LLAMA2 without either is refused, since InternEvo's default differs between
+   * versions (v0.3.x interleaved, today's line half). INTERNLM is always 'half'.
    */
+  rotary?: 'interleaved' | 'half';
+  /** @deprecated Use `rotary` (true = 'interleaved'). */
   qkInterleaved?: boolean;
   /** Needed only when the up and down projections have the same shape: which one w2 is. */
   w2?: 'up' | 'down';
-  /** `max_position_embeddings` for config.json (InternEvo keeps SEQ_LEN out of the model config); default 2048. */
+  /** `max_position_embeddings` for config.json (InternEvo keeps SEQ_LEN out of the model config); default: SEQ_LEN in config_file.pt, else 2048. */
   maxPositionEmbeddings?: number;
   /** How far a shard's tensor may exceed its storage (stride-0 views); see `loadTorchFile`'s option of that name. Default 64. */
   maxTensorExpansion?: number;
@@ -89,6 +99,8 @@ export interface InternEvoSource extends ModelSource {
   readonly modelConfig: InternEvoModelConfig;
   /** Whether wq/wk were permuted from the interleaved rotary layout. */
   readonly qkInterleaved: boolean;
+  /** What config_file.pt said, when the folder has one. */
+  readonly configFile?: InternEvoConfigFile;
 }
 
 const SHARD = /^model_tp(\d+)_pp(\d+)\.pt$/;
@@ -126,6 +138,8 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
   const fileConfig = present.has('model_config.pt') ? await readInternEvoModelConfig(join(dir, 'model_config.pt')) : {};
   const modelConfig: InternEvoModelConfig = { ...fileConfig, ...options.modelConfig };
   const configSource = present.has('model_config.pt') ? `${join(dir, 'model_config.pt')}` : 'the model config';
+  const configFilePath = join(dir, 'config_file.pt');
+  const configFile = present.has('config_file.pt') ? await readInternEvoConfigFile(configFilePath) : undefined;
 
   const files: TorchFile[] = [];
   const closeAll = async () => {
@@ -181,15 +195,14 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
       layerShift += stageLayers;
     }
     const keys = [...merged.keys()];
-    const modelType = options.modelType ?? detectModelType(keys, dir);
+    const modelType = options.modelType ?? configFile?.modelType ?? detectModelType(keys, dir);
     const parts = new MergedParts(dir, modelType, merged, tp);
-    const { config, tensors, attentionBias, notes, qkInterleaved } = await buildSource(
-      parts,
-      modelType,
-      modelConfig,
-      configSource,
-      options,
-    );
+    const rotary = rotaryOf(modelType, modelConfig, configSource, configFile, configFilePath, options, dir);
+    const { config, tensors, attentionBias, notes, qkInterleaved } = await buildSource(parts, modelType, modelConfig, configSource, {
+      ...options,
+      qkInterleaved: rotary === 'interleaved',
+      maxPositionEmbeddings: options.maxPositionEmbeddings ?? configFile?.seqLen,
+    });
     return {
       kind: 'internevo',
       path: dir,
@@ -202,6 +215,7 @@ export async function readInternEvoCheckpoint(dir: string, options: InternEvoOpt
       pipelineParallel: pp,
       modelConfig,
       qkInterleaved,
+      ...(configFile ? { configFile } : {}),
       close: closeAll,
     };
   } catch (error) {
@@ -255,12 +269,23 @@ function shardGrid(dir: string, names: readonly string[]): { tp: number; pp: num
   );
 }
 
+/** The model type from the keys, where they tell it; a fused `attention.wqkv` does not (see `InternEvoOptions.modelType`). */
 function detectModelType(keys: readonly string[], dir: string): InternEvoModelType {
-  if (keys.some((k) => /^layers\.\d+\.attention\.(wq|wqkv)\.weight$/.test(k))) return 'LLAMA2';
+  if (keys.some((k) => /^layers\.\d+\.attention\.wq\.weight$/.test(k))) return 'LLAMA2';
   if (keys.some((k) => /^blocks\.\d+\.mixer\.Wqkv\.weight$/.test(k))) return 'INTERNLM';
+  const fused = keys.find((k) => /^layers\.\d+\.attention\.wqkv\.weight$/.test(k));
+  if (fused) {
+    return fail(
+      `${dir}: ${showValue(fused)} is a fused q/k/v projection, laid out differently by InternLM2 (rows grouped per key/value head, ` +
+        '`(h gs d)`) and by a fused LLAMA2 ([q; k; v] per rank), and the folder has no config_file.pt naming the model_type; ' +
+        "give the model type (modelType: 'INTERNLM2' or 'LLAMA2', --model-type)",
+      { file: dir, tensor: fused, field: 'modelType' },
+    );
+  }
   return fail(
     `${dir}: the state dict fits no supported InternEvo layout (keys such as ${listSome(keys, 6)}); supported: ` +
-      'LLAMA2 (layers.{i}.attention.wq/wk/wv/wo, feed_forward.w1/w2/w3, tok_embeddings, output) and ' +
+      'LLAMA2 (layers.{i}.attention.wq/wk/wv/wo, feed_forward.w1/w2/w3, tok_embeddings, output), ' +
+      'INTERNLM2 (layers.{i}.attention.wqkv/wo, feed_forward.w1/w2/w3, tok_embeddings, output) and ' +
       'INTERNLM (blocks.{i}.mixer.Wqkv/out_proj, mlp.w1/w2/w3, norm1/norm2, embedding, head)',
     { file: dir },
   );
@@ -289,7 +314,7 @@ async function buildSource(
   const layout = LAYOUTS[modelType];
   const sizes = readModelSizes(parts, layout, modelConfig, configSource);
   const { hidden, vocab } = sizes;
-  const qkInterleaved = qkInterleavedOf(modelType, modelConfig, options);
+  const qkInterleaved = options.qkInterleaved === true;
   const bias = await attentionBiasOf(parts, layout, sizes.layerKey);
   const reading: LayerReading = {
     parts,
@@ -298,7 +323,7 @@ async function buildSource(
     sizes,
     modelConfig,
     configSource,
-    w2: options.w2,
+    w2: options.w2 ?? (modelConfig.tinylm_mlp_w2 === 'up' || modelConfig.tinylm_mlp_w2 === 'down' ? modelConfig.tinylm_mlp_w2 : undefined),
     attentionBias: bias.present,
     qkInterleaved,
     dtype: sizes.embedParts[0].tensor.dtype,
@@ -375,18 +400,54 @@ async function attentionBiasOf(parts: MergedParts, layout: Layout, layerKey: Reg
     : { present: false, notes: [`dropped ${biasKeys.length} attention biases that are all exactly zero`] };
 }
 
-/** LLAMA2: whether wq/wk are in the interleaved rotary layout (options, else the config, else InternEvo's old default). */
-function qkInterleavedOf(modelType: InternEvoModelType, modelConfig: InternEvoModelConfig, options: InternEvoOptions): boolean {
-  if (modelType === 'LLAMA2') {
-    if (options.qkInterleaved !== undefined) return options.qkInterleaved;
-    if (modelConfig.qk_interleaved !== undefined) return Boolean(modelConfig.qk_interleaved);
-    return modelConfig.adapt_hf !== undefined ? !modelConfig.adapt_hf : true;
+/**
+ * The rotary layout of the q/k rows: the options, else model_config.pt (`qk_interleaved`, then
+ * `adapt_hf`), else config_file.pt (the same keys in its text), else the model type's one default
+ * (INTERNLM2: half); a LLAMA2 checkpoint that says nothing is refused rather than guessed.
+ */
+function rotaryOf(
+  modelType: InternEvoModelType,
+  modelConfig: InternEvoModelConfig,
+  configSource: string,
+  configFile: InternEvoConfigFile | undefined,
+  configFilePath: string,
+  options: InternEvoOptions,
+  dir: string,
+): 'interleaved' | 'half' {
+  const asked = options.rotary ?? (options.qkInterleaved === undefined ? undefined : options.qkInterleaved ? 'interleaved' : 'half');
+  if (
+    options.rotary !== undefined &&
+    options.qkInterleaved !== undefined &&
+    (options.qkInterleaved ? 'interleaved' : 'half') !== options.rotary
+  )
+    fail(`rotary: ${showValue(options.rotary)} contradicts qkInterleaved: ${options.qkInterleaved}; give rotary only`, { field: 'rotary' });
+  if (modelType === 'INTERNLM') {
+    if (asked === 'interleaved')
+      fail("rotary: 'interleaved' applies to LLAMA2 and INTERNLM2 checkpoints only; InternLM keeps q/k in the half-split rotary layout", {
+        field: 'rotary',
+      });
+    return 'half';
   }
-  if (options.qkInterleaved)
-    fail('qkInterleaved applies to LLAMA2 checkpoints only; InternLM keeps q/k in the half-split rotary layout', {
-      field: 'qkInterleaved',
-    });
-  return false;
+  if (asked !== undefined) return asked;
+  const said = (qk: unknown, adaptHf: unknown): 'interleaved' | 'half' | undefined =>
+    qk !== undefined ? (qk ? 'interleaved' : 'half') : adaptHf !== undefined ? (adaptHf ? 'half' : 'interleaved') : undefined;
+  const fromConfig = said(modelConfig.qk_interleaved, modelConfig.adapt_hf);
+  const fromFile = configFile && said(configFile.qkInterleaved, configFile.adaptHf);
+  if (fromConfig && fromFile && fromConfig !== fromFile) {
+    fail(
+      `${configSource} and ${configFilePath} disagree on the rotary layout (${fromConfig} vs ${fromFile}); give rotary: 'interleaved' or 'half' (--rotary)`,
+      { file: configFilePath, field: 'rotary' },
+    );
+  }
+  const found = fromConfig ?? fromFile;
+  if (found) return found;
+  if (modelType === 'INTERNLM2') return 'half';
+  return fail(
+    `${dir}: the rotary layout of wq/wk is not recorded (neither adapt_hf nor qk_interleaved in ${configSource}${configFile ? ` or ${configFilePath}` : ''}), ` +
+      "and InternEvo's default differs between versions (v0.3.x: interleaved, adapt_hf=False; newer: half, qk_interleaved=False); " +
+      "give rotary: 'interleaved' or 'half' (--rotary interleaved|half)",
+    { file: dir, field: 'rotary' },
+  );
 }
 
 function refuseLeftovers(parts: MergedParts, modelType: InternEvoModelType): void {

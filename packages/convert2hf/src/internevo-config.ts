@@ -61,6 +61,11 @@ export interface InternEvoModelConfig {
   /** New InternEvo: true when wq/wk rows are in the interleaved (Meta) rotary layout. */
   qk_interleaved?: boolean;
   dtype?: string;
+  /**
+   * Written by tinylm's export only (InternEvo saves model_config.pt but never reads it back):
+   * which of w2 / w3 is the down projection, which the shapes cannot tell when FFN / tp = hidden.
+   */
+  tinylm_mlp_w2?: 'up' | 'down';
   [key: string]: unknown;
 }
 

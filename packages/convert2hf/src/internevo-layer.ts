@@ -58,7 +58,7 @@ export function readLayer(reading: LayerReading, layer: number, expected: LayerW
   const attention = readAttention(reading, prefix, layer, expected.kv);
   const kvHeads = attention.kvRows / headDim;
   if (
-    reading.modelType === 'LLAMA2' &&
+    reading.modelType !== 'INTERNLM' &&
     modelConfig.num_kv_attention_heads !== undefined &&
     modelConfig.num_kv_attention_heads !== kvHeads
   ) {
@@ -139,37 +139,79 @@ function separateAttention(reading: LayerReading, prefix: string, expectedKv: nu
   };
 }
 
-/** Fused wqkv: per rank [q_t; k_t; v_t]; InternLM (MHA) has equal thirds, LLAMA2's wqkv q:kv:kv. */
+/**
+ * A fused q/k/v projection, column-parallel. Its key/value rows are read from the shape (rows =
+ * hidden + 2 kv), checked against num_kv_attention_heads when the config has it. Row order:
+ * - INTERNLM (mixer.Wqkv) and a fused LLAMA2: per rank [q_t; k_t; v_t];
+ * - INTERNLM2 (attention.wqkv, modeling_internlm2.py MHA: rearrange "(h gs d) -> h gs d",
+ *   gs = q_per_kv + 2): per key/value head its q heads, then its k head, then its v head. A
+ *   column-parallel split of that keeps whole groups per rank, so the ranks' rows concatenated are
+ *   the global grouped layout.
+ */
 function fusedAttention(reading: LayerReading, fusedKey: string): Attention {
-  const { parts, sizes, modelConfig } = reading;
+  const { parts, sizes, modelConfig, configSource } = reading;
   const { hidden, headDim, numHeads } = sizes;
   const tp = parts.tensorParallel;
   const fused = parts.need(fusedKey);
-  const kvTotal = reading.modelType === 'INTERNLM' ? hidden : (modelConfig.num_kv_attention_heads ?? numHeads) * headDim;
-  const perRank = (hidden + 2 * kvTotal) / tp;
-  for (const part of fused) {
-    if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden || part.tensor.shape[0] !== perRank) {
-      badShape(
-        part,
-        fusedKey,
-        `expected [${perRank}, ${hidden}] per rank (q ${hidden / tp} + k ${kvTotal / tp} + v ${kvTotal / tp} rows, tensor parallel ${tp})`,
-      );
-    }
-  }
+  for (const part of fused)
+    if (part.tensor.shape.length !== 2 || part.tensor.shape[1] !== hidden)
+      badShape(part, fusedKey, `expected [rows, ${hidden}] (column-parallel)`);
+  const rows = fused.reduce((n, p) => n + p.tensor.shape[0], 0);
+  const kvTotal = (rows - hidden) / 2;
+  const kvHeads = kvTotal / headDim;
+  if (!Number.isInteger(kvHeads) || kvHeads < 1 || numHeads % kvHeads !== 0)
+    badShape(
+      fused[0],
+      fusedKey,
+      `its ${rows} rows (all ranks) are not ${hidden} q rows plus k and v rows of whole heads of size ${headDim} that divide ${numHeads} heads`,
+    );
+  if (modelConfig.num_kv_attention_heads !== undefined && modelConfig.num_kv_attention_heads !== kvHeads)
+    badShape(
+      fused[0],
+      fusedKey,
+      `it holds ${kvHeads} key/value heads, but ${configSource} says num_kv_attention_heads=${modelConfig.num_kv_attention_heads}`,
+    );
+  if (reading.modelType === 'INTERNLM' && kvHeads !== numHeads)
+    badShape(fused[0], fusedKey, `InternLM's Wqkv is multi-head attention: expected ${3 * hidden} rows, found ${rows}`);
+  const perRank = rows / tp;
+  for (const part of fused)
+    if (part.tensor.shape[0] !== perRank) badShape(part, fusedKey, `expected ${perRank} rows on each of ${tp} tensor-parallel ranks`);
+  const grouped = reading.modelType === 'INTERNLM2';
+  if (grouped && kvHeads % tp !== 0)
+    badShape(fused[0], fusedKey, `InternLM2's grouped wqkv needs the ${kvHeads} key/value heads divisible by tensor parallel ${tp}`);
+  const qPerKv = numHeads / kvHeads;
+
+  /** The rows of q (0), k (1) or v (2), each `cols` wide, from the fused parts. */
   const split =
     (which: 0 | 1 | 2, from: readonly Part[], cols: number): Producer =>
     async () => {
       const all = await readParts(from);
+      if (grouped) {
+        const g = concatRows(all);
+        const per = which === 0 ? qPerKv : 1;
+        const offset = which === 0 ? 0 : which === 1 ? qPerKv : qPerKv + 1;
+        const out = new Float32Array(kvHeads * per * headDim * cols);
+        const group = (qPerKv + 2) * headDim * cols;
+        for (let h = 0; h < kvHeads; h++) {
+          const at = h * group + offset * headDim * cols;
+          out.set(g.subarray(at, at + per * headDim * cols), h * per * headDim * cols);
+        }
+        return out;
+      }
       const q = hidden / tp;
       const kv = kvTotal / tp;
       const [start, len] = which === 0 ? [0, q] : which === 1 ? [q, kv] : [q + kv, kv];
       return concatRows(all.map((a) => a.subarray(start * cols, (start + len) * cols)));
     };
+  if (!grouped && (hidden % tp !== 0 || kvTotal % tp !== 0))
+    badShape(fused[0], fusedKey, `its q (${hidden}) and k/v (${kvTotal}) rows do not split evenly over ${tp} tensor-parallel ranks`);
   const attention: Attention = { q: split(0, fused, hidden), k: split(1, fused, hidden), v: split(2, fused, hidden), kvRows: kvTotal };
-  const fusedBias = parts.get(`${fusedKey.slice(0, -'.weight'.length)}.bias`);
+  const biasKey = `${fusedKey.slice(0, -'.weight'.length)}.bias`;
+  const fusedBias = parts.get(biasKey);
   if (!reading.attentionBias) return attention;
-  if (!fusedBias)
-    fail(`${parts.dir}: ${fusedKey.replace(/weight$/, 'bias')} is missing while other attention biases exist`, { file: parts.dir });
+  if (!fusedBias) fail(`${parts.dir}: ${biasKey} is missing while other attention biases exist`, { file: parts.dir, tensor: biasKey });
+  for (const part of fusedBias)
+    if (part.tensor.shape.length !== 1 || part.tensor.shape[0] !== perRank) badShape(part, biasKey, `expected [${perRank}] per rank`);
   return { ...attention, biases: { q: split(0, fusedBias, 1), k: split(1, fusedBias, 1), v: split(2, fusedBias, 1) } };
 }
 
@@ -191,7 +233,7 @@ function readMlp(
   if (w2[0] === hidden && w2[1] === hidden && w3[0] === hidden && w3[1] === hidden) {
     if (!reading.w2) {
       fail(
-        `${parts.dir}: the up and down projections of ${mlp} have the same shape [${hidden}, ${hidden}], so which of w2/w3 is the down projection cannot be told from the shapes; pass w2: 'up' (old InternEvo FeedForward) or 'down' (new)`,
+        `${parts.dir}: the up and down projections of ${mlp} have the same shape [${hidden}, ${hidden}], so which of w2/w3 is the down projection cannot be told from the shapes; pass w2: 'down' (InternEvo v0.2.4 and every v0.3: w2(silu(w1 x) * w3 x)) or 'up' (up to v0.2.3)`,
         { file: parts.dir, field: 'w2' },
       );
     }

@@ -52,7 +52,8 @@ export const internEvoOptions = z.strictObject({
       'expected an object (the model dict of an InternEvo config)',
     )
     .optional(),
-  modelType: z.enum(['LLAMA2', 'INTERNLM']).optional(),
+  modelType: z.enum(['LLAMA2', 'INTERNLM', 'INTERNLM2']).optional(),
+  rotary: z.enum(['interleaved', 'half']).optional(),
   qkInterleaved: z.boolean().optional(),
   w2: z.enum(['up', 'down']).optional(),
   maxPositionEmbeddings: z.number().optional(),

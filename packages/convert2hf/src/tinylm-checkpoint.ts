@@ -64,6 +64,22 @@ async function readJson(path: string): Promise<unknown> {
   }
 }
 
+/** A Hugging Face folder's config.json as a LlamaConfig; a SourceCheckpointError naming the file when it is missing or unreadable. */
+export async function readFolderLlamaConfig(dir: string): Promise<{ config: LlamaConfig; attentionBias: boolean; configPath: string }> {
+  const configPath = join(dir, 'config.json');
+  let json: unknown;
+  try {
+    json = JSON.parse(await readFile(configPath, 'utf8'));
+  } catch (error) {
+    throw new SourceCheckpointError({
+      message: `${configPath}: cannot read (${(error as Error).message}); a Hugging Face folder needs config.json`,
+      file: configPath,
+      cause: error,
+    });
+  }
+  return { ...readLlamaConfig(json, configPath), configPath };
+}
+
 /** config.json -> LlamaConfig, accepting `attention_bias: true` (reported separately). */
 export function readLlamaConfig(json: unknown, source: string): { config: LlamaConfig; attentionBias: boolean } {
   const o = json as Record<string, unknown>;

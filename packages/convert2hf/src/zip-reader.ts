@@ -12,6 +12,7 @@ import { type FileHandle, open } from 'node:fs/promises';
 import * as zlib from 'node:zlib';
 import { showValue } from '@tinylm/errors';
 import { SourceCheckpointError, ZipFormatError } from './errors';
+import { CENTRAL_SIG, EOCD_SIG, LOCAL_SIG, ZIP64_EOCD_SIG, ZIP64_LOCATOR_SIG } from './zip-format';
 
 /** One entry of a zip archive's central directory. */
 export interface ZipEntry {
@@ -24,12 +25,6 @@ export interface ZipEntry {
   readonly crc32: number;
   readonly localHeaderOffset: number;
 }
-
-const EOCD_SIG = 0x06054b50;
-const ZIP64_LOCATOR_SIG = 0x07064b50;
-const ZIP64_EOCD_SIG = 0x06064b50;
-const CENTRAL_SIG = 0x02014b50;
-const LOCAL_SIG = 0x04034b50;
 
 async function readAt(handle: FileHandle, length: number, position: number): Promise<Uint8Array> {
   const bytes = new Uint8Array(length);

@@ -61,6 +61,7 @@ export { decodeTensor, decodeTensorAsFloat32 } from './tensor-decode';
 export { encodeTensor } from './tensor-encode';
 export { type ReadTensorOptions, type TensorByteRange, tensorByteRange } from './tensor-range';
 export type { TensorData, TensorDataProducer, TensorSource } from './tensor-source';
+export { ByteBuffer } from './byte-buffer';
 export {
   boolOf,
   floatOf,

@@ -6,6 +6,7 @@
 // Every field keeps its exact byte range, so a message can be rewritten with unknown fields (and
 // fields we do not change) copied byte for byte.
 
+import { ByteBuffer } from './byte-buffer';
 import { TinylmError } from '@tinylm/errors';
 
 /** Wire types used by proto2/proto3 messages (groups excluded). */
@@ -137,38 +138,21 @@ export function stringOf(bytes: Uint8Array, f: RawField): string {
   }
 }
 
-/** Growable byte buffer for writing messages. */
-export class ProtoWriter {
-  private buf = new Uint8Array(1024);
-  private len = 0;
-
-  private reserve(n: number): void {
-    if (this.len + n <= this.buf.length) return;
-    let size = this.buf.length * 2;
-    while (size < this.len + n) size *= 2;
-    const next = new Uint8Array(size);
-    next.set(this.buf.subarray(0, this.len));
-    this.buf = next;
-  }
-
+/** Writes protobuf messages: fields appended in order to a growable buffer. */
+export class ProtoWriter extends ByteBuffer {
   /** Appends raw bytes (e.g. a field copied from the input). */
   raw(bytes: Uint8Array): this {
-    this.reserve(bytes.length);
-    this.buf.set(bytes, this.len);
-    this.len += bytes.length;
-    return this;
+    return this.bytes(bytes);
   }
 
   /** Appends a non-negative varint below 2^53. */
   varint(value: number): this {
-    this.reserve(10);
     let v = value;
     while (v >= 0x80) {
-      this.buf[this.len++] = (v % 0x80) | 0x80;
+      this.u8((v % 0x80) | 0x80);
       v = Math.floor(v / 0x80);
     }
-    this.buf[this.len++] = v;
-    return this;
+    return this.u8(v);
   }
 
   /** Appends a tag for `field` with wire type `wire`. */
@@ -182,16 +166,14 @@ export class ProtoWriter {
     if (value >= 0) return this.varint(value);
     // Sign-extended to 64 bits: low 32 bits as unsigned, high 32 bits all ones.
     let lo = value >>> 0;
-    this.reserve(10);
     for (let i = 0; i < 4; i++) {
-      this.buf[this.len++] = (lo & 0x7f) | 0x80;
+      this.u8((lo & 0x7f) | 0x80);
       lo >>>= 7;
     }
     // Byte 5 holds 4 low bits and 3 high bits; the rest are ones.
-    this.buf[this.len++] = (lo & 0x0f) | 0x70 | 0x80;
-    for (let i = 0; i < 4; i++) this.buf[this.len++] = 0xff;
-    this.buf[this.len++] = 0x01;
-    return this;
+    this.u8((lo & 0x0f) | 0x70 | 0x80);
+    for (let i = 0; i < 4; i++) this.u8(0xff);
+    return this.u8(0x01);
   }
 
   /** Appends a length-delimited field holding `bytes`. */
@@ -201,6 +183,6 @@ export class ProtoWriter {
 
   /** The bytes written so far (a copy). */
   finish(): Uint8Array {
-    return this.buf.slice(0, this.len);
+    return this.copy();
   }
 }

@@ -1,26 +1,28 @@
 // `tinylm convert2hf --src PATH --out DIR`: a tinylm training run / checkpoint / model folder, or
 // an InternEvo checkpoint folder (model_tp*_pp*.pt), as a Hugging Face LLaMA folder; and
-// `tinylm convert2hf --gguf OUT.gguf --src HF_DIR`: a Hugging Face folder as GGUF for llama.cpp.
-// A thin wrapper over @tinylm/convert2hf's convert2hf and exportGguf.
+// `tinylm convert2hf --gguf OUT.gguf --src HF_DIR`: a Hugging Face folder as GGUF for llama.cpp;
+// `tinylm convert2hf --internevo OUT_DIR --src HF_DIR`: a Hugging Face folder as InternEvo shards.
+// A thin wrapper over @tinylm/convert2hf's convert2hf, exportGguf and writeInternEvoCheckpoint.
 import { readFile } from 'node:fs/promises';
 import { convert2hf, exportGguf, type InternEvoModelConfig } from '@tinylm/convert2hf';
-import { intFlag, parseFlags, UsageError } from '../args';
+import { choiceFlag, intFlag, parseFlags, UsageError } from '../args';
 import type { CliIo } from '../io';
 import type { Command } from './command';
 import { dtypeFlag } from './dtype-flag';
-import { showValue } from '@tinylm/errors';
+import {
+  INTERNEVO_EXPORT_FLAGS,
+  INTERNEVO_EXPORT_USAGE,
+  internEvoExportOptions,
+  reportInternEvo,
+  writeInternEvoFromFlags,
+} from './internevo-export';
 
 const USAGE =
   'tinylm convert2hf --src PATH --out DIR [--from tinylm|internevo] [--tokenizer DIR|FILE] [--no-tokenizer] ' +
   '[--dtype float32|float16|bfloat16] [--max-shard-size 2GB] [--force] [--json] ' +
-  '[InternEvo: --model-config FILE.json] [--num-heads N] [--rotary interleaved|half] [--w2 up|down] [--max-position N]\n' +
-  '       tinylm convert2hf --gguf OUT.gguf --src HF_DIR [--dtype float32|float16] [--tokenizer DIR|FILE] [--pre NAME] [--force] [--json]';
-
-function oneOf<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${showValue(value)}`);
-  return value as T;
-}
+  '[InternEvo: --model-type LLAMA2|INTERNLM|INTERNLM2] [--rotary interleaved|half] [--model-config FILE.json] [--num-heads N] [--w2 up|down] [--max-position N]\n' +
+  '       tinylm convert2hf --gguf OUT.gguf --src HF_DIR [--dtype float32|float16] [--tokenizer DIR|FILE] [--pre NAME] [--force] [--json]\n' +
+  `       tinylm convert2hf --internevo OUT_DIR --src HF_DIR ${INTERNEVO_EXPORT_USAGE} [--dtype float32|float16|bfloat16] [--force] [--json]`;
 
 async function modelConfigFlag(path: unknown): Promise<InternEvoModelConfig> {
   if (path === undefined) return {};
@@ -49,6 +51,9 @@ export const convert2hfCommand: Command = {
         src: { type: 'string' },
         out: { type: 'string' },
         gguf: { type: 'string' },
+        internevo: { type: 'string' },
+        'model-type': { type: 'string' },
+        ...INTERNEVO_EXPORT_FLAGS,
         from: { type: 'string' },
         tokenizer: { type: 'string' },
         'no-tokenizer': { type: 'boolean' },
@@ -58,8 +63,6 @@ export const convert2hfCommand: Command = {
         json: { type: 'boolean' },
         'model-config': { type: 'string' },
         'num-heads': { type: 'string' },
-        rotary: { type: 'string' },
-        w2: { type: 'string' },
         'max-position': { type: 'string' },
         pre: { type: 'string' },
       },
@@ -69,9 +72,44 @@ export const convert2hfCommand: Command = {
     const src = values.src as string;
     const force = Boolean(values.force);
 
+    const exportFlags = ['tensor-parallel', 'pipeline-parallel'];
+    if (values.internevo !== undefined) {
+      if (values.out !== undefined || values.gguf !== undefined)
+        throw new UsageError('give one of --out DIR, --gguf FILE, --internevo DIR');
+      for (const flag of [
+        'from',
+        'tokenizer',
+        'no-tokenizer',
+        'max-shard-size',
+        'model-config',
+        'num-heads',
+        'max-position',
+        'pre',
+        'model-type',
+      ]) {
+        if (values[flag] !== undefined)
+          throw new UsageError(`--${flag} does not apply to --internevo (its source is a Hugging Face folder)`);
+      }
+      const written = await writeInternEvoFromFlags(src, values.internevo as string, internEvoExportOptions(values));
+      reportInternEvo(io, written, src);
+      if (values.json) io.out(JSON.stringify(written));
+      return 0;
+    }
+    for (const flag of exportFlags) if (values[flag] !== undefined) throw new UsageError(`--${flag} applies to --internevo only`);
+
     if (values.gguf !== undefined) {
       if (values.out !== undefined) throw new UsageError('give --out DIR (Hugging Face folder) or --gguf FILE, not both');
-      for (const flag of ['from', 'no-tokenizer', 'max-shard-size', 'model-config', 'num-heads', 'rotary', 'w2', 'max-position']) {
+      for (const flag of [
+        'from',
+        'no-tokenizer',
+        'max-shard-size',
+        'model-config',
+        'num-heads',
+        'rotary',
+        'w2',
+        'max-position',
+        'model-type',
+      ]) {
         if (values[flag] !== undefined) throw new UsageError(`--${flag} does not apply to --gguf (its source is a Hugging Face folder)`);
       }
       const dtype = dtypeFlag(values.dtype, ['float32', 'float16']) ?? 'float32';
@@ -104,13 +142,13 @@ export const convert2hfCommand: Command = {
     if (!values.out) throw new UsageError(`--out DIR (or --gguf FILE) is required\nusage: ${USAGE}`);
     if (values.pre !== undefined) throw new UsageError('--pre applies to --gguf only');
     if (values.tokenizer !== undefined && values['no-tokenizer']) throw new UsageError('give --tokenizer or --no-tokenizer, not both');
-    const from = oneOf('from', values.from, ['tinylm', 'internevo'] as const);
+    const from = choiceFlag('from', values.from, ['tinylm', 'internevo'] as const);
     // numbers are checked before --model-config is read
     const numHeads = values['num-heads'] === undefined ? undefined : intFlag('num-heads', values['num-heads']);
     const maxPosition = values['max-position'] === undefined ? undefined : intFlag('max-position', values['max-position']);
     const modelConfig = await modelConfigFlag(values['model-config']);
     if (numHeads !== undefined) modelConfig.num_attention_heads = numHeads;
-    const rotary = oneOf('rotary', values.rotary, ['interleaved', 'half'] as const);
+    const rotary = choiceFlag('rotary', values.rotary, ['interleaved', 'half'] as const);
     const result = await convert2hf({
       src,
       out: values.out as string,
@@ -122,8 +160,9 @@ export const convert2hfCommand: Command = {
       force,
       internevo: {
         modelConfig,
-        qkInterleaved: rotary === undefined ? undefined : rotary === 'interleaved',
-        w2: oneOf('w2', values.w2, ['up', 'down'] as const),
+        modelType: choiceFlag('model-type', values['model-type'], ['LLAMA2', 'INTERNLM', 'INTERNLM2'] as const),
+        rotary,
+        w2: choiceFlag('w2', values.w2, ['up', 'down'] as const),
         maxPositionEmbeddings: maxPosition,
       },
     });

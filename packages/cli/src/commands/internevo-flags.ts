@@ -10,8 +10,7 @@ import {
   type LlamaConfig,
   resolveInternEvoVersion,
 } from '@tinylm/arch-config';
-import { showValue } from '@tinylm/errors';
-import { intFlag, UsageError } from '../args';
+import { choiceFlag, intFlag, UsageError } from '../args';
 import { checkModelOnlyFolder } from './internevo-folder';
 
 export const INTERNEVO_FLAGS = {
@@ -56,12 +55,6 @@ export function internEvoFlagGiven(values: Record<string, unknown>): string | un
 
 const optionalInt = (flag: string, value: unknown) => (value === undefined ? undefined : intFlag(flag, value));
 
-function choice<T extends string>(flag: string, value: unknown, allowed: readonly T[]): T | undefined {
-  if (value === undefined) return undefined;
-  if (!allowed.includes(value as T)) throw new UsageError(`--${flag} must be one of ${allowed.join(', ')}, got ${showValue(value)}`);
-  return value as T;
-}
-
 /** emitInternEvoConfig's options from the flags. */
 export function internEvoOptionsFromFlags(values: Record<string, unknown>, mlpRatio: number | undefined): InternEvoEmitOptions {
   const folder = values['load-model-only'] as string | undefined;
@@ -83,7 +76,7 @@ export function internEvoOptionsFromFlags(values: Record<string, unknown>, mlpRa
       throw new UsageError((e as Error).message, { field: '--internevo-version', cause: e });
     }
   }
-  const loadCkptType = choice('load-ckpt-type', values['load-ckpt-type'], ['internevo', 'hf', 'llama'] as const);
+  const loadCkptType = choiceFlag('load-ckpt-type', values['load-ckpt-type'], ['internevo', 'hf', 'llama'] as const);
   if (loadCkptType !== undefined && folder === undefined)
     throw new UsageError('--load-ckpt-type is the type of the --load-model-only folder; give that folder too', {
       field: '--load-ckpt-type',
@@ -92,7 +85,7 @@ export function internEvoOptionsFromFlags(values: Record<string, unknown>, mlpRa
     internevoVersion: version,
     modelOnlyFolder: folder,
     loadCkptType,
-    rotary: choice('rotary', values.rotary, ['half', 'interleaved'] as const),
+    rotary: choiceFlag('rotary', values.rotary, ['half', 'interleaved'] as const),
     seqLen: optionalInt('seq', values.seq),
     dataParallel: optionalInt('data-parallel', values['data-parallel']),
     zero1Size: optionalInt('zero1', values.zero1),
