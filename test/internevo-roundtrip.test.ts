@@ -22,7 +22,9 @@ import {
   type WrittenInternEvo,
   writeInternEvoCheckpoint,
 } from '@tinylm/convert2hf';
+import { seededRandom } from '@tinylm/model';
 import { hasTorch, maxAbsDiff, torchLogits } from './parity';
+import { tinylm } from './support';
 
 const FORWARD = fileURLToPath(new URL('./python/internevo_forward.py', import.meta.url));
 const IDS = [1, 5, 17, 3, 60, 42, 0, 88, 12, 7, 61];
@@ -35,15 +37,6 @@ afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
 
-/** A seeded LCG: the same weights on every run. */
-function random(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
-    return s / 2 ** 32 - 0.5;
-  };
-}
-
 /** A Hugging Face LLaMA folder with random weights (norms near 1), in `dtype`. */
 async function teacher(
   out: string,
@@ -53,7 +46,8 @@ async function teacher(
   attentionBias = false,
   maxShardSize?: string,
 ): Promise<void> {
-  const next = random(seed);
+  const draw = seededRandom(seed);
+  const next = () => draw() - 0.5;
   await writeHfFolder(out, {
     maxShardSize,
     config: { ...toHfConfig(config, { torchDtype: dtype === 'BF16' ? 'bfloat16' : 'float32' }), attention_bias: attentionBias },
@@ -178,6 +172,39 @@ describe.runIf(hasTorch)('Hugging Face -> InternEvo shards -> Hugging Face', () 
     expect(maxAbsDiff(internEvo, original)).toBeLessThan(1e-4);
     // the layout is what makes it right: the same shards run as half-split q/k are far off
     expect(maxAbsDiff(internEvoLogits(ckpt, { ...written, rotary: 'half' }, GQA), original)).toBeGreaterThan(0.05);
+  });
+
+  it('tinylm inherit --format internevo (tp 2 x pp 2): the shards give the inherited folder its logits in an independent forward, and convert back', async () => {
+    const source = join(dir, 'cli-teacher');
+    await teacher(source, resolveConfig({ ...GQA, numLayers: 4 }), 'F32', 3);
+    const target = join(dir, 'cli-student.json');
+    await writeFile(target, JSON.stringify(toHfConfig(GQA)));
+    const out = join(dir, 'cli-inherited');
+    const r = tinylm([
+      'inherit',
+      '--from',
+      source,
+      '--to',
+      target,
+      '--out',
+      out,
+      '--format',
+      'internevo',
+      '--tensor-parallel',
+      '2',
+      '--pipeline-parallel',
+      '2',
+      '--json',
+    ]);
+    expect(r.status, r.stderr).toBe(0);
+    const written = (JSON.parse(r.stdout) as { internevo: WrittenInternEvo }).internevo;
+    expect(written).toMatchObject({ dir: join(out, 'internevo'), tp: 2, pp: 2, rotary: 'half', w2: 'down' });
+    const inherited = torchLogits(join(out, 'hf'), IDS);
+    expect(maxAbsDiff(internEvoLogits(written.dir, written, GQA), inherited)).toBeLessThan(1e-4);
+    const back = join(dir, 'cli-back');
+    const c = tinylm(['convert2hf', '--src', written.dir, '--out', back, '--no-tokenizer']);
+    expect(c.status, c.stderr).toBe(0);
+    expect(maxAbsDiff(torchLogits(back, IDS), inherited)).toBeLessThan(1e-5);
   });
 
   it("tp 1 x pp 3, half rotary, w2 'up' (v0.2.3), float32 with biases: exact tensors, same logits", async () => {
