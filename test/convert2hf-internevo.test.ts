@@ -36,14 +36,6 @@ function convert(args: string[]) {
   return tinylm(['convert2hf', ...args]);
 }
 
-/** The writer's spec with its InternLM2 layout and config-file keys (python/write_internevo_ckpt.py). */
-type Spec = Omit<InternEvoSpec, 'layout'> & {
-  layout: InternEvoSpec['layout'] | 'INTERNLM2';
-  config_file?: boolean;
-  config_drop?: string[];
-};
-const write = (to: string, spec: Spec, ids: number[]) => writeInternEvo(to, spec as InternEvoSpec, ids);
-
 const LLAMA2: InternEvoSpec = {
   layout: 'LLAMA2', // the PanGu-π Pro release's model type (configs/LLM1B.py)
   tp: 1,
@@ -183,7 +175,7 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
   });
 
   // InternLM2 (modeling_internlm2.py): one wqkv per layer, rows grouped per kv head, (h gs d).
-  const INTERNLM2: Spec = {
+  const INTERNLM2: InternEvoSpec = {
     layout: 'INTERNLM2',
     tp: 2,
     pp: 2,
@@ -202,7 +194,7 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
 
   it('INTERNLM2, tp=2 pp=2, GQA, grouped wqkv: the model type from config_file.pt, logits match a PyTorch forward', async () => {
     const src = join(dir, 'internlm2-tp2-pp2');
-    const reference = write(src, INTERNLM2, IDS);
+    const reference = writeInternEvo(src, INTERNLM2, IDS);
     const out = join(dir, 'internlm2-hf');
     const r = convert(['--src', src, '--out', out, '--no-tokenizer', '--json']);
     expect(r.status, r.stderr).toBe(0);
@@ -225,7 +217,7 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
 
   it('INTERNLM2 with half-split q/k (adapt_hf=True), no config_file.pt: refused until the model type is given', async () => {
     const src = join(dir, 'internlm2-no-file');
-    const reference = write(src, { ...INTERNLM2, tp: 1, pp: 2, adapt_hf: true, config_file: false, bias: true, seed: 7 }, IDS);
+    const reference = writeInternEvo(src, { ...INTERNLM2, tp: 1, pp: 2, adapt_hf: true, config_file: false, bias: true, seed: 7 }, IDS);
     const out = join(dir, 'internlm2-no-file-hf');
     const r = convert(['--src', src, '--out', out, '--no-tokenizer']);
     expect(r.status).toBe(1);
@@ -241,8 +233,8 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
 
   it('LLAMA2 whose configs do not record the rotary layout: refused, asking for --rotary; config_file.pt can tell it', async () => {
     const src = join(dir, 'llama2-no-rotary');
-    const spec: Spec = { ...LLAMA2, config_drop: ['adapt_hf'], seed: 8 };
-    const reference = write(src, spec, IDS);
+    const spec: InternEvoSpec = { ...LLAMA2, config_drop: ['adapt_hf'], seed: 8 };
+    const reference = writeInternEvo(src, spec, IDS);
     const out = join(dir, 'llama2-no-rotary-hf');
     const r = convert(['--src', src, '--out', out, '--no-tokenizer']);
     expect(r.status).toBe(1);
@@ -252,7 +244,7 @@ describe.runIf(hasTorch)('tinylm convert2hf --from internevo', () => {
     expect(maxAbsDiff(torchLogits(out, IDS), reference)).toBeLessThan(1e-4);
     // the same shards with the training config's text beside them (adapt_hf=False in its model dict)
     const withFile = join(dir, 'llama2-config-file');
-    write(withFile, { ...spec, config_drop: [], config_file: true }, [1]);
+    writeInternEvo(withFile, { ...spec, config_drop: [], config_file: true }, [1]);
     await rm(join(withFile, 'model_config.pt'));
     const out2 = join(dir, 'llama2-config-file-hf');
     const r2 = convert(['--src', withFile, '--out', out2, '--no-tokenizer', '--num-heads', '4']);

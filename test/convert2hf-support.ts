@@ -19,7 +19,7 @@ const WRITER = fileURLToPath(new URL('./python/write_internevo_ckpt.py', import.
 
 /** Spec of an InternEvo checkpoint for python/write_internevo_ckpt.py (see its docstring). */
 export interface InternEvoSpec {
-  layout: 'LLAMA2' | 'INTERNLM';
+  layout: 'LLAMA2' | 'INTERNLM' | 'INTERNLM2';
   tp: number;
   pp: number;
   vocab: number;
@@ -38,6 +38,10 @@ export interface InternEvoSpec {
   rope_base?: number;
   eps?: number;
   config_overrides?: Record<string, unknown>;
+  /** Write config_file.pt (the training config's text) beside the shards. */
+  config_file?: boolean;
+  /** Keys left out of model_config.pt. */
+  config_drop?: string[];
   extra?: Record<string, unknown>;
 }
 
